@@ -1,0 +1,21 @@
+package io.microcdi.broker;
+
+import io.microcdi.config.MicroConfig;
+import io.microcdi.registry.Registry;
+
+/**
+ * Makes a {@link Broker}; the one whose {@link #name()} equals {@code micro.broker} is used.
+ *
+ * <pre>{@code
+ * public String name() { return "nats"; }
+ * public Broker create(MicroConfig config, Registry registry) { return new NatsBroker(NatsBrokerConfig.from(config)); }
+ * }</pre>
+ */
+public interface BrokerProvider {
+
+    /** The plugin name, lower case. */
+    String name();
+
+    /** A new broker; the HTTP broker registers its subscriptions in {@code registry}. */
+    Broker create(MicroConfig config, Registry registry);
+}

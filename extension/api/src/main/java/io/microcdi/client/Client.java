@@ -1,0 +1,29 @@
+package io.microcdi.client;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Calls endpoints of services found in the registry: selects a node, sends, retries on another node.
+ *
+ * <pre>{@code
+ * Request req = new Request("greeter", "Greeter.Hello", "application/json", body, Metadata.empty());
+ * Response rsp = client.call(req, CallOptions.defaults()).join();
+ * }</pre>
+ *
+ * <p>The future fails with {@link io.microcdi.errors.MicroException}: the server's error as sent, 408 when the
+ * deadline passed, 503 when no node could be reached.
+ */
+public interface Client extends AutoCloseable {
+
+    /** The plugin name, for example {@code rpc}. */
+    String name();
+
+    /** Calls {@code request.endpoint()} of {@code request.service()}. */
+    CompletableFuture<Response> call(Request request, CallOptions options);
+
+    /** The options used when a caller gives none. */
+    CallOptions defaultOptions();
+
+    @Override
+    void close();
+}

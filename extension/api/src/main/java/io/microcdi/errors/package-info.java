@@ -1,0 +1,6 @@
+/**
+ * The structured error of the Go Micro wire: id, code, detail, status.
+ *
+ * <p>Nothing in this package accepts or returns {@code null} unless its Javadoc says so.
+ */
+package io.microcdi.errors;

@@ -1,0 +1,215 @@
+package io.microcdi.metadata;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * Immutable string headers whose keys are matched without regard to case (unlike Go Micro's map).
+ *
+ * <pre>{@code
+ * Metadata md = Metadata.of("X-User-Id", "42");
+ * md.get("x-user-id");                      // "42"
+ * Metadata more = md.with("Trace", "abc");  // md is unchanged
+ * }</pre>
+ *
+ * <p>Stored as two parallel arrays: headers are few, so a linear scan beats hashing and allocates nothing.
+ */
+public final class Metadata {
+
+    private static final String[] NONE = new String[0];
+    private static final Metadata EMPTY = new Metadata(NONE, NONE);
+
+    private final String[] keys;
+    private final String[] values;
+
+    private Metadata(String[] keys, String[] values) {
+        this.keys = keys;
+        this.values = values;
+    }
+
+    /** No headers. */
+    public static Metadata empty() {
+        return EMPTY;
+    }
+
+    /** Headers from alternating keys and values: {@code of("A", "1", "B", "2")}. */
+    public static Metadata of(String... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keysAndValues: odd length " + keysAndValues.length
+                    + " (expected: key, value pairs)");
+        }
+        Builder b = builder(keysAndValues.length / 2);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            b.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return b.build();
+    }
+
+    /** Headers copied from {@code map}. */
+    public static Metadata from(Map<String, String> map) {
+        Builder b = builder(map.size());
+        map.forEach(b::put);
+        return b.build();
+    }
+
+    /** A builder expecting about {@code expected} entries. */
+    public static Builder builder(int expected) {
+        return new Builder(expected);
+    }
+
+    /** The value of {@code key}, matched ignoring case, or {@code null}. */
+    public String get(String key) {
+        int i = indexOf(key);
+        return i < 0 ? null : values[i];
+    }
+
+    /** The value of {@code key}, or {@code fallback}. */
+    public String getOrDefault(String key, String fallback) {
+        String v = get(key);
+        return v == null ? fallback : v;
+    }
+
+    /** Whether {@code key} is present. */
+    public boolean contains(String key) {
+        return indexOf(key) >= 0;
+    }
+
+    /** A copy with {@code key} set to {@code value} (replacing any entry with the same key in another case). */
+    public Metadata with(String key, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        int i = indexOf(key);
+        if (i >= 0) {
+            String[] v = values.clone();
+            String[] k = keys.clone();
+            k[i] = key;
+            v[i] = value;
+            return new Metadata(k, v);
+        }
+        String[] k = Arrays.copyOf(keys, keys.length + 1);
+        String[] v = Arrays.copyOf(values, values.length + 1);
+        k[keys.length] = key;
+        v[values.length] = value;
+        return new Metadata(k, v);
+    }
+
+    /** A copy with the entries of {@code other} added, {@code other} winning on equal keys. */
+    public Metadata merge(Metadata other) {
+        if (other.isEmpty()) {
+            return this;
+        }
+        if (isEmpty()) {
+            return other;
+        }
+        Builder b = builder(size() + other.size());
+        forEach(b::put);
+        other.forEach(b::put);
+        return b.build();
+    }
+
+    /** Number of entries. */
+    public int size() {
+        return keys.length;
+    }
+
+    /** Whether there are no entries. */
+    public boolean isEmpty() {
+        return keys.length == 0;
+    }
+
+    /** Calls {@code action} for each entry, in insertion order, with the key as it was given. */
+    public void forEach(BiConsumer<String, String> action) {
+        for (int i = 0; i < keys.length; i++) {
+            action.accept(keys[i], values[i]);
+        }
+    }
+
+    /** The entries as an unmodifiable, insertion-ordered map (keys as given). */
+    public Map<String, String> asMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        forEach(m::put);
+        return Collections.unmodifiableMap(m);
+    }
+
+    private int indexOf(String key) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i].equalsIgnoreCase(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Metadata other) || other.size() != size()) {
+            return false;
+        }
+        for (int i = 0; i < keys.length; i++) {
+            if (!values[i].equals(other.get(keys[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 0;
+        for (int i = 0; i < keys.length; i++) {
+            h += keys[i].toLowerCase(java.util.Locale.ROOT).hashCode() ^ values[i].hashCode();
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return asMap().toString();
+    }
+
+    /** Collects entries; a later {@code put} of the same key (any case) replaces the earlier one. */
+    public static final class Builder {
+        private String[] keys;
+        private String[] values;
+        private int size;
+
+        private Builder(int expected) {
+            int n = Math.max(expected, 4);
+            keys = new String[n];
+            values = new String[n];
+        }
+
+        /** Adds or replaces {@code key}. */
+        public Builder put(String key, String value) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            for (int i = 0; i < size; i++) {
+                if (keys[i].equalsIgnoreCase(key)) {
+                    keys[i] = key;
+                    values[i] = value;
+                    return this;
+                }
+            }
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            keys[size] = key;
+            values[size] = value;
+            size++;
+            return this;
+        }
+
+        /** The metadata collected so far. */
+        public Metadata build() {
+            if (size == 0) {
+                return EMPTY;
+            }
+            return new Metadata(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
+        }
+    }
+}

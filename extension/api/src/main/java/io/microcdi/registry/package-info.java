@@ -1,0 +1,6 @@
+/**
+ * Service discovery: where the nodes of a service are, as Go Micro's registry records them.
+ *
+ * <p>Nothing in this package accepts or returns {@code null} unless its Javadoc says so.
+ */
+package io.microcdi.registry;
