@@ -1,0 +1,41 @@
+package io.microcdi.examples.greeter;
+
+import io.microcdi.Micro;
+import io.microcdi.errors.MicroException;
+import jakarta.enterprise.inject.se.SeContainer;
+
+/**
+ * {@code java -jar greeter.jar} serves the greeter; {@code java -jar greeter.jar call [name] [count]} calls it.
+ *
+ * <pre>{@code
+ * java -jar examples/greeter/target/greeter.jar                 # serve (MICRO_SERVER_ADDRESS=127.0.0.1:8080 to pin)
+ * java -jar examples/greeter/target/greeter.jar call John 3     # find it over mDNS and call it 3 times
+ * }</pre>
+ */
+public final class GreeterMain {
+
+    private GreeterMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("call")) {
+            System.exit(call(args.length > 1 ? args[1] : "John", args.length > 2 ? Integer.parseInt(args[2]) : 1));
+        }
+        Micro.run();
+    }
+
+    private static int call(String name, int count) {
+        // this process only calls: it must not serve a greeter of its own
+        System.setProperty("micro.server.enabled", "false");
+        try (SeContainer container = Micro.start()) {
+            GreeterCaller caller = container.select(GreeterCaller.class).get();
+            for (int i = 0; i < count; i++) {
+                System.out.println(caller.greet(name));
+            }
+            return 0;
+        } catch (MicroException e) {
+            System.err.println("call failed: " + e.getMessage());
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.microcdi.cdi;
+
+import io.microcdi.annotation.Endpoint;
+import io.microcdi.annotation.MicroClient;
+import io.microcdi.annotation.Service;
+import io.microcdi.internal.model.EndpointNames;
+import io.microcdi.internal.model.MethodShape;
+import io.microcdi.internal.model.ModelValidator;
+import jakarta.enterprise.inject.build.compatible.spi.BeanInfo;
+import jakarta.enterprise.inject.build.compatible.spi.BuildCompatibleExtension;
+import jakarta.enterprise.inject.build.compatible.spi.InjectionPointInfo;
+import jakarta.enterprise.inject.build.compatible.spi.Messages;
+import jakarta.enterprise.inject.build.compatible.spi.Registration;
+import jakarta.enterprise.inject.build.compatible.spi.Synthesis;
+import jakarta.enterprise.inject.build.compatible.spi.SyntheticComponents;
+import jakarta.enterprise.inject.build.compatible.spi.Validation;
+import jakarta.enterprise.lang.model.AnnotationInfo;
+import jakarta.enterprise.lang.model.declarations.ClassInfo;
+import jakarta.enterprise.lang.model.declarations.MethodInfo;
+import jakarta.enterprise.lang.model.types.Type;
+import jakarta.inject.Singleton;
+
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one discovery path of MicroCDI, a CDI 4.0 Build Compatible Extension (so Weld, Open Liberty and Quarkus' ArC
+ * all run it): it records {@code @Service} beans and {@code @MicroClient} injection points into one model, checks
+ * them, and registers a synthetic client bean per (interface, service) pair.
+ *
+ * <pre>{@code
+ * @Inject @MicroClient("greeter") GreeterApi greeter;   // served by a bean this extension registers
+ * }</pre>
+ *
+ * <p>Everything here works on the CDI language model, never on reflection, and reads no configuration: plugins are
+ * chosen at run time by {@link MicroProducers}.
+ */
+public class MicroExtension implements BuildCompatibleExtension {
+
+    private static final Set<String> LIFECYCLE = Set.of("jakarta.annotation.PostConstruct",
+            "jakarta.annotation.PreDestroy");
+
+    private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
+    private final Map<String, ClientEntry> clients = new LinkedHashMap<>();
+
+    private record ServiceEntry(ClassInfo type, String name, String version) {
+    }
+
+    private record ClientEntry(ClassInfo type, String service, AnnotationInfo qualifier) {
+    }
+
+    /** Collects {@code @Service} classes and {@code @MicroClient} injection points of every bean. */
+    @Registration(types = Object.class)
+    public void collect(BeanInfo bean) {
+        if (bean.isClassBean() && bean.declaringClass().hasAnnotation(Service.class)) {
+            ClassInfo type = bean.declaringClass();
+            AnnotationInfo s = type.annotation(Service.class);
+            String name = s.hasMember("name") ? s.member("name").asString() : "";
+            String version = s.hasMember("version") ? s.member("version").asString() : "";
+            services.put(type.name(), new ServiceEntry(type,
+                    name.isEmpty() ? EndpointNames.serviceName(type.simpleName()) : name, version));
+        }
+        for (InjectionPointInfo ip : bean.injectionPoints()) {
+            for (AnnotationInfo q : ip.qualifiers()) {
+                if (q.name().equals(MicroClient.class.getName())) {
+                    Type t = ip.type();
+                    ClassInfo type = t.isClass() ? t.asClass().declaration()
+                            : t.isParameterizedType() ? t.asParameterizedType().declaration() : null;
+                    String service = q.value().asString();
+                    if (type != null) {
+                        clients.putIfAbsent(type.name() + "\n" + service, new ClientEntry(type, service, q));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Registers the model bean and one client bean per interface and service. */
+    @Synthesis
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void synthesize(SyntheticComponents components, Messages messages) {
+        List<ServiceEntry> list = List.copyOf(services.values());
+        components.addBean(MicroModel.class)
+                .type(MicroModel.class)
+                .scope(Singleton.class)
+                .withParam(MicroModel.CLASSES, list.stream().map(ServiceEntry::type).toArray(ClassInfo[]::new))
+                .withParam(MicroModel.NAMES, list.stream().map(ServiceEntry::name).toArray(String[]::new))
+                .withParam(MicroModel.VERSIONS, list.stream().map(ServiceEntry::version).toArray(String[]::new))
+                .createWith(MicroModel.Creator.class);
+        for (ClientEntry c : clients.values()) {
+            if (!c.type().isInterface()) {
+                continue; // reported in @Validation
+            }
+            Class<?> iface;
+            try {
+                // ArC builds a normal-scoped bean's proxy from the bean class: it must be the interface itself.
+                iface = Class.forName(c.type().name(), false, Thread.currentThread().getContextClassLoader());
+            } catch (ClassNotFoundException e) {
+                messages.error("MICRO-0203: @MicroClient " + c.type().name() + " cannot be loaded: " + e);
+                continue;
+            }
+            components.addBean((Class) iface)
+                    .type(c.type())
+                    .qualifier(c.qualifier())
+                    .scope(Singleton.class)
+                    .withParam(MicroClientCreator.INTERFACE, c.type())
+                    .withParam(MicroClientCreator.SERVICE, c.service())
+                    .createWith(MicroClientCreator.class);
+        }
+    }
+
+    /** Reports every broken service class and client interface at once; the container does not start. */
+    @Validation
+    public void validate(Messages messages) {
+        for (ServiceEntry s : services.values()) {
+            AnnotationInfo onType = s.type().annotation(Endpoint.class);
+            String handler = onType != null ? onType.value().asString() : s.type().simpleName();
+            for (String p : ModelValidator.service(s.type().name(), handler, endpointShapes(s.type()))) {
+                messages.error(p, s.type());
+            }
+        }
+        for (ClientEntry c : clients.values()) {
+            List<MethodShape> shapes = c.type().isInterface() ? abstractShapes(c.type()) : List.of();
+            for (String p : ModelValidator.client(c.type().name(), c.type().isInterface(), shapes)) {
+                messages.error(p, c.type());
+            }
+        }
+    }
+
+    private static List<MethodShape> endpointShapes(ClassInfo type) {
+        Map<String, MethodShape> shapes = new LinkedHashMap<>();
+        for (ClassInfo k = type; k != null && !k.name().equals("java.lang.Object"); k = k.superClassDeclaration()) {
+            for (MethodInfo m : k.methods()) {
+                if (m.isConstructor() || m.isStatic() || !Modifier.isPublic(m.modifiers())
+                        || m.annotations(a -> LIFECYCLE.contains(a.name())).size() > 0) {
+                    continue;
+                }
+                // the most derived declaration wins, as in Class.getMethods()
+                shapes.putIfAbsent(m.name() + "/" + m.parameters().size(), shape(m));
+            }
+        }
+        return new ArrayList<>(shapes.values());
+    }
+
+    private static List<MethodShape> abstractShapes(ClassInfo type) {
+        List<MethodShape> shapes = new ArrayList<>();
+        for (MethodInfo m : type.methods()) {
+            if (Modifier.isAbstract(m.modifiers())) {
+                shapes.add(shape(m));
+            }
+        }
+        for (var sup : type.superInterfacesDeclarations()) {
+            shapes.addAll(abstractShapes(sup));
+        }
+        return shapes;
+    }
+
+    private static MethodShape shape(MethodInfo m) {
+        AnnotationInfo e = m.annotation(Endpoint.class);
+        Type r = m.returnType();
+        String returnType = r.isClass() ? r.asClass().declaration().name()
+                : r.isParameterizedType() ? r.asParameterizedType().declaration().name() : r.toString();
+        return new MethodShape(m.name(), m.parameters().size(), e == null ? "" : e.value().asString(), returnType);
+    }
+}

@@ -1,0 +1,125 @@
+package io.microcdi.cdi;
+
+import io.microcdi.client.Client;
+import io.microcdi.client.ClientProvider;
+import io.microcdi.codec.CodecProvider;
+import io.microcdi.codec.Codecs;
+import io.microcdi.config.MicroConfig;
+import io.microcdi.internal.config.DefaultMicroConfig;
+import io.microcdi.internal.config.Plugins;
+import io.microcdi.registry.Registry;
+import io.microcdi.registry.RegistryProvider;
+import io.microcdi.selector.Selector;
+import io.microcdi.selector.SelectorProvider;
+import io.microcdi.server.Server;
+import io.microcdi.server.ServerProvider;
+import io.microcdi.transport.Transport;
+import io.microcdi.transport.TransportProvider;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Produces each concern from the plugin that MicroProfile Config names ({@code micro.registry=mdns},
+ * env {@code MICRO_REGISTRY=memory}, ...); provider beans join the providers found by {@code ServiceLoader}.
+ *
+ * <pre>{@code
+ * // a user's own producer wins over these:
+ * @Produces @Alternative @Priority(1) @Singleton Registry registry() { return new MemoryRegistry(); }
+ * }</pre>
+ *
+ * <p>The products are {@code @Singleton}: no client proxy sits between the call path and the implementation.
+ */
+@Dependent
+public class MicroProducers {
+
+    @Produces
+    @Singleton
+    MicroConfig config() {
+        return DefaultMicroConfig.of(ConfigProvider.getConfig());
+    }
+
+    @Produces
+    @Singleton
+    Plugins plugins(MicroConfig config, @Any Instance<RegistryProvider> registries,
+                    @Any Instance<TransportProvider> transports, @Any Instance<SelectorProvider> selectors,
+                    @Any Instance<CodecProvider> codecs, @Any Instance<ClientProvider> clients,
+                    @Any Instance<ServerProvider> servers) {
+        List<Object> beans = new ArrayList<>();
+        registries.forEach(beans::add);
+        transports.forEach(beans::add);
+        selectors.forEach(beans::add);
+        codecs.forEach(beans::add);
+        clients.forEach(beans::add);
+        servers.forEach(beans::add);
+        Plugins plugins = Plugins.load(MicroProducers.class.getClassLoader(), beans);
+        List<String> problems = plugins.problems(config);
+        if (!problems.isEmpty()) {
+            throw new io.microcdi.config.ConfigException(String.join("; ", problems));
+        }
+        return plugins;
+    }
+
+    @Produces
+    @Singleton
+    Registry registry(Plugins plugins, MicroConfig config) {
+        return plugins.registry(config);
+    }
+
+    void close(@Disposes Registry registry) {
+        registry.close();
+    }
+
+    @Produces
+    @Singleton
+    Transport transport(Plugins plugins, MicroConfig config) {
+        return plugins.transport(config);
+    }
+
+    void close(@Disposes Transport transport) {
+        transport.close();
+    }
+
+    @Produces
+    @Singleton
+    Codecs codecs(Plugins plugins, MicroConfig config) {
+        return plugins.codecs(config);
+    }
+
+    @Produces
+    @Singleton
+    Selector selector(Plugins plugins, MicroConfig config, Registry registry) {
+        return plugins.selector(config, registry);
+    }
+
+    void close(@Disposes Selector selector) {
+        selector.close();
+    }
+
+    @Produces
+    @Singleton
+    Client client(Plugins plugins, MicroConfig config, Selector selector, Transport transport, Codecs codecs) {
+        return plugins.client(config, selector, transport, codecs);
+    }
+
+    void close(@Disposes Client client) {
+        client.close();
+    }
+
+    @Produces
+    @Singleton
+    Server server(Plugins plugins, MicroConfig config, Registry registry, Transport transport, Codecs codecs) {
+        return plugins.server(config, registry, transport, codecs);
+    }
+
+    void close(@Disposes Server server) {
+        server.stop();
+    }
+}

@@ -1,0 +1,61 @@
+package io.microcdi.cdi.app;
+
+import io.microcdi.registry.Registry;
+import io.microcdi.registry.Service;
+import io.microcdi.registry.Watcher;
+import io.microcdi.registry.memory.MemoryRegistry;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.List;
+
+/** A user's own registry producer: an enabled alternative, so it wins over MicroCDI's. */
+public class CustomRegistry {
+
+    @Produces
+    @Alternative
+    @Priority(1)
+    @Singleton
+    Registry registry() {
+        Registry inner = MemoryRegistry.shared();
+        return new Registry() {
+            @Override
+            public String name() {
+                return "custom";
+            }
+
+            @Override
+            public void register(Service service, Duration ttl) {
+                inner.register(service, ttl);
+            }
+
+            @Override
+            public void deregister(Service service) {
+                inner.deregister(service);
+            }
+
+            @Override
+            public List<Service> getService(String name) {
+                return inner.getService(name);
+            }
+
+            @Override
+            public List<Service> listServices() {
+                return inner.listServices();
+            }
+
+            @Override
+            public Watcher watch(String name) {
+                return inner.watch(name);
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,5 @@
+package io.microcdi.cdi.app;
+
+/** A test message. */
+public record Msg(String text) {
+}

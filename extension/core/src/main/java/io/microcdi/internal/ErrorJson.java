@@ -1,0 +1,184 @@
+package io.microcdi.internal;
+
+import io.microcdi.errors.MicroException;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Go Micro error JSON {@code {"id","code","detail","status"}}, written and parsed by hand: it is on every error
+ * path of the wire and must not depend on which codecs are installed.
+ *
+ * <pre>{@code
+ * String header = ErrorJson.write(MicroException.notFound("greeter", "endpoint Greeter.Nope"));
+ * MicroException e = ErrorJson.parse(header);   // Go Micro's errors.Parse: non-JSON text lands in detail, code 0
+ * }</pre>
+ */
+public final class ErrorJson {
+
+    private ErrorJson() {
+    }
+
+    /** {@code {"id":"...","code":404,"detail":"...","status":"Not Found"}}. */
+    public static String write(MicroException e) {
+        StringBuilder sb = new StringBuilder(64 + e.detail().length());
+        sb.append("{\"id\":");
+        quote(sb, e.id());
+        sb.append(",\"code\":").append(e.code()).append(",\"detail\":");
+        quote(sb, e.detail());
+        sb.append(",\"status\":");
+        quote(sb, e.status());
+        return sb.append('}').toString();
+    }
+
+    /** {@link #write} as UTF-8 bytes. */
+    public static byte[] bytes(MicroException e) {
+        return write(e).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Parses an error the way Go Micro's {@code errors.Parse} does: JSON of the error shape, or else any text, which
+     * becomes the detail of an error with code 0.
+     */
+    public static MicroException parse(String text) {
+        if (text == null) {
+            return new MicroException("", 0, "", "");
+        }
+        String t = text.trim();
+        if (t.startsWith("{")) {
+            try {
+                return new Parser(t).error();
+            } catch (RuntimeException ignored) {
+                // not our JSON: fall through to the plain-text form
+            }
+        }
+        return new MicroException("", 0, text, "");
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    /** A small parser for one flat JSON object of strings and numbers; unknown fields are skipped. */
+    private static final class Parser {
+        private final String s;
+        private int i;
+
+        Parser(String s) {
+            this.s = s;
+        }
+
+        MicroException error() {
+            String id = "";
+            String detail = "";
+            String status = null;
+            int code = 0;
+            expect('{');
+            skipWs();
+            if (peek() != '}') {
+                do {
+                    skipWs();
+                    String key = string();
+                    skipWs();
+                    expect(':');
+                    skipWs();
+                    switch (key) {
+                        case "id" -> id = valueAsString();
+                        case "detail" -> detail = valueAsString();
+                        case "status" -> status = valueAsString();
+                        case "code" -> code = (int) Double.parseDouble(valueAsString());
+                        default -> valueAsString();
+                    }
+                    skipWs();
+                } while (tryConsume(','));
+            }
+            expect('}');
+            return new MicroException(id, code, detail, status == null ? MicroException.statusText(code) : status);
+        }
+
+        private String valueAsString() {
+            char c = peek();
+            if (c == '"') {
+                return string();
+            }
+            int start = i;
+            while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) {
+                i++;
+            }
+            String raw = s.substring(start, i);
+            if (raw.isEmpty() || raw.equals("{") || raw.equals("[")) {
+                throw new IllegalArgumentException("nested values are not part of the error shape");
+            }
+            return raw.equals("null") ? "" : raw;
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder sb = new StringBuilder();
+            while (true) {
+                char c = s.charAt(i++);
+                if (c == '"') {
+                    return sb.toString();
+                }
+                if (c == '\\') {
+                    char e = s.charAt(i++);
+                    switch (e) {
+                        case 'n' -> sb.append('\n');
+                        case 'r' -> sb.append('\r');
+                        case 't' -> sb.append('\t');
+                        case 'b' -> sb.append('\b');
+                        case 'f' -> sb.append('\f');
+                        case 'u' -> {
+                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                            i += 4;
+                        }
+                        default -> sb.append(e);
+                    }
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+
+        private void skipWs() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+
+        private char peek() {
+            return s.charAt(i);
+        }
+
+        private boolean tryConsume(char c) {
+            if (i < s.length() && s.charAt(i) == c) {
+                i++;
+                return true;
+            }
+            return false;
+        }
+
+        private void expect(char c) {
+            if (s.charAt(i++) != c) {
+                throw new IllegalArgumentException("expected " + c + " at " + (i - 1));
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.microcdi.internal.client;
+
+import io.microcdi.annotation.Endpoint;
+import io.microcdi.client.CallOptions;
+import io.microcdi.client.Client;
+import io.microcdi.client.Request;
+import io.microcdi.client.Response;
+import io.microcdi.codec.Codec;
+import io.microcdi.codec.CodecException;
+import io.microcdi.errors.MicroException;
+import io.microcdi.internal.model.EndpointNames;
+import io.microcdi.internal.model.MethodShape;
+import io.microcdi.internal.model.ModelValidator;
+import io.microcdi.internal.model.ServiceModel;
+import io.microcdi.metadata.Metadata;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Builds the object behind {@code @Inject @MicroClient("greeter") GreeterApi greeter}: every interface method is
+ * resolved once (endpoint name, encoder, decoder), so a call is a map lookup, an encode, a send and a decode.
+ *
+ * <pre>{@code
+ * GreeterApi greeter = ClientProxies.create(GreeterApi.class, "greeter", client, codec);
+ * }</pre>
+ */
+public final class ClientProxies {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private ClientProxies() {
+    }
+
+    /** The validator's view of a client interface's abstract methods. */
+    public static List<MethodShape> shapes(Class<?> type) {
+        List<MethodShape> shapes = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (Modifier.isAbstract(m.getModifiers())) {
+                shapes.add(ServiceModel.shape(m));
+            }
+        }
+        return shapes;
+    }
+
+    /**
+     * A proxy of {@code type} calling service {@code service} through {@code client}, encoding with {@code codec}.
+     *
+     * @throws IllegalArgumentException when {@code type} is not a valid client interface
+     */
+    public static <T> T create(Class<T> type, String service, Client client, Codec codec) {
+        List<String> problems = ModelValidator.client(type.getName(), type.isInterface(), shapes(type));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        Endpoint onType = type.getAnnotation(Endpoint.class);
+        String handler = onType != null ? onType.value() : EndpointNames.clientHandler(type.getSimpleName());
+        Map<Method, Call> calls = new HashMap<>();
+        for (Method m : type.getMethods()) {
+            if (Modifier.isAbstract(m.getModifiers())) {
+                calls.put(m, new Call(service, handler, m, client, codec));
+            }
+        }
+        Handler h = new Handler(type, service, Map.copyOf(calls));
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, h));
+    }
+
+    private record Handler(Class<?> type, String service, Map<Method, Call> calls) implements InvocationHandler {
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            Call call = calls.get(method);
+            if (call != null) {
+                return call.invoke(args == null ? null : args[0]);
+            }
+            if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            return switch (method.getName()) {
+                case "toString" -> "@MicroClient(\"" + service + "\") " + type.getName();
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> throw new IllegalStateException("not a client method: " + method);
+            };
+        }
+    }
+
+    /** One interface method, resolved. */
+    private static final class Call {
+        private final String service;
+        private final String endpoint;
+        private final String contentType;
+        private final Client client;
+        private final CallOptions options;
+        private final Codec.Encoder encoder;
+        private final Codec.Decoder<?> decoder;
+        private final boolean takesRequest;
+        private final boolean async;
+
+        Call(String service, String handler, Method m, Client client, Codec codec) {
+            Endpoint e = m.getAnnotation(Endpoint.class);
+            this.async = CompletionStage.class.isAssignableFrom(m.getReturnType());
+            this.service = service;
+            this.endpoint = e != null ? e.value()
+                    : EndpointNames.endpoint(handler, EndpointNames.clientMethod(m.getName(), async));
+            this.contentType = codec.contentType();
+            this.client = client;
+            this.options = client.defaultOptions();
+            this.takesRequest = m.getParameterCount() == 1;
+            this.encoder = takesRequest ? codec.encoder(m.getGenericParameterTypes()[0]) : null;
+            Type responseType = ServiceModel.responseType(m.getGenericReturnType());
+            boolean none = responseType == void.class || responseType == Void.class;
+            this.decoder = none ? data -> null : codec.decoder(responseType);
+            if (async && !m.getReturnType().isAssignableFrom(CompletableFuture.class)) {
+                throw new IllegalArgumentException(m + ": an async client method returns CompletionStage or "
+                        + "CompletableFuture");
+            }
+        }
+
+        Object invoke(Object argument) throws Throwable {
+            byte[] body;
+            try {
+                body = takesRequest && argument != null ? encoder.encode(argument) : EMPTY;
+            } catch (CodecException e) {
+                throw new MicroException("go.micro.client.codec", 500, e.getMessage(),
+                        MicroException.statusText(500), e);
+            }
+            CompletableFuture<Response> f = client.call(
+                    new Request(service, endpoint, contentType, body, Metadata.empty()), options);
+            if (async) {
+                return f.thenApply(this::decode);
+            }
+            try {
+                return decode(f.get());
+            } catch (ExecutionException e) {
+                throw rethrowable(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.cancel(false);
+                throw new MicroException("go.micro.client", 408, "interrupted while calling " + endpoint,
+                        MicroException.statusText(408), e);
+            }
+        }
+
+        private Object decode(Response r) {
+            try {
+                return decoder.decode(r.body());
+            } catch (CodecException e) {
+                throw new MicroException("go.micro.client.codec", 500,
+                        service + " " + endpoint + ": " + e.getMessage(), MicroException.statusText(500), e);
+            }
+        }
+
+        private static Throwable rethrowable(Throwable t) {
+            while (t instanceof CompletionException && t.getCause() != null) {
+                t = t.getCause();
+            }
+            return t;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.microcdi.internal.exec;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Executors for blocking handler code, never run on I/O threads.
+ *
+ * <pre>{@code
+ * ExecutorService handlers = HandlerExecutors.create("greeter", 64, true);
+ * }</pre>
+ *
+ * <p>We compile for Java 17, so virtual threads are reached through a method handle looked up once, and only when
+ * the running JDK has them.
+ */
+public final class HandlerExecutors {
+
+    /** Tasks queued beyond the busy threads before new calls are refused (with a 503, never dropped). */
+    public static final int MAX_QUEUED = 10_000;
+
+    private static final MethodHandle NEW_VIRTUAL_EXECUTOR = lookupVirtualExecutor();
+
+    private HandlerExecutors() {
+    }
+
+    /** Whether this JDK runs virtual threads. */
+    public static boolean virtualThreadsAvailable() {
+        return NEW_VIRTUAL_EXECUTOR != null;
+    }
+
+    /** Virtual threads if wanted and available, else a pool of {@code threads} with a bounded queue. */
+    public static ExecutorService create(String name, int threads, boolean virtual) {
+        if (virtual && NEW_VIRTUAL_EXECUTOR != null) {
+            try {
+                return (ExecutorService) NEW_VIRTUAL_EXECUTOR.invokeExact();
+            } catch (Throwable e) {
+                // fall back to the pool below
+            }
+        }
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(MAX_QUEUED), daemonThreads("microcdi-" + name));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** A factory of daemon threads named {@code prefix-N}. */
+    public static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static MethodHandle lookupVirtualExecutor() {
+        try {
+            return MethodHandles.publicLookup().findStatic(java.util.concurrent.Executors.class,
+                    "newVirtualThreadPerTaskExecutor", MethodType.methodType(ExecutorService.class));
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return null;
+        }
+    }
+}

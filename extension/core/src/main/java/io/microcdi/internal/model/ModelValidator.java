@@ -1,0 +1,72 @@
+package io.microcdi.internal.model;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules a service class or a client interface must follow; every problem names the class and the method, and
+ * all problems are reported together.
+ *
+ * <pre>{@code
+ * List<String> problems = ModelValidator.service("io.example.Greeter", "Greeter", shapes);
+ * }</pre>
+ */
+public final class ModelValidator {
+
+    private ModelValidator() {
+    }
+
+    /** Problems of a {@code @Service} class whose endpoint methods are {@code methods}. */
+    public static List<String> service(String className, String handler, List<MethodShape> methods) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        if (methods.isEmpty()) {
+            problems.add("MICRO-0101: @Service " + className + " has no public method to serve");
+        }
+        for (MethodShape m : methods) {
+            if (m.parameterCount() > 1) {
+                problems.add("MICRO-0102: " + className + "#" + m.name() + " takes " + m.parameterCount()
+                        + " parameters (expected: none or one request object)");
+            }
+            String endpoint = m.endpoint().isEmpty() ? EndpointNames.endpoint(handler, m.name()) : m.endpoint();
+            checkEndpointName(problems, className, m, endpoint);
+            String previous = seen.putIfAbsent(endpoint, m.name());
+            if (previous != null) {
+                problems.add("MICRO-0103: " + className + "#" + m.name() + " and #" + previous
+                        + " both serve endpoint " + endpoint + " (overloads are not allowed; rename one or use "
+                        + "@Endpoint)");
+            }
+        }
+        return problems;
+    }
+
+    /** Problems of a {@code @MicroClient} interface whose abstract methods are {@code methods}. */
+    public static List<String> client(String interfaceName, boolean isInterface, List<MethodShape> methods) {
+        List<String> problems = new ArrayList<>();
+        if (!isInterface) {
+            problems.add("MICRO-0201: @MicroClient injection of " + interfaceName
+                    + ": the type must be an interface");
+            return problems;
+        }
+        for (MethodShape m : methods) {
+            if (m.parameterCount() > 1) {
+                problems.add("MICRO-0202: " + interfaceName + "#" + m.name() + " takes " + m.parameterCount()
+                        + " parameters (expected: none or one request object)");
+            }
+            if (!m.endpoint().isEmpty()) {
+                checkEndpointName(problems, interfaceName, m, m.endpoint());
+            }
+        }
+        return problems;
+    }
+
+    private static void checkEndpointName(List<String> problems, String className, MethodShape m, String endpoint) {
+        int dot = endpoint.indexOf('.');
+        if (dot <= 0 || dot == endpoint.length() - 1 || endpoint.indexOf('.', dot + 1) >= 0) {
+            problems.add("MICRO-0104: " + className + "#" + m.name() + ": endpoint name '" + endpoint
+                    + "' (expected: Handler.Method)");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.microcdi.internal.model;
+
+import io.microcdi.annotation.Endpoint;
+import io.microcdi.server.EndpointDefinition;
+import io.microcdi.server.EndpointInvoker;
+import io.microcdi.server.ServiceDefinition;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Turns a service class and its instance into a {@link ServiceDefinition}, once, at start: each endpoint method
+ * becomes a method handle bound to the instance, so a call costs no reflection.
+ *
+ * <pre>{@code
+ * ServiceDefinition def = ServiceModel.define(Greeter.class, greeterInstance, "greeter", "1.0.0");
+ * }</pre>
+ */
+public final class ServiceModel {
+
+    private static final List<String> LIFECYCLE_ANNOTATIONS = List.of(
+            "jakarta.annotation.PostConstruct", "jakarta.annotation.PreDestroy");
+
+    private ServiceModel() {
+    }
+
+    /** The endpoint methods of {@code type}: public, non-static, declared below {@code Object}, not lifecycle. */
+    public static List<Method> endpointMethods(Class<?> type) {
+        List<Method> methods = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (m.getDeclaringClass() == Object.class || Modifier.isStatic(m.getModifiers()) || m.isSynthetic()
+                    || m.isBridge() || isLifecycle(m)) {
+                continue;
+            }
+            methods.add(m);
+        }
+        methods.sort(Comparator.comparing(Method::getName));
+        return methods;
+    }
+
+    /** The handler name of a service class: its {@code @Endpoint} value or its simple name. */
+    public static String handlerName(Class<?> type) {
+        Endpoint e = type.getAnnotation(Endpoint.class);
+        return e != null ? e.value() : type.getSimpleName();
+    }
+
+    /** The endpoint name a method serves. */
+    public static String endpointName(String handler, Method m) {
+        Endpoint e = m.getAnnotation(Endpoint.class);
+        return e != null ? e.value() : EndpointNames.endpoint(handler, m.getName());
+    }
+
+    /** The validator's view of a method. */
+    public static MethodShape shape(Method m) {
+        Endpoint e = m.getAnnotation(Endpoint.class);
+        return new MethodShape(m.getName(), m.getParameterCount(), e == null ? "" : e.value(),
+                m.getReturnType().getName());
+    }
+
+    /**
+     * The definition of service {@code name} served by {@code instance}.
+     *
+     * @throws IllegalArgumentException when the class breaks the rules of {@link ModelValidator}
+     */
+    public static ServiceDefinition define(Class<?> type, Object instance, String name, String version) {
+        String handler = handlerName(type);
+        List<Method> methods = endpointMethods(type);
+        List<String> problems = ModelValidator.service(type.getName(), handler,
+                methods.stream().map(ServiceModel::shape).toList());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        List<EndpointDefinition> endpoints = new ArrayList<>(methods.size());
+        for (Method m : methods) {
+            Type requestType = m.getParameterCount() == 0 ? null : m.getGenericParameterTypes()[0];
+            Type responseType = responseType(m.getGenericReturnType());
+            endpoints.add(new EndpointDefinition(endpointName(handler, m), requestType, responseType,
+                    invoker(m, instance), Map.of("stream", "false")));
+        }
+        return new ServiceDefinition(name, version, Map.of(), endpoints);
+    }
+
+    /** The type a caller receives: {@code T} for {@code CompletionStage<T>}, the return type otherwise. */
+    public static Type responseType(Type returnType) {
+        if (returnType instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw
+                && CompletionStage.class.isAssignableFrom(raw)) {
+            return p.getActualTypeArguments()[0];
+        }
+        if (returnType instanceof Class<?> c && CompletionStage.class.isAssignableFrom(c)) {
+            return Object.class;
+        }
+        return returnType;
+    }
+
+    /** A method handle bound to {@code instance}, shaped {@code (Object) -> Object} or {@code () -> Object}. */
+    static EndpointInvoker invoker(Method m, Object instance) {
+        MethodHandle mh = unreflect(m).bindTo(instance);
+        if (m.getParameterCount() == 0) {
+            MethodHandle h = mh.asType(MethodType.methodType(Object.class));
+            return request -> h.invokeExact();
+        }
+        MethodHandle h = mh.asType(MethodType.methodType(Object.class, Object.class));
+        return request -> h.invokeExact(request);
+    }
+
+    private static MethodHandle unreflect(Method m) {
+        try {
+            return MethodHandles.publicLookup().unreflect(m);
+        } catch (IllegalAccessException e) {
+            // a public method of a package-private class: allowed on the class path once made accessible
+            try {
+                m.setAccessible(true);
+                return MethodHandles.lookup().unreflect(m);
+            } catch (IllegalAccessException | RuntimeException inner) {
+                throw new IllegalArgumentException("cannot access " + m + ": " + inner.getMessage(), inner);
+            }
+        }
+    }
+
+    private static boolean isLifecycle(Method m) {
+        return Arrays.stream(m.getAnnotations())
+                .anyMatch(a -> LIFECYCLE_ANNOTATIONS.contains(a.annotationType().getName()));
+    }
+}

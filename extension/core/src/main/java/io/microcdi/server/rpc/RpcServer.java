@@ -1,0 +1,459 @@
+package io.microcdi.server.rpc;
+
+import io.microcdi.codec.Codec;
+import io.microcdi.codec.CodecException;
+import io.microcdi.codec.Codecs;
+import io.microcdi.errors.MicroException;
+import io.microcdi.internal.ErrorJson;
+import io.microcdi.internal.exec.HandlerExecutors;
+import io.microcdi.internal.model.Schema;
+import io.microcdi.metadata.Metadata;
+import io.microcdi.registry.Endpoint;
+import io.microcdi.registry.Node;
+import io.microcdi.registry.Registry;
+import io.microcdi.registry.Service;
+import io.microcdi.server.EndpointDefinition;
+import io.microcdi.server.Server;
+import io.microcdi.server.ServiceDefinition;
+import io.microcdi.transport.Exchange;
+import io.microcdi.transport.Listener;
+import io.microcdi.transport.Message;
+import io.microcdi.transport.Transport;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Serves Go Micro's "mucp" protocol: routes a request by its {@code Micro-Endpoint} header, decodes the body with
+ * the codec of its {@code Content-Type}, runs the handler off the I/O thread and answers, errors in
+ * {@code Micro-Error}.
+ *
+ * <pre>{@code
+ * Server server = new RpcServer(RpcServerConfig.from(config), registry, transport, codecs);
+ * server.handle(ServiceModel.define(Greeter.class, greeter, "greeter", "latest"));
+ * server.start();
+ * }</pre>
+ *
+ * <p>Bad input never stops the server: unknown endpoint 404, malformed body 400, unsupported content type 415,
+ * expired deadline 408, a handler exception 500 with its message (never a stack trace).
+ */
+public final class RpcServer implements Server {
+
+    static final String ID = "go.micro.server";
+    /** A request without {@code Content-Type} is read as JSON (Go Micro assumes protobuf; curl users expect JSON). */
+    static final String DEFAULT_CONTENT_TYPE = "application/json";
+
+    private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
+    private static final byte[] EMPTY = new byte[0];
+
+    private final RpcServerConfig config;
+    private final Registry registry;
+    private final Transport transport;
+    private final Codecs codecs;
+    private final List<ServiceDefinition> services = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Object drainLock = new Object();
+
+    private volatile Routes routes;
+    private volatile Listener listener;
+    private volatile List<Service> registered = List.of();
+    private ExecutorService handlers;
+    private ScheduledExecutorService heartbeat;
+    private int inFlight;
+
+    /** A server listening through {@code transport} and registering in {@code registry}. */
+    public RpcServer(RpcServerConfig config, Registry registry, Transport transport, Codecs codecs) {
+        this.config = config;
+        this.registry = registry;
+        this.transport = transport;
+        this.codecs = codecs;
+    }
+
+    @Override
+    public String name() {
+        return "rpc";
+    }
+
+    @Override
+    public void handle(ServiceDefinition service) {
+        if (started.get()) {
+            throw new IllegalStateException("handle(" + service.name() + "): the server has already started");
+        }
+        services.add(service);
+    }
+
+    @Override
+    public List<ServiceDefinition> services() {
+        return List.copyOf(services);
+    }
+
+    @Override
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
+        routes = Routes.build(services, codecs);
+        handlers = HandlerExecutors.create("handler", config.handlerThreads(), config.virtualThreads());
+        listener = transport.listen(config.address(), this::accept);
+        String advertise = config.advertise().orElse(listener.address());
+        registered = services.stream().map(s -> registration(s, advertise)).toList();
+        for (Service s : registered) {
+            registry.register(s, config.registerTtl());
+        }
+        heartbeat = Executors.newSingleThreadScheduledExecutor(HandlerExecutors.daemonThreads("microcdi-register"));
+        scheduleHeartbeat();
+        LOG.log(Level.INFO, "serving {0} on {1} (registry {2}, transport {3})",
+                services.stream().map(ServiceDefinition::name).toList(), listener.address(), registry.name(),
+                transport.name());
+    }
+
+    @Override
+    public String address() {
+        Listener l = listener;
+        if (l == null) {
+            throw new IllegalStateException("the server has not started");
+        }
+        return l.address();
+    }
+
+    /** The services as registered, with this node. */
+    public List<Service> registered() {
+        return registered;
+    }
+
+    @Override
+    public void stop() {
+        if (!started.get() || !stopped.compareAndSet(false, true)) {
+            return;
+        }
+        heartbeat.shutdownNow();
+        for (Service s : registered) {
+            try {
+                registry.deregister(s);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "deregistering " + s.name() + " failed: " + e.getMessage(), e);
+            }
+        }
+        listener.stopAccepting();
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        synchronized (drainLock) {
+            long left;
+            while (inFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (inFlight > 0) {
+                LOG.log(Level.WARNING, "stopping with {0} calls still running after {1}", inFlight,
+                        config.shutdownTimeout());
+            }
+        }
+        listener.close();
+        handlers.shutdown();
+    }
+
+    // ---- the request path: I/O thread -> handler thread -> reply ----
+
+    private void accept(Exchange exchange) {
+        long received = System.nanoTime();
+        synchronized (drainLock) {
+            inFlight++;
+        }
+        try {
+            handlers.execute(() -> serve(exchange, received));
+        } catch (RejectedExecutionException e) {
+            fail(exchange, null, new MicroException(ID, "server busy: too many calls waiting", 503));
+        }
+    }
+
+    private void serve(Exchange exchange, long received) {
+        Message request = exchange.request();
+        Metadata h = request.header();
+        String id = header(h, "Micro-Id", "X-Micro-Id");
+        try {
+            String contentType = h.get("Content-Type");
+            if (contentType == null || contentType.isEmpty()) {
+                contentType = DEFAULT_CONTENT_TYPE;
+            }
+            Codec codec = codecs.get(contentType);
+            if (codec == null) {
+                throw new MicroException(ID, "unsupported Content-Type: " + contentType + " (expected: one of "
+                        + String.join(", ", codecs.contentTypes()) + ")", 415);
+            }
+            String endpoint = header(h, "Micro-Endpoint", "X-Micro-Endpoint");
+            if (endpoint == null || endpoint.isEmpty()) {
+                endpoint = header(h, "Micro-Method", "X-Micro-Method");
+            }
+            if (endpoint == null || endpoint.isEmpty()) {
+                throw MicroException.badRequest(ID, "missing Micro-Endpoint header (expected: Handler.Method, "
+                        + "for example Greeter.Hello)");
+            }
+            String service = header(h, "Micro-Service", "X-Micro-Service");
+            Route route = routes.find(service, endpoint);
+            if (route == null) {
+                throw MicroException.notFound(ID, "unknown endpoint %s%s (serving: %s)", endpoint,
+                        service == null ? "" : " of service " + service, routes.names());
+            }
+            String timeout = h.get("Timeout");
+            if (timeout != null && expired(timeout, received)) {
+                throw MicroException.timeout(ID, "deadline of %s ns passed before %s started", timeout, endpoint);
+            }
+            int c = route.codecIndex(codec);
+            Object argument;
+            try {
+                argument = route.decoders[c].decode(request.body());
+            } catch (CodecException e) {
+                throw MicroException.badRequest(route.errorId, "%s: %s", endpoint, e.getMessage());
+            }
+            Object result = route.invoke(argument);
+            if (result instanceof CompletionStage<?> stage) {
+                String ct = codec.contentType();
+                stage.whenComplete((value, error) -> {
+                    if (error != null) {
+                        fail(exchange, id, route.error(unwrap(error)));
+                        return;
+                    }
+                    byte[] body;
+                    try {
+                        body = route.encode(c, value);
+                    } catch (MicroException e) {
+                        fail(exchange, id, e);
+                        return;
+                    }
+                    reply(exchange, id, ct, body);
+                });
+                return;
+            }
+            reply(exchange, id, codec.contentType(), route.encode(c, result));
+        } catch (MicroException e) {
+            fail(exchange, id, e);
+        } catch (RuntimeException | Error e) {
+            fail(exchange, id, new MicroException(ID, 500, describe(e), MicroException.statusText(500), e));
+        }
+    }
+
+    private static boolean expired(String timeout, long received) {
+        try {
+            return System.nanoTime() - received > Long.parseLong(timeout.trim());
+        } catch (NumberFormatException e) {
+            throw MicroException.badRequest(ID, "Timeout header '%s' (expected: nanoseconds)", timeout);
+        }
+    }
+
+    private void reply(Exchange exchange, String id, String contentType, byte[] body) {
+        Metadata.Builder b = Metadata.builder(3).put("Content-Type", contentType);
+        if (id != null) {
+            b.put("Micro-Id", id).put("X-Micro-Id", id);
+        }
+        send(exchange, new Message(b.build(), body));
+    }
+
+    private void fail(Exchange exchange, String id, MicroException e) {
+        if (e.code() >= 500 && e.getCause() != null) {
+            LOG.log(Level.WARNING, "handler failed: " + e.detail(), e.getCause());
+        }
+        String json = ErrorJson.write(e);
+        Metadata.Builder b = Metadata.builder(5).put("Content-Type", "application/json")
+                .put("Micro-Error", json).put("X-Micro-Error", json);
+        if (id != null) {
+            b.put("Micro-Id", id).put("X-Micro-Id", id);
+        }
+        send(exchange, new Message(b.build(), ErrorJson.bytes(e)));
+    }
+
+    private void send(Exchange exchange, Message message) {
+        try {
+            exchange.reply(message);
+        } finally {
+            synchronized (drainLock) {
+                if (--inFlight == 0 && stopped.get()) {
+                    drainLock.notifyAll();
+                }
+            }
+        }
+    }
+
+    private static String header(Metadata h, String name, String legacy) {
+        String v = h.get(name);
+        return v != null ? v : h.get(legacy);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isEmpty() ? t.getClass().getName() : m;
+    }
+
+    // ---- registration ----
+
+    private Service registration(ServiceDefinition s, String advertise) {
+        Map<String, String> md = new LinkedHashMap<>(config.metadata());
+        md.put("protocol", "mucp");
+        md.put("transport", transport.name());
+        md.put("registry", registry.name());
+        md.put("server", name());
+        // No broker runs yet: the pub/sub work sets its name here.
+        md.putIfAbsent("broker", "none");
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (EndpointDefinition e : s.endpoints()) {
+            endpoints.add(new Endpoint(e.name(), Schema.of(e.requestType()), Schema.of(e.responseType()),
+                    e.metadata()));
+        }
+        Node node = new Node(s.name() + "-" + config.id(), advertise, md);
+        return new Service(s.name(), s.version(), s.metadata(), endpoints, List.of(node));
+    }
+
+    private void scheduleHeartbeat() {
+        long interval = config.registerInterval().toMillis();
+        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10));
+        heartbeat.schedule(() -> {
+            for (Service s : registered) {
+                try {
+                    registry.register(s, config.registerTtl());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "re-registering " + s.name() + " failed: " + e.getMessage(), e);
+                }
+            }
+            if (!stopped.get()) {
+                scheduleHeartbeat();
+            }
+        }, interval - jitter, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- routing table, built once at start ----
+
+    /** Endpoints by name; when two services share an endpoint name, {@code Micro-Service} decides. */
+    private static final class Routes {
+        private final Map<String, Route> byEndpoint;
+        private final Map<String, Route> byServiceAndEndpoint;
+        private final String names;
+
+        private Routes(Map<String, Route> byEndpoint, Map<String, Route> byServiceAndEndpoint, String names) {
+            this.byEndpoint = byEndpoint;
+            this.byServiceAndEndpoint = byServiceAndEndpoint;
+            this.names = names;
+        }
+
+        static Routes build(List<ServiceDefinition> services, Codecs codecs) {
+            Map<String, Route> byEndpoint = new HashMap<>();
+            Map<String, Route> both = new HashMap<>();
+            List<String> names = new ArrayList<>();
+            List<Codec> all = codecs.contentTypes().stream().map(codecs::get).toList();
+            for (ServiceDefinition s : services) {
+                for (EndpointDefinition e : s.endpoints()) {
+                    Route r = new Route(s.name(), e, all);
+                    both.put(s.name() + '\n' + e.name(), r);
+                    Route clash = byEndpoint.putIfAbsent(e.name(), r);
+                    if (clash != null) {
+                        byEndpoint.put(e.name(), null);
+                    }
+                    names.add(e.name());
+                }
+            }
+            byEndpoint.values().removeIf(java.util.Objects::isNull);
+            return new Routes(Map.copyOf(byEndpoint), Map.copyOf(both), String.join(", ", names));
+        }
+
+        Route find(String service, String endpoint) {
+            if (service != null) {
+                Route r = byServiceAndEndpoint.get(service + '\n' + endpoint);
+                if (r != null) {
+                    return r;
+                }
+            }
+            // Go Micro ignores Micro-Service when routing; so do we when the endpoint name is unambiguous.
+            return byEndpoint.get(endpoint);
+        }
+
+        String names() {
+            return names;
+        }
+    }
+
+    /** One endpoint with its decoder and encoder for every codec, resolved once. */
+    private static final class Route {
+        final String errorId;
+        final Codec[] codecs;
+        final Codec.Decoder<?>[] decoders;
+        final Codec.Encoder[] encoders;
+        final boolean takesRequest;
+        final boolean returnsNothing;
+        final io.microcdi.server.EndpointInvoker invoker;
+
+        Route(String service, EndpointDefinition e, List<Codec> all) {
+            this.errorId = service + "." + e.name().toLowerCase(java.util.Locale.ROOT);
+            this.codecs = all.toArray(Codec[]::new);
+            this.decoders = new Codec.Decoder<?>[codecs.length];
+            this.encoders = new Codec.Encoder[codecs.length];
+            this.takesRequest = e.requestType() != null;
+            this.returnsNothing = e.responseType() == void.class || e.responseType() == Void.class;
+            for (int i = 0; i < codecs.length; i++) {
+                decoders[i] = takesRequest ? codecs[i].decoder(e.requestType()) : data -> null;
+                encoders[i] = returnsNothing ? value -> EMPTY : codecs[i].encoder(e.responseType());
+            }
+            this.invoker = e.invoker();
+        }
+
+        int codecIndex(Codec codec) {
+            for (int i = 0; i < codecs.length; i++) {
+                if (codecs[i] == codec) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("codec " + codec.name() + " was added after the server started");
+        }
+
+        Object invoke(Object argument) {
+            try {
+                return invoker.invoke(argument);
+            } catch (MicroException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw error(t);
+            }
+        }
+
+        MicroException error(Throwable t) {
+            if (t instanceof MicroException me) {
+                return me;
+            }
+            return new MicroException(errorId, 500, describe(t), MicroException.statusText(500), t);
+        }
+
+        byte[] encode(int codec, Object value) {
+            if (value == null) {
+                return EMPTY;
+            }
+            try {
+                return encoders[codec].encode(value);
+            } catch (CodecException e) {
+                throw new MicroException(errorId, 500, e.getMessage(), MicroException.statusText(500), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.microcdi.server.rpc;
+
+import io.microcdi.config.MicroConfig;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The settings of {@link RpcServer}, read once from {@code micro.server.*} and {@code micro.register.*}.
+ *
+ * <pre>{@code
+ * RpcServerConfig cfg = RpcServerConfig.from(DefaultMicroConfig.of(Map.of("micro.server.address", "127.0.0.1:8080")));
+ * }</pre>
+ *
+ * @param address          where to listen, {@code host:port}; port 0 picks a free one
+ * @param advertise        the address registered instead of the bound one, if set
+ * @param id               the server id (node ids are {@code <service>-<id>})
+ * @param version          the version of services that do not name one
+ * @param metadata         extra node metadata
+ * @param registerTtl      how long the registry keeps a node that stops re-registering
+ * @param registerInterval how often the node re-registers (a heartbeat), with up to 10% jitter
+ * @param shutdownTimeout  how long a stop waits for in-flight calls
+ * @param handlerThreads   worker threads for handlers when the JDK has no virtual threads
+ * @param virtualThreads   run handlers on virtual threads when the JDK has them (21+)
+ */
+public record RpcServerConfig(String address, Optional<String> advertise, String id, String version,
+                              Map<String, String> metadata, Duration registerTtl, Duration registerInterval,
+                              Duration shutdownTimeout, int handlerThreads, boolean virtualThreads) {
+
+    public static final String DEFAULT_ADDRESS = "127.0.0.1:0";
+    public static final String DEFAULT_VERSION = "latest";
+    public static final Duration DEFAULT_REGISTER_TTL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_REGISTER_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_HANDLER_THREADS = 64;
+
+    /** Reads {@code micro.server.*} and {@code micro.register.*}. */
+    public static RpcServerConfig from(MicroConfig c) {
+        Duration ttl = c.duration("micro.register.ttl", DEFAULT_REGISTER_TTL);
+        Duration interval = c.duration("micro.register.interval", DEFAULT_REGISTER_INTERVAL);
+        if (interval.compareTo(ttl) >= 0) {
+            throw MicroConfig.invalid("micro.register.interval", interval.toString(),
+                    "shorter than micro.register.ttl (" + ttl + ") so the node is refreshed before it expires");
+        }
+        return new RpcServerConfig(
+                address(c, "micro.server.address", DEFAULT_ADDRESS),
+                c.get("micro.server.advertise").map(a -> address(c, "micro.server.advertise", a)),
+                c.get("micro.server.id", UUID.randomUUID().toString()),
+                c.get("micro.server.version", DEFAULT_VERSION),
+                metadata(c.get("micro.server.metadata", "")),
+                ttl,
+                interval,
+                c.duration("micro.server.shutdown-timeout", DEFAULT_SHUTDOWN_TIMEOUT),
+                c.integer("micro.server.handler-threads", DEFAULT_HANDLER_THREADS, 1, 10_000),
+                c.bool("micro.server.virtual-threads", true));
+    }
+
+    private static String address(MicroConfig c, String key, String fallback) {
+        String a = c.get(key, fallback);
+        int colon = a.lastIndexOf(':');
+        if (colon < 0) {
+            throw MicroConfig.invalid(key, a, "host:port, for example 127.0.0.1:8080 or :0");
+        }
+        try {
+            int port = Integer.parseInt(a.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw MicroConfig.invalid(key, a, "a port in [0, 65535]");
+            }
+        } catch (NumberFormatException e) {
+            throw MicroConfig.invalid(key, a, "host:port, for example 127.0.0.1:8080 or :0");
+        }
+        return colon == 0 ? "0.0.0.0" + a : a;
+    }
+
+    private static Map<String, String> metadata(String raw) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : raw.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            } else if (!pair.isBlank()) {
+                throw MicroConfig.invalid("micro.server.metadata", raw, "key=value pairs separated by commas");
+            }
+        }
+        return Map.copyOf(m);
+    }
+}
