@@ -34,7 +34,7 @@ public class MicroException extends RuntimeException {
 
     /** An error with a local cause (the cause never travels). */
     public MicroException(String id, int code, String detail, String status, Throwable cause) {
-        super(format(id, code, detail), cause);
+        super(format(id == null ? "" : id, code, detail == null ? "" : detail), cause);
         this.id = id == null ? "" : id;
         this.code = code;
         this.detail = detail == null ? "" : detail;
@@ -43,42 +43,42 @@ public class MicroException extends RuntimeException {
 
     /** 400 Bad Request. */
     public static MicroException badRequest(String id, String format, Object... args) {
-        return new MicroException(id, String.format(Locale.ROOT, format, args), 400);
+        return new MicroException(id, format(format, args), 400);
     }
 
     /** 401 Unauthorized. */
     public static MicroException unauthorized(String id, String format, Object... args) {
-        return new MicroException(id, String.format(Locale.ROOT, format, args), 401);
+        return new MicroException(id, format(format, args), 401);
     }
 
     /** 403 Forbidden. */
     public static MicroException forbidden(String id, String format, Object... args) {
-        return new MicroException(id, String.format(Locale.ROOT, format, args), 403);
+        return new MicroException(id, format(format, args), 403);
     }
 
     /** 404 Not Found. */
     public static MicroException notFound(String id, String format, Object... args) {
-        return new MicroException(id, String.format(Locale.ROOT, format, args), 404);
+        return new MicroException(id, format(format, args), 404);
     }
 
     /** 405 Method Not Allowed. */
     public static MicroException methodNotAllowed(String id, String format, Object... args) {
-        return new MicroException(id, String.format(Locale.ROOT, format, args), 405);
+        return new MicroException(id, format(format, args), 405);
     }
 
     /** 408 Request Timeout. */
     public static MicroException timeout(String id, String format, Object... args) {
-        return new MicroException(id, String.format(Locale.ROOT, format, args), 408);
+        return new MicroException(id, format(format, args), 408);
     }
 
     /** 409 Conflict. */
     public static MicroException conflict(String id, String format, Object... args) {
-        return new MicroException(id, String.format(Locale.ROOT, format, args), 409);
+        return new MicroException(id, format(format, args), 409);
     }
 
     /** 500 Internal Server Error. */
     public static MicroException internalServerError(String id, String format, Object... args) {
-        return new MicroException(id, String.format(Locale.ROOT, format, args), 500);
+        return new MicroException(id, format(format, args), 500);
     }
 
     /** Who raised the error, for example {@code go.micro.client} or {@code greeter.hello}. */
@@ -121,6 +121,11 @@ public class MicroException extends RuntimeException {
             case 504 -> "Gateway Timeout";
             default -> "";
         };
+    }
+
+    /** {@code String.format}, except that a detail given without arguments is taken as is ({@code "100%"}). */
+    private static String format(String format, Object[] args) {
+        return args.length == 0 ? format : String.format(Locale.ROOT, format, args);
     }
 
     private static String format(String id, int code, String detail) {

@@ -161,7 +161,16 @@ public final class Metadata {
     public int hashCode() {
         int h = 0;
         for (int i = 0; i < keys.length; i++) {
-            h += keys[i].toLowerCase(java.util.Locale.ROOT).hashCode() ^ values[i].hashCode();
+            h += foldedHash(keys[i]) ^ values[i].hashCode();
+        }
+        return h;
+    }
+
+    /** A hash that agrees with {@link String#equalsIgnoreCase}, which folds each char through upper then lower case. */
+    private static int foldedHash(String key) {
+        int h = 0;
+        for (int i = 0; i < key.length(); i++) {
+            h = 31 * h + Character.toLowerCase(Character.toUpperCase(key.charAt(i)));
         }
         return h;
     }

@@ -135,7 +135,7 @@ public class MicroExtension implements BuildCompatibleExtension {
         Map<String, MethodShape> shapes = new LinkedHashMap<>();
         for (ClassInfo k = type; k != null && !k.name().equals("java.lang.Object"); k = k.superClassDeclaration()) {
             for (MethodInfo m : k.methods()) {
-                if (m.isConstructor() || m.isStatic() || !Modifier.isPublic(m.modifiers())
+                if (m.isConstructor() || m.isStatic() || !Modifier.isPublic(m.modifiers()) || isObjectMethod(m)
                         || m.annotations(a -> LIFECYCLE.contains(a.name())).size() > 0) {
                     continue;
                 }
@@ -144,6 +144,14 @@ public class MicroExtension implements BuildCompatibleExtension {
             }
         }
         return new ArrayList<>(shapes.values());
+    }
+
+    private static boolean isObjectMethod(MethodInfo m) {
+        int n = m.parameters().size();
+        return (n == 0 && (m.name().equals("toString") || m.name().equals("hashCode")))
+                || (n == 1 && m.name().equals("equals")
+                && m.parameters().get(0).type().isClass()
+                && m.parameters().get(0).type().asClass().declaration().name().equals("java.lang.Object"));
     }
 
     private static List<MethodShape> abstractShapes(ClassInfo type) {

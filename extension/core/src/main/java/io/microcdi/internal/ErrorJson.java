@@ -110,6 +110,10 @@ public final class ErrorJson {
                 } while (tryConsume(','));
             }
             expect('}');
+            skipWs();
+            if (i != s.length()) {
+                throw new IllegalArgumentException("trailing text at " + i);
+            }
             return new MicroException(id, code, detail, status == null ? MicroException.statusText(code) : status);
         }
 
@@ -118,15 +122,37 @@ public final class ErrorJson {
             if (c == '"') {
                 return string();
             }
+            if (c == '{' || c == '[') {
+                skipNested();
+                return "";
+            }
             int start = i;
             while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) {
                 i++;
             }
             String raw = s.substring(start, i);
-            if (raw.isEmpty() || raw.equals("{") || raw.equals("[")) {
-                throw new IllegalArgumentException("nested values are not part of the error shape");
+            if (raw.isEmpty()) {
+                throw new IllegalArgumentException("missing value at " + start);
             }
             return raw.equals("null") ? "" : raw;
+        }
+
+        /** Skips an object or array that is not part of the error shape, strings and nesting included. */
+        private void skipNested() {
+            int depth = 0;
+            do {
+                char c = s.charAt(i);
+                if (c == '"') {
+                    string();
+                    continue;
+                }
+                if (c == '{' || c == '[') {
+                    depth++;
+                } else if (c == '}' || c == ']') {
+                    depth--;
+                }
+                i++;
+            } while (depth > 0);
         }
 
         private String string() {

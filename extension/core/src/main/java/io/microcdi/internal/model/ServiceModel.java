@@ -39,8 +39,8 @@ public final class ServiceModel {
     public static List<Method> endpointMethods(Class<?> type) {
         List<Method> methods = new ArrayList<>();
         for (Method m : type.getMethods()) {
-            if (m.getDeclaringClass() == Object.class || Modifier.isStatic(m.getModifiers()) || m.isSynthetic()
-                    || m.isBridge() || isLifecycle(m)) {
+            if (m.getDeclaringClass() == Object.class || isObjectMethod(m) || Modifier.isStatic(m.getModifiers())
+                    || m.isSynthetic() || m.isBridge() || isLifecycle(m)) {
                 continue;
             }
             methods.add(m);
@@ -125,6 +125,16 @@ public final class ServiceModel {
             } catch (IllegalAccessException | RuntimeException inner) {
                 throw new IllegalArgumentException("cannot access " + m + ": " + inner.getMessage(), inner);
             }
+        }
+    }
+
+    /** {@code toString}, {@code equals}, {@code hashCode} overridden by the class are still not endpoints. */
+    static boolean isObjectMethod(Method m) {
+        try {
+            Object.class.getMethod(m.getName(), m.getParameterTypes());
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 
