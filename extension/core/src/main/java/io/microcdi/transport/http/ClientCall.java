@@ -1,0 +1,61 @@
+package io.microcdi.transport.http;
+
+import io.microcdi.transport.Message;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One {@code send}: the future handed to the caller, and the task that starts it on its connection's event loop (so
+ * a call costs one object, not three).
+ *
+ * <pre>{@code
+ * ClientCall call = new ClientCall(request, System.nanoTime(), timeout.toNanos());
+ * pool.acquire(call);
+ * return call;
+ * }</pre>
+ *
+ * <p>Until a connection takes it, the call is guarded by its pool's lock; after, by that connection's event loop.
+ */
+final class ClientCall extends CompletableFuture<Message> implements Runnable {
+
+    final Message request;
+    final long deadline;
+    private final long timeoutNanos;
+    /** The connection that runs the call; set before {@link #run} is queued. */
+    ClientConnection connection;
+    /** The wait for a free connection, or the wait for the response. */
+    ScheduledFuture<?> timer;
+    /** The request bytes reached the socket: the server may have run it. */
+    boolean written;
+
+    ClientCall(Message request, long start, long timeoutNanos) {
+        this.request = request;
+        this.timeoutNanos = timeoutNanos;
+        this.deadline = start + timeoutNanos; // the caller caps timeoutNanos so that this cannot wrap around
+    }
+
+    long remaining() {
+        return deadline - System.nanoTime();
+    }
+
+    @Override
+    public void run() {
+        connection.begin(this);
+    }
+
+    TimeoutException timeout(String address, String phase) {
+        return new TimeoutException(phase + " " + address + " timed out after "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    }
+
+    void cancelTimer() {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            timer = null;
+            t.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.microcdi.transport.http;
+
+import io.microcdi.transport.Listener;
+import io.microcdi.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Promise;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bound server socket of the {@link HttpTransport}, and the connections it accepted.
+ *
+ * <pre>{@code
+ * Listener l = transport.listen("127.0.0.1:0", handler);
+ * l.stopAccepting();   // open connections keep being served
+ * l.close();           // and now they are closed too
+ * }</pre>
+ */
+final class HttpListener implements Listener {
+
+    /** How long {@link #close} waits for connections to close; it never waits on an event loop. */
+    private static final long CLOSE_WAIT_MILLIS = 1000;
+
+    private final HttpTransport transport;
+    private final Transport.Handler handler;
+    private final int maxBodySize;
+    private final long idleNanos;
+    private final HttpDecoderConfig decoderConfig = HttpWire.decoderConfig();
+    private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
+    private volatile Channel server;
+    private volatile String address;
+    private volatile boolean closed;
+
+    HttpListener(HttpTransport transport, Transport.Handler handler, HttpTransportConfig config) {
+        this.transport = transport;
+        this.handler = handler;
+        this.maxBodySize = config.maxBodySize();
+        this.idleNanos = config.idleTimeout().toNanos();
+    }
+
+    Transport.Handler handler() {
+        return handler;
+    }
+
+    int maxBodySize() {
+        return maxBodySize;
+    }
+
+    /** Sets up each accepted connection. */
+    ChannelInitializer<SocketChannel> initializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                accepted.add(ch);
+                ch.closeFuture().addListener(f -> accepted.remove(ch));
+                if (closed) {
+                    // accepted while close() ran: it may not have seen this one
+                    ch.close();
+                    return;
+                }
+                ch.pipeline()
+                        .addLast("http", new HttpRequestDecoder(decoderConfig))
+                        .addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
+                        .addLast("mucp", new ServerConnection(HttpListener.this, ch));
+            }
+        };
+    }
+
+    void bound(Channel serverChannel) {
+        this.server = serverChannel;
+        this.address = HttpWire.format(serverChannel.localAddress());
+    }
+
+    /** Connections accepted and still open (tests). */
+    int connections() {
+        return accepted.size();
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public void stopAccepting() {
+        Channel ch = server;
+        EventLoop loop = ch.eventLoop();
+        Promise<Void> refusing = loop.newPromise();
+        try {
+            loop.execute(() -> ch.close().addListener(f ->
+                    // NIO closes the socket of a registered channel only at the loop's next select, and until then
+                    // the kernel still completes connects; a task scheduled from the loop runs after that select
+                    loop.schedule(() -> refusing.trySuccess(null), 0, TimeUnit.NANOSECONDS)));
+        } catch (RejectedExecutionException shutDown) {
+            return; // the event loop is gone, and the socket with it
+        }
+        if (!transport.onIoThread()) {
+            refusing.awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopAccepting();
+        List<ChannelFuture> closing = new ArrayList<>(accepted.size());
+        for (Channel ch : accepted) {
+            closing.add(ch.close());
+        }
+        transport.forget(this);
+        if (!transport.onIoThread()) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+            for (ChannelFuture f : closing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "http listener on " + address;
+    }
+}

@@ -1,0 +1,251 @@
+package io.microcdi.transport.http;
+
+import io.microcdi.transport.Listener;
+import io.microcdi.transport.Message;
+import io.microcdi.transport.Transport;
+import io.microcdi.transport.TransportException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The default transport ({@code http}): Go Micro's mucp over HTTP/1.1, on Netty. A call is one {@code POST /}; every
+ * answer is {@code 200 OK}, with errors in the {@code Micro-Error} header.
+ *
+ * <pre>{@code
+ * try (Transport t = new HttpTransport(HttpTransportConfig.from(config))) {
+ *     Listener l = t.listen("127.0.0.1:0", ex -> ex.reply(ex.request()));
+ *     Message echo = t.send(l.address(), request, Duration.ofSeconds(5)).join();
+ * }
+ * }</pre>
+ *
+ * <p>Server and client share one group of {@code micro.transport.io-threads} event loops (daemon threads named
+ * {@code microcdi-io-N}). A listener hands each request to its handler on the event loop; the handler must not block,
+ * and may reply from any thread. The client keeps up to {@code micro.client.pool-size} keep-alive connections per
+ * address, each carrying one call at a time.
+ */
+public final class HttpTransport implements Transport {
+
+    /** The plugin name. */
+    public static final String NAME = "http";
+
+    /** Longest wait in {@link #close} for the event loops to stop; they are told to stop at once. */
+    private static final long SHUTDOWN_TIMEOUT_MILLIS = 1000;
+
+    /** Caps a call's timeout so that its deadline in {@link System#nanoTime} units cannot overflow (about 73 years). */
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
+
+    private final HttpTransportConfig config;
+    private final NioEventLoopGroup group;
+    private final Bootstrap clientBootstrap;
+    private final ConcurrentHashMap<String, ConnectionPool> pools = new ConcurrentHashMap<>();
+    private final Set<HttpListener> listeners = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /** A transport with {@link HttpTransportConfig#defaults()}. */
+    public HttpTransport() {
+        this(HttpTransportConfig.defaults());
+    }
+
+    /** A transport configured by {@code config}; its threads start with the first listener or call. */
+    public HttpTransport(HttpTransportConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.group = new NioEventLoopGroup(config.ioThreads(), new IoThreadFactory());
+        this.clientBootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                // addresses are resolved by the pool, off the event loop; Netty's default resolver would block it
+                .resolver(NoopAddressResolverGroup.INSTANCE)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true);
+    }
+
+    /** The settings in use. */
+    public HttpTransportConfig config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Listener listen(String address, Handler handler) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(handler, "handler");
+        if (closed) {
+            throw new TransportException("listen " + address + ": transport closed", null, false);
+        }
+        InetSocketAddress bindTo = HttpWire.parse(address, true);
+        if (bindTo.isUnresolved()) {
+            throw new TransportException("listen " + address + ": unknown host " + bindTo.getHostString(), null,
+                    false);
+        }
+        HttpListener listener = new HttpListener(this, handler, config);
+        ChannelFuture bound = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(listener.initializer())
+                .bind(bindTo)
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            throw new TransportException("listen " + address + ": " + cause.getMessage(), cause, false);
+        }
+        listener.bound(bound.channel());
+        listeners.add(listener);
+        if (closed) {
+            listener.close();
+            throw new TransportException("listen " + address + ": transport closed", null, false);
+        }
+        return listener;
+    }
+
+    @Override
+    public CompletableFuture<Message> send(String address, Message request, Duration timeout) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(request, "request");
+        long start = System.nanoTime();
+        long nanos = timeout.compareTo(Duration.ofNanos(MAX_TIMEOUT_NANOS)) >= 0 ? MAX_TIMEOUT_NANOS
+                : timeout.toNanos();
+        ClientCall call = new ClientCall(request, start, nanos);
+        if (nanos <= 0) {
+            call.completeExceptionally(call.timeout(address, "request to"));
+            return call;
+        }
+        while (true) {
+            if (closed) {
+                call.completeExceptionally(new TransportException("send to " + address + ": transport closed", null,
+                        false));
+                return call;
+            }
+            ConnectionPool pool = pools.get(address);
+            if (pool == null) {
+                try {
+                    pool = pools.computeIfAbsent(address, this::newPool);
+                } catch (IllegalArgumentException e) {
+                    call.completeExceptionally(new TransportException(e.getMessage(), e, false));
+                    return call;
+                }
+            }
+            if (pool.acquire(call)) {
+                return call;
+            }
+            pools.remove(address, pool); // disconnected meanwhile: start a fresh pool
+        }
+    }
+
+    private ConnectionPool newPool(String address) {
+        return new ConnectionPool(this, address, config);
+    }
+
+    /** Closes idle connections to {@code address} now, busy ones as soon as their call ends. */
+    @Override
+    public void disconnect(String address) {
+        ConnectionPool pool = pools.remove(address);
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (HttpListener l : listeners) {
+            l.close();
+        }
+        for (ConnectionPool p : pools.values()) {
+            p.close();
+        }
+        pools.clear();
+        // no quiet period: nothing may be submitted after close, and tests must not wait seconds
+        var terminated = group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        if (!onIoThread()) {
+            terminated.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS * 2);
+        }
+    }
+
+    void forget(HttpListener listener) {
+        listeners.remove(listener);
+    }
+
+    Bootstrap clientBootstrap() {
+        return clientBootstrap;
+    }
+
+    /** An event loop for timers that belong to no connection yet. */
+    EventLoop anyLoop() {
+        return group.next();
+    }
+
+    /** Whether the current thread is one of our event loops: blocking there would stall every connection on it. */
+    boolean onIoThread() {
+        if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+            return false;
+        }
+        for (EventExecutor e : group) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Connections to {@code address} open or being dialed (tests). */
+    int openConnections(String address) {
+        ConnectionPool p = pools.get(address);
+        return p == null ? 0 : p.openConnections();
+    }
+
+    /** Connections to {@code address} ever established by its current pool (tests). */
+    long connectionsDialed(String address) {
+        ConnectionPool p = pools.get(address);
+        return p == null ? 0 : p.connectionsDialed();
+    }
+
+    @Override
+    public String toString() {
+        return "http transport (" + config.ioThreads() + " I/O threads, " + pools.size() + " pools, "
+                + listeners.size() + " listeners)";
+    }
+
+    /** Daemon threads {@code microcdi-io-1}, {@code -2} ...: the JVM need not wait for them to exit. */
+    private static final class IoThreadFactory implements ThreadFactory {
+
+        private final AtomicInteger next = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            // FastThreadLocalThread makes Netty's thread-local buffer caches cheap
+            Thread t = new FastThreadLocalThread(r, "microcdi-io-" + next.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

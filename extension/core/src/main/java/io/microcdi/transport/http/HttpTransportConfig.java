@@ -1,0 +1,104 @@
+package io.microcdi.transport.http;
+
+import io.microcdi.config.MicroConfig;
+
+import java.time.Duration;
+
+/**
+ * Settings of the {@code http} transport, bound once from {@code micro.transport.*}, {@code micro.server.*} and
+ * {@code micro.client.*}.
+ *
+ * <pre>{@code
+ * HttpTransportConfig c = HttpTransportConfig.from(config);   // micro.client.pool-size=20, ...
+ * Transport t = new HttpTransport(c);
+ * }</pre>
+ *
+ * @param ioThreads   event loop threads shared by the client and server sides ({@code micro.transport.io-threads})
+ * @param maxBodySize largest request body the server reads, in bytes ({@code micro.server.max-body-size})
+ * @param idleTimeout how long the server keeps a connection on which no bytes arrive
+ *                    ({@code micro.server.idle-timeout})
+ * @param poolSize    most connections the client keeps open to one address ({@code micro.client.pool-size})
+ * @param poolTtl     how long an unused pooled connection is kept ({@code micro.client.pool-ttl})
+ * @param dialTimeout longest wait for a TCP connect, capped by the call's own timeout
+ *                    ({@code micro.client.dial-timeout})
+ */
+public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize,
+                                  Duration poolTtl, Duration dialTimeout) {
+
+    /** Default {@link #maxBodySize}: 4 MiB, Go Micro's default message size. */
+    public static final int DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024;
+
+    /**
+     * Default {@link #idleTimeout}: 2 minutes, longer than the client's {@link #DEFAULT_POOL_TTL} so that a pooled
+     * client drops an idle connection before the server does (otherwise a call can be written just as the server
+     * closes, and fail with {@code requestSent=true}).
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
+
+    /** Default {@link #poolSize}: 100 connections per address, as Go Micro's client pool. */
+    public static final int DEFAULT_POOL_SIZE = 100;
+
+    /** Default {@link #poolTtl}: 1 minute, as Go Micro's client pool. */
+    public static final Duration DEFAULT_POOL_TTL = Duration.ofMinutes(1);
+
+    /** Default {@link #dialTimeout}: 5 seconds, as Go Micro's transport. */
+    public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Key of {@link #ioThreads}. */
+    public static final String IO_THREADS = "micro.transport.io-threads";
+    /** Key of {@link #maxBodySize}. */
+    public static final String MAX_BODY_SIZE = "micro.server.max-body-size";
+    /** Key of {@link #idleTimeout}. */
+    public static final String IDLE_TIMEOUT = "micro.server.idle-timeout";
+    /** Key of {@link #poolSize}. */
+    public static final String POOL_SIZE = "micro.client.pool-size";
+    /** Key of {@link #poolTtl}. */
+    public static final String POOL_TTL = "micro.client.pool-ttl";
+    /** Key of {@link #dialTimeout}. */
+    public static final String DIAL_TIMEOUT = "micro.client.dial-timeout";
+
+    /** Largest body a {@code byte[]} can hold, which bounds {@link #maxBodySize}. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    public HttpTransportConfig {
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
+        }
+        if (maxBodySize < 1 || maxBodySize > MAX_ARRAY) {
+            throw new IllegalArgumentException("maxBodySize: " + maxBodySize + " (expected: in [1, " + MAX_ARRAY + "])");
+        }
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize: " + poolSize + " (expected: >= 1)");
+        }
+        requirePositive("idleTimeout", idleTimeout);
+        requirePositive("poolTtl", poolTtl);
+        requirePositive("dialTimeout", dialTimeout);
+    }
+
+    /** The defaults, with one I/O thread per available processor. */
+    public static HttpTransportConfig defaults() {
+        return new HttpTransportConfig(Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_BODY_SIZE,
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_POOL_SIZE, DEFAULT_POOL_TTL, DEFAULT_DIAL_TIMEOUT);
+    }
+
+    /** Reads the keys above; a bad value fails here, naming its key. */
+    public static HttpTransportConfig from(MicroConfig config) {
+        long maxBody = config.size(MAX_BODY_SIZE, DEFAULT_MAX_BODY_SIZE);
+        if (maxBody > MAX_ARRAY) {
+            throw MicroConfig.invalid(MAX_BODY_SIZE, config.get(MAX_BODY_SIZE, ""), "a size below 2g");
+        }
+        return new HttpTransportConfig(
+                config.integer(IO_THREADS, Runtime.getRuntime().availableProcessors(), 1, 1024),
+                (int) maxBody,
+                config.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
+                config.integer(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 100_000),
+                config.duration(POOL_TTL, DEFAULT_POOL_TTL),
+                config.duration(DIAL_TIMEOUT, DEFAULT_DIAL_TIMEOUT));
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+        }
+    }
+}

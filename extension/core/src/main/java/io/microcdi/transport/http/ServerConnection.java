@@ -1,0 +1,336 @@
+package io.microcdi.transport.http;
+
+import io.microcdi.errors.MicroException;
+import io.microcdi.internal.ErrorJson;
+import io.microcdi.metadata.Metadata;
+import io.microcdi.transport.Message;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One accepted connection: turns decoded requests into {@link ServerExchange}s and writes their answers in request
+ * order.
+ *
+ * <pre>{@code
+ * ch.pipeline().addLast(new HttpRequestDecoder(cfg), new IdleStateHandler(...), new ServerConnection(listener, ch));
+ * }</pre>
+ *
+ * <p>Everything but {@link #send} runs on the channel's event loop, so no field needs a lock. One request is handed
+ * to the handler at a time: pipelined requests wait in {@link #waiting} (and reading pauses) until the one before was
+ * answered, which keeps the answers in order without buffering replies.
+ */
+final class ServerConnection extends ChannelInboundHandlerAdapter {
+
+    private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
+
+    /**
+     * How long a connection we answered with a fatal error stays half-open, reading and dropping what the client
+     * still sends: closing with unread bytes makes the kernel send RST, which can destroy our answer before the
+     * client reads it (Go's server waits 500 ms for the same reason).
+     */
+    private static final long LINGER_MILLIS = 500;
+
+    private final HttpListener listener;
+    private final String remote;
+    private final String local;
+    private final HttpWire.HeaderWriter writer = new HttpWire.HeaderWriter();
+    private ChannelHandlerContext ctx;
+
+    // the request being read
+    private Metadata head;
+    private boolean keepAlive;
+    private byte[] connectionLine;
+    private byte[] body;
+    private int filled;
+    private List<ByteBuf> parts;
+    private long partsSize;
+
+    // the answers owed, in order
+    private ServerExchange inFlight;
+    private ArrayDeque<Object> waiting;
+    private boolean draining;
+    /** No further request is read: the client asked to close, or we are closing after an error. */
+    private boolean done;
+
+    ServerConnection(HttpListener listener, Channel channel) {
+        this.listener = listener;
+        this.remote = HttpWire.format(channel.remoteAddress());
+        this.local = HttpWire.format(channel.localAddress());
+    }
+
+    String remoteAddress() {
+        return remote;
+    }
+
+    String localAddress() {
+        return local;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (done) {
+                return;
+            }
+            if (msg instanceof HttpRequest request) {
+                if (request.decoderResult().isFailure()) {
+                    malformed(request.decoderResult().cause());
+                    return;
+                }
+                begin(request);
+            }
+            if (msg instanceof HttpContent content && head != null) {
+                if (content.decoderResult().isFailure()) {
+                    malformed(content.decoderResult().cause());
+                    return;
+                }
+                append(content.content());
+                if (!done && content instanceof LastHttpContent) {
+                    finish();
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void begin(HttpRequest request) {
+        long length = HttpUtil.getContentLength(request, -1L);
+        if (length > listener.maxBodySize()) {
+            fatal(413, tooLarge(length));
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            // curl sends Expect for bodies over 1 KiB and would wait a second for this
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(HttpWire.CONTINUE_100), ctx.voidPromise());
+        }
+        keepAlive = HttpUtil.isKeepAlive(request);
+        connectionLine = !keepAlive ? HttpWire.CONNECTION_CLOSE
+                : request.protocolVersion() == HttpVersion.HTTP_1_0 ? HttpWire.CONNECTION_KEEP_ALIVE : null;
+        head = HttpWire.metadata(request.headers(), true);
+        body = length < 0 ? null : length == 0 ? HttpWire.empty() : new byte[(int) length];
+        filled = 0;
+        partsSize = 0;
+    }
+
+    private void append(ByteBuf data) {
+        int n = data.readableBytes();
+        if (n == 0) {
+            return;
+        }
+        if (body != null) {
+            if (n > body.length - filled) {
+                malformed(new IOException("body longer than its Content-Length"));
+                return;
+            }
+            data.readBytes(body, filled, n);
+            filled += n;
+            return;
+        }
+        // chunked: keep the slices and copy once at the end
+        partsSize += n;
+        if (partsSize > listener.maxBodySize()) {
+            fatal(413, tooLarge(partsSize));
+            return;
+        }
+        if (parts == null) {
+            parts = new ArrayList<>(8);
+        }
+        parts.add(data.retain());
+    }
+
+    private void finish() {
+        byte[] b = body != null ? body : HttpWire.gather(parts == null ? List.of() : parts, (int) partsSize);
+        releaseParts();
+        ServerExchange exchange = new ServerExchange(this, new Message(head, b), keepAlive, connectionLine);
+        head = null;
+        body = null;
+        if (!keepAlive) {
+            done = true;
+        }
+        submit(exchange);
+    }
+
+    private void submit(Object item) {
+        if (inFlight == null && (waiting == null || waiting.isEmpty())) {
+            if (item instanceof ServerExchange e) {
+                dispatch(e);
+            } else {
+                writeFatal((MicroException) item);
+            }
+            return;
+        }
+        if (waiting == null) {
+            waiting = new ArrayDeque<>(4);
+        }
+        waiting.add(item);
+        // a pipelining client waits for its answers; stop reading so it cannot queue without bound
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    private void dispatch(ServerExchange exchange) {
+        inFlight = exchange;
+        try {
+            listener.handler().handle(exchange);
+        } catch (RuntimeException | Error e) {
+            // the handler broke its contract; answer anyway so the caller does not wait for its timeout
+            LOG.log(Level.WARNING, "transport handler failed", e);
+            exchange.replyOnce(new Message(errorHeaders(e), HttpWire.empty()));
+        }
+    }
+
+    private static Metadata errorHeaders(Throwable e) {
+        return Metadata.of("Content-Type", "application/json",
+                "Micro-Error", ErrorJson.write(HttpWire.serverError(500, String.valueOf(e))));
+    }
+
+    /** Called by {@link ServerExchange#reply} on any thread. */
+    void send(ServerExchange exchange) {
+        EventExecutor loop = ctx.executor();
+        if (loop.inEventLoop()) {
+            write(exchange);
+        } else {
+            try {
+                loop.execute(exchange);
+            } catch (RejectedExecutionException closed) {
+                // the transport is shut down; there is no one left to answer
+            }
+        }
+    }
+
+    /** Writes the answer of {@code exchange} (on the event loop). */
+    void write(ServerExchange exchange) {
+        if (exchange != inFlight) {
+            return; // the connection closed meanwhile
+        }
+        inFlight = null;
+        Message response = exchange.response();
+        ByteBuf buf = HttpWire.encode(ctx.alloc(), HttpWire.STATUS_200, exchange.connectionLine(),
+                response.header(), response.body(), writer);
+        if (!exchange.keepAlive()) {
+            ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.writeAndFlush(buf, ctx.voidPromise());
+        drain();
+    }
+
+    private void drain() {
+        if (draining) {
+            return; // a reply sent from inside dispatch: the loop below carries on
+        }
+        draining = true;
+        try {
+            while (inFlight == null && waiting != null && !waiting.isEmpty()) {
+                Object next = waiting.poll();
+                if (next instanceof ServerExchange e) {
+                    dispatch(e);
+                } else {
+                    writeFatal((MicroException) next);
+                }
+            }
+        } finally {
+            draining = false;
+        }
+        if (inFlight == null && !done && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void malformed(Throwable cause) {
+        String why = cause == null ? "unknown error" : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        fatal(400, "malformed HTTP request: " + why);
+    }
+
+    private String tooLarge(long size) {
+        return "request body of " + size + " bytes exceeds micro.server.max-body-size (" + listener.maxBodySize()
+                + " bytes)";
+    }
+
+    /** The request cannot be read: answer with a structured error after the answers owed, then close. */
+    private void fatal(int code, String detail) {
+        done = true;
+        head = null;
+        body = null;
+        releaseParts();
+        submit(HttpWire.serverError(code, detail));
+    }
+
+    private void writeFatal(MicroException e) {
+        Channel ch = ctx.channel();
+        ch.config().setAutoRead(true); // keep draining what the client sends while it reads our answer
+        ctx.writeAndFlush(HttpWire.encodeError(ctx.alloc(), e, writer)).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() || !(ch instanceof SocketChannel sc)) {
+                ch.close();
+                return;
+            }
+            sc.shutdownOutput();
+            ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && inFlight == null) {
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        done = true;
+        inFlight = null;
+        waiting = null;
+        head = null;
+        body = null;
+        releaseParts();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            LOG.log(Level.DEBUG, "closing connection from " + remote, cause);
+        }
+        ctx.close();
+    }
+
+    private void releaseParts() {
+        if (parts != null) {
+            for (ByteBuf p : parts) {
+                p.release();
+            }
+            parts = null;
+        }
+        partsSize = 0;
+    }
+}
