@@ -92,9 +92,8 @@ public class MicroExtension implements BuildCompatibleExtension {
                 .withParam(MicroModel.VERSIONS, list.stream().map(ServiceEntry::version).toArray(String[]::new))
                 .createWith(MicroModel.Creator.class);
         for (ClientEntry c : clients.values()) {
-            if (!c.type().isInterface()) {
-                continue; // reported in @Validation
-            }
+            // A client of a class is registered too (its creation would fail): without a bean the container would
+            // report an unsatisfied injection point before @Validation gets to say what is wrong.
             Class<?> iface;
             try {
                 // ArC builds a normal-scoped bean's proxy from the bean class: it must be the interface itself.

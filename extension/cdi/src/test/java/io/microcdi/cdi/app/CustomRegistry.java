@@ -5,6 +5,7 @@ import io.microcdi.registry.Service;
 import io.microcdi.registry.Watcher;
 import io.microcdi.registry.memory.MemoryRegistry;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -12,12 +13,13 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 
-/** A user's own registry producer: an enabled alternative, so it wins over MicroCDI's. */
+/** A user's own registry producer: an alternative enabled by its priority, so it wins over MicroCDI's. */
+@Alternative
+@Priority(1)
+@Dependent
 public class CustomRegistry {
 
     @Produces
-    @Alternative
-    @Priority(1)
     @Singleton
     Registry registry() {
         Registry inner = MemoryRegistry.shared();

@@ -111,7 +111,7 @@ public final class RpcServer implements Server {
         routes = Routes.build(services, codecs);
         handlers = HandlerExecutors.create("handler", config.handlerThreads(), config.virtualThreads());
         listener = transport.listen(config.address(), this::accept);
-        String advertise = config.advertise().orElse(listener.address());
+        String advertise = config.advertise().orElseGet(() -> advertisable(listener.address()));
         registered = services.stream().map(s -> registration(s, advertise)).toList();
         for (Service s : registered) {
             registry.register(s, config.registerTtl());
@@ -326,6 +326,35 @@ public final class RpcServer implements Server {
         }
         Node node = new Node(s.name() + "-" + config.id(), advertise, md);
         return new Service(s.name(), s.version(), s.metadata(), endpoints, List.of(node));
+    }
+
+    /**
+     * The address to register for a bound one: a wildcard bind ({@code 0.0.0.0}, {@code [::]}) cannot be dialled, so
+     * register the first site-local IPv4 address of an up interface, as Go Micro does, or loopback when there is none.
+     */
+    static String advertisable(String bound) {
+        int colon = bound.lastIndexOf(':');
+        String host = bound.substring(0, colon);
+        String port = bound.substring(colon + 1);
+        if (!host.equals("0.0.0.0") && !host.equals("[::]") && !host.equals("::") && !host.isEmpty()) {
+            return bound;
+        }
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp() || ni.isLoopback()) {
+                    continue;
+                }
+                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && a.isSiteLocalAddress()) {
+                        return a.getHostAddress() + ":" + port;
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            LOG.log(Level.DEBUG, "listing interfaces failed: {0}", e.getMessage());
+        }
+        return "127.0.0.1:" + port;
     }
 
     private void scheduleHeartbeat() {
