@@ -435,7 +435,8 @@ public final class RpcServer implements Server {
         final io.microcdi.server.EndpointInvoker invoker;
 
         Route(String service, EndpointDefinition e, List<Codec> all) {
-            this.errorId = service + "." + e.name().toLowerCase(java.util.Locale.ROOT);
+            // Go Micro services raise errors under their own name (errors.BadRequest("go.micro.srv.greeter", ...))
+            this.errorId = service;
             this.codecs = all.toArray(Codec[]::new);
             this.decoders = new Codec.Decoder<?>[codecs.length];
             this.encoders = new Codec.Encoder[codecs.length];
