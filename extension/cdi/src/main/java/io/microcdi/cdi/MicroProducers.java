@@ -31,8 +31,9 @@ import java.util.List;
  * env {@code MICRO_REGISTRY=memory}, ...); provider beans join the providers found by {@code ServiceLoader}.
  *
  * <pre>{@code
- * // a user's own producer wins over these:
- * @Produces @Alternative @Priority(1) @Singleton Registry registry() { return new MemoryRegistry(); }
+ * // a user's own producer wins over these when its class is an enabled alternative:
+ * @Alternative @Priority(1) @Dependent
+ * class MyRegistry { @Produces @Singleton Registry registry() { return new MemoryRegistry(); } }
  * }</pre>
  *
  * <p>The products are {@code @Singleton}: no client proxy sits between the call path and the implementation.

@@ -3,6 +3,7 @@ package io.microcdi.transport.http;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.transport.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -107,9 +108,15 @@ final class HttpWire {
 
     /** The {@code 200} answer carrying a transport-level error, the way the RPC server sends its own. */
     static ByteBuf encodeError(ByteBufAllocator alloc, MicroException e, HeaderWriter writer) {
+        Message m = errorMessage(e);
+        return encode(alloc, STATUS_200, CONNECTION_CLOSE, m.header(), m.body(), writer);
+    }
+
+    /** An error as the RPC server sends it: {@code Micro-Error} in both spellings, and the same JSON as the body. */
+    static Message errorMessage(MicroException e) {
         String json = ErrorJson.write(e);
-        Metadata md = Metadata.of("Content-Type", "application/json", "Micro-Error", json);
-        return encode(alloc, STATUS_200, CONNECTION_CLOSE, md, json.getBytes(StandardCharsets.UTF_8), writer);
+        return new Message(Metadata.of("Content-Type", "application/json", "Micro-Error", json,
+                "X-Micro-Error", json), json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** An error of {@link #SERVER_ID} with the reason phrase of {@code code}. */

@@ -1,7 +1,6 @@
 package io.microcdi.transport.http;
 
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.ErrorJson;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.netty.buffer.ByteBuf;
@@ -201,13 +200,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException | Error e) {
             // the handler broke its contract; answer anyway so the caller does not wait for its timeout
             LOG.log(Level.WARNING, "transport handler failed", e);
-            exchange.replyOnce(new Message(errorHeaders(e), HttpWire.empty()));
+            exchange.replyOnce(HttpWire.errorMessage(HttpWire.serverError(500, String.valueOf(e))));
         }
-    }
-
-    private static Metadata errorHeaders(Throwable e) {
-        return Metadata.of("Content-Type", "application/json",
-                "Micro-Error", ErrorJson.write(HttpWire.serverError(500, String.valueOf(e))));
     }
 
     /** Called by {@link ServerExchange#reply} on any thread. */

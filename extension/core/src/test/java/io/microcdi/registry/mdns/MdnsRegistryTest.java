@@ -206,7 +206,7 @@ class MdnsRegistryTest {
 
         assertThat(defaults).isEqualTo(MdnsRegistryConfig.defaults()).isEqualTo(named);
         assertThat(defaults.bindAddress().getHostAddress()).isEqualTo("127.0.0.1");
-        assertThat(defaults.timeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.timeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(byAddress.bindAddress().getHostAddress()).isEqualTo("127.0.0.1");
         java.net.NetworkInterface loopback = java.net.NetworkInterface.networkInterfaces()
                 .filter(n -> {
