@@ -90,10 +90,11 @@ import static java.lang.System.Logger.Level.WARNING;
  * {@code MULTICAST} flag on the interface and without a route for {@code 224.0.0.0/4}.
  *
  * <h2>Timing</h2>
- * jmdns probes a name three times, a second apart while it is still probing its own host name, before announcing
- * it: another registry sees a new node about 2 s after {@code register}, 4 to 6 s when mDNS has just started. A
- * heartbeat reaches it within about 1 s, so keep the register interval at most the TTL minus a second (the default
- * 30 s interval and 60 s TTL are fine).
+ * Names are probed three times 250 ms apart, then announced at once and again a second later, as RFC 6762 says
+ * ({@link RfcTiming}: jmdns on its own waits about four seconds): another registry sees a new node about half a
+ * second after {@code register}, under two seconds after the registering JVM started. A heartbeat reaches it within
+ * about 1 s, so keep the register interval at most the TTL minus a second (the default 30 s interval and 60 s TTL
+ * are fine).
  *
  * <h2>Threads</h2>
  * Browsing starts in the constructor, so the view is warm by the first lookup. One daemon thread polls for goodbyes;
@@ -166,7 +167,8 @@ public final class MdnsRegistry implements Registry {
         this.config = Objects.requireNonNull(config, "config");
         int n = INSTANCES.incrementAndGet();
         long start = System.nanoTime();
-        String host = "microcdi-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        RfcTiming.install();
+        String host = RfcTiming.HOST_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         try {
             this.jmdns = JmDNS.create(config.bindAddress(), host);
         } catch (IOException | RuntimeException e) {
