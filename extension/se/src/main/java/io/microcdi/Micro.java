@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.se.SeContainer;
 import org.jboss.weld.environment.se.Weld;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The standalone launcher: boots Weld SE, which discovers the {@code @Service} beans and serves them.
@@ -32,9 +33,24 @@ public final class Micro {
     /** Boots the container and blocks until SIGTERM or SIGINT, then shuts down in order. */
     public static void run() {
         long t0 = System.nanoTime();
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<SeContainer> running = new AtomicReference<>();
+        // installed before the container starts: a SIGTERM during start-up must still deregister what registered
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (running) {
+                SeContainer c = running.getAndSet(null);
+                if (c != null && c.isRunning()) {
+                    c.close();
+                }
+            }
+            stopped.countDown();
+        }, "microcdi-shutdown"));
         SeContainer container;
         try {
-            container = start();
+            synchronized (running) {
+                container = start();
+                running.set(container);
+            }
         } catch (RuntimeException e) {
             System.err.println("microcdi: start failed: " + rootMessage(e));
             System.exit(1);
@@ -45,13 +61,6 @@ public final class Micro {
             LOG.log(System.Logger.Level.INFO, "started in {0} ms, listening on {1}",
                     (System.nanoTime() - t0) / 1_000_000, server.address());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (container.isRunning()) {
-                container.close();
-            }
-            stopped.countDown();
-        }, "microcdi-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

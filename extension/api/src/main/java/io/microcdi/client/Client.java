@@ -10,6 +10,9 @@ import java.util.concurrent.CompletableFuture;
  * Response rsp = client.call(req, CallOptions.defaults()).join();
  * }</pre>
  *
+ * <p>The future may complete on an I/O thread: continue with the {@code ...Async} methods of
+ * {@code CompletableFuture} and an executor of your own before doing anything that blocks (typed clients already do).
+ *
  * <p>The future fails with {@link io.microcdi.errors.MicroException}: the server's error as sent, 408 when the
  * deadline passed, 503 when no node could be reached.
  */

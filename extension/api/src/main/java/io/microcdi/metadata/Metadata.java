@@ -182,9 +182,13 @@ public final class Metadata {
 
     /** Collects entries; a later {@code put} of the same key (any case) replaces the earlier one. */
     public static final class Builder {
+        /** Past this many entries a hash index replaces the linear scan: a request may carry thousands of headers. */
+        private static final int INDEX_FROM = 16;
+
         private String[] keys;
         private String[] values;
         private int size;
+        private java.util.HashMap<String, Integer> index;
 
         private Builder(int expected) {
             int n = Math.max(expected, 4);
@@ -196,12 +200,11 @@ public final class Metadata {
         public Builder put(String key, String value) {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, "value");
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equalsIgnoreCase(key)) {
-                    keys[i] = key;
-                    values[i] = value;
-                    return this;
-                }
+            int i = find(key);
+            if (i >= 0) {
+                keys[i] = key;
+                values[i] = value;
+                return this;
             }
             if (size == keys.length) {
                 keys = Arrays.copyOf(keys, size * 2);
@@ -209,8 +212,38 @@ public final class Metadata {
             }
             keys[size] = key;
             values[size] = value;
+            if (index != null) {
+                index.put(fold(key), size);
+            } else if (size + 1 == INDEX_FROM) {
+                index = new java.util.HashMap<>();
+                for (int k = 0; k <= size; k++) {
+                    index.put(fold(keys[k]), k);
+                }
+            }
             size++;
             return this;
+        }
+
+        private int find(String key) {
+            if (index != null) {
+                Integer i = index.get(fold(key));
+                return i == null ? -1 : i;
+            }
+            for (int i = 0; i < size; i++) {
+                if (keys[i].equalsIgnoreCase(key)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** The key as {@link String#equalsIgnoreCase} compares it: each char through upper, then lower case. */
+        private static String fold(String key) {
+            char[] c = new char[key.length()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = Character.toLowerCase(Character.toUpperCase(key.charAt(i)));
+            }
+            return new String(c);
         }
 
         /** The metadata collected so far. */

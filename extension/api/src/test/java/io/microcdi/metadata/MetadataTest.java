@@ -242,4 +242,21 @@ class MetadataTest {
     void toStringShowsEntries() {
         assertThat(Metadata.of("A", "1", "B", "2")).hasToString("{A=1, B=2}");
     }
+
+    @Test
+    void builderWithThousandsOfKeysReplacesAcrossCaseAndKeepsOrder() {
+        Metadata.Builder b = Metadata.builder(4);
+        for (int i = 0; i < 20_000; i++) {
+            b.put("Header-" + i, "v" + i);
+        }
+        for (int i = 0; i < 20_000; i += 2) {
+            b.put("HEADER-" + i, "w" + i);
+        }
+        Metadata md = b.build();
+        assertThat(md.size()).isEqualTo(20_000);
+        assertThat(md.get("header-0")).isEqualTo("w0");
+        assertThat(md.get("header-1")).isEqualTo("v1");
+        assertThat(md.get("Header-19999")).isEqualTo("v19999");
+        assertThat(md.asMap().keySet().iterator().next()).isEqualTo("HEADER-0");
+    }
 }

@@ -43,6 +43,7 @@ public class MicroExtension implements BuildCompatibleExtension {
 
     private static final Set<String> LIFECYCLE = Set.of("jakarta.annotation.PostConstruct",
             "jakarta.annotation.PreDestroy");
+    private static final Set<String> LOOKUPS = Set.of("jakarta.enterprise.inject.Instance", "jakarta.inject.Provider");
 
     private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
     private final Map<String, ClientEntry> clients = new LinkedHashMap<>();
@@ -67,9 +68,7 @@ public class MicroExtension implements BuildCompatibleExtension {
         for (InjectionPointInfo ip : bean.injectionPoints()) {
             for (AnnotationInfo q : ip.qualifiers()) {
                 if (q.name().equals(MicroClient.class.getName())) {
-                    Type t = ip.type();
-                    ClassInfo type = t.isClass() ? t.asClass().declaration()
-                            : t.isParameterizedType() ? t.asParameterizedType().declaration() : null;
+                    ClassInfo type = declaration(clientType(ip.type()));
                     String service = q.value().asString();
                     if (type != null) {
                         clients.putIfAbsent(type.name() + "\n" + service, new ClientEntry(type, service, q));
@@ -77,6 +76,20 @@ public class MicroExtension implements BuildCompatibleExtension {
                 }
             }
         }
+    }
+
+    /** The client type of an injection point: {@code Api} for {@code Api}, {@code Instance<Api>}, {@code Provider<Api>}. */
+    private static Type clientType(Type t) {
+        if (t.isParameterizedType() && LOOKUPS.contains(t.asParameterizedType().declaration().name())
+                && t.asParameterizedType().typeArguments().size() == 1) {
+            return t.asParameterizedType().typeArguments().get(0);
+        }
+        return t;
+    }
+
+    private static ClassInfo declaration(Type t) {
+        return t.isClass() ? t.asClass().declaration()
+                : t.isParameterizedType() ? t.asParameterizedType().declaration() : null;
     }
 
     /** Registers the model bean and one client bean per interface and service. */
@@ -138,8 +151,9 @@ public class MicroExtension implements BuildCompatibleExtension {
                         || m.annotations(a -> LIFECYCLE.contains(a.name())).size() > 0) {
                     continue;
                 }
-                // the most derived declaration wins, as in Class.getMethods()
-                shapes.putIfAbsent(m.name() + "/" + m.parameters().size(), shape(m));
+                // the most derived declaration wins, as in Class.getMethods(); overloads are kept apart
+                shapes.putIfAbsent(m.name() + m.parameters().stream().map(p -> "/" + erasure(p.type()))
+                        .collect(java.util.stream.Collectors.joining()), shape(m));
             }
         }
         return new ArrayList<>(shapes.values());
@@ -156,7 +170,7 @@ public class MicroExtension implements BuildCompatibleExtension {
     private static List<MethodShape> abstractShapes(ClassInfo type) {
         List<MethodShape> shapes = new ArrayList<>();
         for (MethodInfo m : type.methods()) {
-            if (Modifier.isAbstract(m.modifiers())) {
+            if (Modifier.isAbstract(m.modifiers()) && !isObjectMethod(m)) {
                 shapes.add(shape(m));
             }
         }
@@ -164,6 +178,11 @@ public class MicroExtension implements BuildCompatibleExtension {
             shapes.addAll(abstractShapes(sup));
         }
         return shapes;
+    }
+
+    private static String erasure(Type t) {
+        ClassInfo c = declaration(t);
+        return c != null ? c.name() : t.toString();
     }
 
     private static MethodShape shape(MethodInfo m) {

@@ -151,4 +151,18 @@ class MicroCdiTest {
                 io.microcdi.cdi.app.NotAnInterfaceCaller.class))
                 .hasStackTraceContaining("MICRO-0201");
     }
+
+    @Test
+    void clientThroughInstanceLookup() {
+        container = boot(Map.of("micro.registry", "memory"), Echo.class, io.microcdi.cdi.app.LazyCaller.class);
+        var echo = container.select(io.microcdi.cdi.app.LazyCaller.class).get().echo();
+        assertThat(echo.say(new Msg("lazy")).text()).isEqualTo("echo: lazy");
+    }
+
+    @Test
+    void overloadsWithTheSameParameterCountFailValidation() {
+        assertThatThrownBy(() -> container = boot(Map.of("micro.registry", "memory"),
+                io.microcdi.cdi.app.OverloadedService.class))
+                .hasStackTraceContaining("MICRO-0103");
+    }
 }

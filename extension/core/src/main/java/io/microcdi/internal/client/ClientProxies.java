@@ -8,6 +8,7 @@ import io.microcdi.client.Response;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
 import io.microcdi.errors.MicroException;
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.model.EndpointNames;
 import io.microcdi.internal.model.MethodShape;
 import io.microcdi.internal.model.ModelValidator;
@@ -27,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Builds the object behind {@code @Inject @MicroClient("greeter") GreeterApi greeter}: every interface method is
@@ -39,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 public final class ClientProxies {
 
     private static final byte[] EMPTY = new byte[0];
+    private static final long STALL_MARGIN_MILLIS = 1000;
 
     private ClientProxies() {
     }
@@ -46,12 +50,21 @@ public final class ClientProxies {
     /** The validator's view of a client interface's abstract methods. */
     public static List<MethodShape> shapes(Class<?> type) {
         List<MethodShape> shapes = new ArrayList<>();
-        for (Method m : type.getMethods()) {
-            if (Modifier.isAbstract(m.getModifiers())) {
-                shapes.add(ServiceModel.shape(m));
-            }
+        for (Method m : clientMethods(type)) {
+            shapes.add(ServiceModel.shape(m));
         }
         return shapes;
+    }
+
+    /** The methods that call endpoints: abstract, and not {@code toString}/{@code equals}/{@code hashCode}. */
+    private static List<Method> clientMethods(Class<?> type) {
+        List<Method> methods = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (Modifier.isAbstract(m.getModifiers()) && !ServiceModel.isObjectMethod(m)) {
+                methods.add(m);
+            }
+        }
+        return methods;
     }
 
     /**
@@ -67,10 +80,8 @@ public final class ClientProxies {
         Endpoint onType = type.getAnnotation(Endpoint.class);
         String handler = onType != null ? onType.value() : EndpointNames.clientHandler(type.getSimpleName());
         Map<Method, Call> calls = new HashMap<>();
-        for (Method m : type.getMethods()) {
-            if (Modifier.isAbstract(m.getModifiers())) {
-                calls.put(m, new Call(service, handler, m, client, codec));
-            }
+        for (Method m : clientMethods(type)) {
+            calls.put(m, new Call(service, handler, m, client, codec));
         }
         Handler h = new Handler(type, service, Map.copyOf(calls));
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, h));
@@ -139,12 +150,18 @@ public final class ClientProxies {
             CompletableFuture<Response> f = client.call(
                     new Request(service, endpoint, contentType, body, Metadata.empty()), options);
             if (async) {
-                return f.thenApply(this::decode);
+                // the client completes on an I/O thread: the caller's continuations must not run there
+                return f.thenApplyAsync(this::decode, HandlerExecutors.callbacks());
             }
             try {
-                return decode(f.get());
+                // the client always completes within the budget; the margin only guards against a stalled I/O thread
+                return decode(f.get(options.requestTimeout().toMillis() + STALL_MARGIN_MILLIS, TimeUnit.MILLISECONDS));
             } catch (ExecutionException e) {
                 throw rethrowable(e.getCause());
+            } catch (TimeoutException e) {
+                f.cancel(false);
+                throw new MicroException("go.micro.client", 408, "no answer from " + service + " " + endpoint
+                        + " within " + options.requestTimeout(), MicroException.statusText(408), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 f.cancel(false);

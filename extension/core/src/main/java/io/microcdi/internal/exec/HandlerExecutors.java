@@ -50,6 +50,19 @@ public final class HandlerExecutors {
         return pool;
     }
 
+    /**
+     * Where the continuations of async client calls run: never on an I/O thread, so a continuation may block, even on
+     * another call. Virtual threads when the JDK has them, else up to 64 daemon threads.
+     */
+    public static ExecutorService callbacks() {
+        return Callbacks.EXECUTOR;
+    }
+
+    /** Holder: created on first use only. */
+    private static final class Callbacks {
+        static final ExecutorService EXECUTOR = create("callback", 64, true);
+    }
+
     /** A factory of daemon threads named {@code prefix-N}. */
     public static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();

@@ -35,11 +35,15 @@ public final class ServiceModel {
     private ServiceModel() {
     }
 
-    /** The endpoint methods of {@code type}: public, non-static, declared below {@code Object}, not lifecycle. */
+    /**
+     * The endpoint methods of {@code type}: public, non-static, declared by the class or a superclass below
+     * {@code Object} (an interface's default method serves only when the class overrides it), not lifecycle.
+     */
     public static List<Method> endpointMethods(Class<?> type) {
         List<Method> methods = new ArrayList<>();
         for (Method m : type.getMethods()) {
-            if (m.getDeclaringClass() == Object.class || isObjectMethod(m) || Modifier.isStatic(m.getModifiers())
+            if (m.getDeclaringClass() == Object.class || m.getDeclaringClass().isInterface() || isObjectMethod(m)
+                    || Modifier.isStatic(m.getModifiers())
                     || m.isSynthetic() || m.isBridge() || isLifecycle(m)) {
                 continue;
             }
@@ -129,7 +133,7 @@ public final class ServiceModel {
     }
 
     /** {@code toString}, {@code equals}, {@code hashCode} overridden by the class are still not endpoints. */
-    static boolean isObjectMethod(Method m) {
+    public static boolean isObjectMethod(Method m) {
         try {
             Object.class.getMethod(m.getName(), m.getParameterTypes());
             return true;

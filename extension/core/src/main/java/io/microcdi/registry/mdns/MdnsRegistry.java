@@ -130,6 +130,8 @@ public final class MdnsRegistry implements Registry {
     private final RecordCache cache;
     /** What this registry knows: its own nodes and every node heard of, with TTL expiry, snapshots and watchers. */
     private final MemoryRegistry view = new MemoryRegistry();
+    /** {@link System#nanoTime()} at which the browse has had {@code micro.registry.timeout} to hear of every node. */
+    private final long warmUpEnds;
     private final ScheduledExecutorService timer;
     private final ExecutorService blocking;
     private final ServiceListener listener = new Listener();
@@ -167,6 +169,7 @@ public final class MdnsRegistry implements Registry {
         this.config = Objects.requireNonNull(config, "config");
         int n = INSTANCES.incrementAndGet();
         long start = System.nanoTime();
+        this.warmUpEnds = System.nanoTime() + config.timeout().toNanos();
         RfcTiming.install();
         String host = RfcTiming.HOST_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         try {
@@ -261,12 +264,15 @@ public final class MdnsRegistry implements Registry {
     }
 
     /**
-     * The versions of {@code name} with their live nodes, from the in-memory view. When no node of {@code name} is
-     * known yet, waits up to {@code micro.registry.timeout} for the first one.
+     * The versions of {@code name} with their live nodes, from the in-memory view. While this registry is younger than
+     * {@code micro.registry.timeout} and knows no node of {@code name}, waits for the first one until that age: the
+     * browse has not heard everything yet. Later the view is complete, and a lookup never waits (a service that is
+     * down must not slow every call to it).
      */
     @Override
     public List<Service> getService(String name) {
-        return view.getService(name, closed ? Duration.ZERO : config.timeout());
+        long warmUpLeft = closed ? 0 : warmUpEnds - System.nanoTime();
+        return view.getService(name, warmUpLeft > 0 ? Duration.ofNanos(warmUpLeft) : Duration.ZERO);
     }
 
     @Override

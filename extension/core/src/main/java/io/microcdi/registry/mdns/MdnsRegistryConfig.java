@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *
  * @param interfaceName the configured interface or address, or {@code loopback} when unset; for messages
  * @param bindAddress   the address mDNS binds to and multicasts from; every packet leaves on its interface only
- * @param timeout       how long {@code getService} waits for the first node of a name it has not seen yet
+ * @param timeout       how long after start {@code getService} waits for the first node of a name not seen yet
  */
 public record MdnsRegistryConfig(String interfaceName, InetAddress bindAddress, Duration timeout) {
 

@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves Go Micro's "mucp" protocol: routes a request by its {@code Micro-Endpoint} header, decodes the body with
@@ -59,7 +60,6 @@ public final class RpcServer implements Server {
     static final String DEFAULT_CONTENT_TYPE = "application/json";
 
     private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
-    private static final byte[] EMPTY = new byte[0];
 
     private final RpcServerConfig config;
     private final Registry registry;
@@ -73,9 +73,10 @@ public final class RpcServer implements Server {
     private volatile Routes routes;
     private volatile Listener listener;
     private volatile List<Service> registered = List.of();
-    private ExecutorService handlers;
-    private ScheduledExecutorService heartbeat;
-    private int inFlight;
+    private volatile ExecutorService handlers;
+    private volatile ScheduledExecutorService heartbeat;
+    /** Calls accepted and not yet answered; {@link #drainLock} is notified when it reaches 0 during a stop. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /** A server listening through {@code transport} and registering in {@code registry}. */
     public RpcServer(RpcServerConfig config, Registry registry, Transport transport, Codecs codecs) {
@@ -108,19 +109,33 @@ public final class RpcServer implements Server {
         if (!started.compareAndSet(false, true)) {
             return;
         }
-        routes = Routes.build(services, codecs);
-        handlers = HandlerExecutors.create("handler", config.handlerThreads(), config.virtualThreads());
-        listener = transport.listen(config.address(), this::accept);
-        String advertise = config.advertise().orElseGet(() -> advertisable(listener.address()));
-        registered = services.stream().map(s -> registration(s, advertise)).toList();
-        for (Service s : registered) {
-            registry.register(s, config.registerTtl());
+        try {
+            routes = Routes.build(services, codecs);
+            handlers = HandlerExecutors.create("handler", config.handlerThreads(), config.virtualThreads());
+            listener = transport.listen(config.address(), this::accept);
+            String advertise = config.advertise().orElseGet(() -> advertisable(listener.address()));
+            List<Service> toRegister = services.stream().map(s -> registration(s, advertise)).toList();
+            for (Service s : toRegister) {
+                registry.register(s, config.registerTtl());
+                registered = append(registered, s);
+            }
+            heartbeat = Executors.newSingleThreadScheduledExecutor(
+                    HandlerExecutors.daemonThreads("microcdi-register"));
+            scheduleHeartbeat();
+        } catch (RuntimeException | Error e) {
+            // undo what was done: no port, thread or registration may outlive a failed start
+            stop();
+            throw e;
         }
-        heartbeat = Executors.newSingleThreadScheduledExecutor(HandlerExecutors.daemonThreads("microcdi-register"));
-        scheduleHeartbeat();
         LOG.log(Level.INFO, "serving {0} on {1} (registry {2}, transport {3})",
                 services.stream().map(ServiceDefinition::name).toList(), listener.address(), registry.name(),
                 transport.name());
+    }
+
+    private static List<Service> append(List<Service> list, Service s) {
+        List<Service> copy = new ArrayList<>(list);
+        copy.add(s);
+        return List.copyOf(copy);
     }
 
     @Override
@@ -142,7 +157,16 @@ public final class RpcServer implements Server {
         if (!started.get() || !stopped.compareAndSet(false, true)) {
             return;
         }
-        heartbeat.shutdownNow();
+        ScheduledExecutorService hb = heartbeat;
+        if (hb != null) {
+            hb.shutdownNow();
+            try {
+                // a heartbeat already inside register() must finish before we deregister, or it re-registers us
+                hb.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Service s : registered) {
             try {
                 registry.deregister(s);
@@ -150,11 +174,23 @@ public final class RpcServer implements Server {
                 LOG.log(Level.WARNING, "deregistering " + s.name() + " failed: " + e.getMessage(), e);
             }
         }
-        listener.stopAccepting();
+        Listener l = listener;
+        if (l != null) {
+            l.stopAccepting();
+            awaitDrained();
+            l.close();
+        }
+        ExecutorService h = handlers;
+        if (h != null) {
+            h.shutdown();
+        }
+    }
+
+    private void awaitDrained() {
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         synchronized (drainLock) {
             long left;
-            while (inFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
+            while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     TimeUnit.NANOSECONDS.timedWait(drainLock, left);
                 } catch (InterruptedException e) {
@@ -162,22 +198,18 @@ public final class RpcServer implements Server {
                     break;
                 }
             }
-            if (inFlight > 0) {
-                LOG.log(Level.WARNING, "stopping with {0} calls still running after {1}", inFlight,
-                        config.shutdownTimeout());
-            }
         }
-        listener.close();
-        handlers.shutdown();
+        if (inFlight.get() > 0) {
+            LOG.log(Level.WARNING, "stopping with {0} calls still running after {1}", inFlight.get(),
+                    config.shutdownTimeout());
+        }
     }
 
     // ---- the request path: I/O thread -> handler thread -> reply ----
 
     private void accept(Exchange exchange) {
         long received = System.nanoTime();
-        synchronized (drainLock) {
-            inFlight++;
-        }
+        inFlight.incrementAndGet();
         try {
             handlers.execute(() -> serve(exchange, received));
         } catch (RejectedExecutionException e) {
@@ -284,8 +316,8 @@ public final class RpcServer implements Server {
         try {
             exchange.reply(message);
         } finally {
-            synchronized (drainLock) {
-                if (--inFlight == 0 && stopped.get()) {
+            if (inFlight.decrementAndGet() == 0 && stopped.get()) {
+                synchronized (drainLock) {
                     drainLock.notifyAll();
                 }
             }
@@ -362,6 +394,9 @@ public final class RpcServer implements Server {
         long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10));
         heartbeat.schedule(() -> {
             for (Service s : registered) {
+                if (stopped.get()) {
+                    return;
+                }
                 try {
                     registry.register(s, config.registerTtl());
                 } catch (RuntimeException e) {
@@ -379,10 +414,11 @@ public final class RpcServer implements Server {
     /** Endpoints by name; when two services share an endpoint name, {@code Micro-Service} decides. */
     private static final class Routes {
         private final Map<String, Route> byEndpoint;
-        private final Map<String, Route> byServiceAndEndpoint;
+        private final Map<String, Map<String, Route>> byServiceAndEndpoint;
         private final String names;
 
-        private Routes(Map<String, Route> byEndpoint, Map<String, Route> byServiceAndEndpoint, String names) {
+        private Routes(Map<String, Route> byEndpoint, Map<String, Map<String, Route>> byServiceAndEndpoint,
+                       String names) {
             this.byEndpoint = byEndpoint;
             this.byServiceAndEndpoint = byServiceAndEndpoint;
             this.names = names;
@@ -390,13 +426,13 @@ public final class RpcServer implements Server {
 
         static Routes build(List<ServiceDefinition> services, Codecs codecs) {
             Map<String, Route> byEndpoint = new HashMap<>();
-            Map<String, Route> both = new HashMap<>();
+            Map<String, Map<String, Route>> both = new HashMap<>();
             List<String> names = new ArrayList<>();
             List<Codec> all = codecs.contentTypes().stream().map(codecs::get).toList();
             for (ServiceDefinition s : services) {
                 for (EndpointDefinition e : s.endpoints()) {
                     Route r = new Route(s.name(), e, all);
-                    both.put(s.name() + '\n' + e.name(), r);
+                    both.computeIfAbsent(s.name(), k -> new HashMap<>()).put(e.name(), r);
                     Route clash = byEndpoint.putIfAbsent(e.name(), r);
                     if (clash != null) {
                         byEndpoint.put(e.name(), null);
@@ -405,12 +441,15 @@ public final class RpcServer implements Server {
                 }
             }
             byEndpoint.values().removeIf(java.util.Objects::isNull);
-            return new Routes(Map.copyOf(byEndpoint), Map.copyOf(both), String.join(", ", names));
+            Map<String, Map<String, Route>> frozen = new HashMap<>();
+            both.forEach((service, routes) -> frozen.put(service, Map.copyOf(routes)));
+            return new Routes(Map.copyOf(byEndpoint), Map.copyOf(frozen), String.join(", ", names));
         }
 
         Route find(String service, String endpoint) {
             if (service != null) {
-                Route r = byServiceAndEndpoint.get(service + '\n' + endpoint);
+                Map<String, Route> ofService = byServiceAndEndpoint.get(service);
+                Route r = ofService == null ? null : ofService.get(endpoint);
                 if (r != null) {
                     return r;
                 }
@@ -444,7 +483,13 @@ public final class RpcServer implements Server {
             this.returnsNothing = e.responseType() == void.class || e.responseType() == Void.class;
             for (int i = 0; i < codecs.length; i++) {
                 decoders[i] = takesRequest ? codecs[i].decoder(e.requestType()) : data -> null;
-                encoders[i] = returnsNothing ? value -> EMPTY : codecs[i].encoder(e.responseType());
+                if (returnsNothing) {
+                    // a void endpoint answers an empty message ({} in JSON): Go Micro's codecs fail on an empty body
+                    byte[] empty = codecs[i].encoder(Map.class).encode(Map.of());
+                    encoders[i] = value -> empty;
+                } else {
+                    encoders[i] = codecs[i].encoder(e.responseType());
+                }
             }
             this.invoker = e.invoker();
         }
@@ -476,9 +521,6 @@ public final class RpcServer implements Server {
         }
 
         byte[] encode(int codec, Object value) {
-            if (value == null) {
-                return EMPTY;
-            }
             try {
                 return encoders[codec].encode(value);
             } catch (CodecException e) {

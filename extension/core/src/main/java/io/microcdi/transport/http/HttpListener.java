@@ -42,6 +42,8 @@ final class HttpListener implements Listener {
     private volatile Channel server;
     private volatile String address;
     private volatile boolean closed;
+    /** Set by {@link #stopAccepting()}: open connections close once their current call is answered. */
+    private volatile boolean draining;
 
     HttpListener(HttpTransport transport, Transport.Handler handler, HttpTransportConfig config) {
         this.transport = transport;
@@ -93,8 +95,21 @@ final class HttpListener implements Listener {
         return address;
     }
 
+    /** Whether the listener stopped accepting and its connections are being wound down. */
+    boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Stops accepting, and winds the open connections down: an idle one closes now, a busy one after its answer
+     * (sent with {@code Connection: close}), so keep-alive clients move on instead of sending more calls here.
+     */
     @Override
     public void stopAccepting() {
+        draining = true;
+        for (Channel c : accepted) {
+            c.pipeline().fireUserEventTriggered(ServerConnection.DRAIN);
+        }
         Channel ch = server;
         EventLoop loop = ch.eventLoop();
         Promise<Void> refusing = loop.newPromise();

@@ -58,6 +58,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     // the request being read
     private Metadata head;
+    /** The event {@link HttpListener#stopAccepting()} sends each connection. */
+    static final Object DRAIN = new Object();
+
     private boolean keepAlive;
     private byte[] connectionLine;
     private byte[] body;
@@ -225,9 +228,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
         inFlight = null;
         Message response = exchange.response();
-        ByteBuf buf = HttpWire.encode(ctx.alloc(), HttpWire.STATUS_200, exchange.connectionLine(),
-                response.header(), response.body(), writer);
-        if (!exchange.keepAlive()) {
+        boolean last = !exchange.keepAlive() || (listener.draining() && (waiting == null || waiting.isEmpty()));
+        ByteBuf buf = HttpWire.encode(ctx.alloc(), HttpWire.STATUS_200,
+                last ? HttpWire.CONNECTION_CLOSE : exchange.connectionLine(), response.header(), response.body(), writer);
+        if (last) {
             ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -293,6 +297,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DRAIN) {
+            if (head != null) {
+                return; // a request is half read: it is answered, with Connection: close
+            }
+            done = true; // no further request is read
+            if (inFlight == null && (waiting == null || waiting.isEmpty())) {
+                ctx.close();
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent && inFlight == null) {
             ctx.close();
         }

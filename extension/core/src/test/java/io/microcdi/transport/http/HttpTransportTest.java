@@ -576,23 +576,38 @@ class HttpTransportTest {
     // ---------------------------------------------------------------- lifecycle and pool
 
     @Test
-    void stopAcceptingRefusesNewConnectionsButServesOpenOnes() throws Exception {
+    void stopAcceptingRefusesNewConnectionsAndWindsDownOpenOnes() throws Exception {
         HttpTransport t = transport();
-        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", HttpTransportTest::echo);
+        java.util.concurrent.BlockingQueue<io.microcdi.transport.Exchange> held =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", ex -> {
+            if (text(ex.request()).equals("hold")) {
+                held.add(ex);
+            } else {
+                echo(ex);
+            }
+        });
+        // two pooled connections: one idle, one busy with a call that is not answered yet
+        java.util.concurrent.CompletableFuture<Message> busy = t.send(l.address(), json("hold"), TIMEOUT);
+        io.microcdi.transport.Exchange waiting = held.poll(5, TimeUnit.SECONDS);
+        assertThat(waiting).isNotNull();
         assertThat(text(t.send(l.address(), json("before"), TIMEOUT).join())).isEqualTo("before");
+        assertThat(t.openConnections(l.address())).isEqualTo(1 + 1);
 
         l.stopAccepting();
 
         assertThatThrownBy(() -> connect(l.address()).close()).isInstanceOf(ConnectException.class);
-        assertThat(text(t.send(l.address(), json("after"), TIMEOUT).join())).isEqualTo("after");
-        assertThat(t.connectionsDialed(l.address())).isEqualTo(1);
-
-        l.close();
-
+        // the idle connection is closed at once, so the pool stops sending calls to a node that is going away
+        await().atMost(5, TimeUnit.SECONDS).until(() -> t.openConnections(l.address()) == 1);
+        // the busy one still gets its answer, then closes
+        waiting.reply(json("held"));
+        assertThat(text(busy.get(5, TimeUnit.SECONDS))).isEqualTo("held");
         await().atMost(5, TimeUnit.SECONDS).until(() -> t.openConnections(l.address()) == 0);
+
         Throwable e = failureOf(t.send(l.address(), json("closed"), TIMEOUT));
         assertThat(e).isInstanceOf(TransportException.class);
         assertThat(((TransportException) e).requestSent()).isFalse();
+        l.close();
     }
 
     @Test
