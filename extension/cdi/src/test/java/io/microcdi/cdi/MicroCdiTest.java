@@ -165,4 +165,20 @@ class MicroCdiTest {
                 io.microcdi.cdi.app.OverloadedService.class))
                 .hasStackTraceContaining("MICRO-0103");
     }
+
+    @Test
+    void aProviderBeanIsChosenByName() {
+        int before = io.microcdi.cdi.app.CustomRegistryProvider.created;
+        container = boot(Map.of("micro.registry", "bean-registry"), Echo.class,
+                io.microcdi.cdi.app.CustomRegistryProvider.class, EchoCaller.class);
+        assertThat(io.microcdi.cdi.app.CustomRegistryProvider.created).isEqualTo(before + 1);
+        assertThat(container.select(EchoCaller.class).get().echo().ping().text()).isEqualTo("pong");
+    }
+
+    @Test
+    void unknownNameListsProviderBeansToo() {
+        assertThatThrownBy(() -> container = boot(Map.of("micro.registry", "nope"), Echo.class,
+                io.microcdi.cdi.app.CustomRegistryProvider.class))
+                .hasStackTraceContaining("micro.registry=nope (expected: one of bean-registry, mdns, memory)");
+    }
 }
