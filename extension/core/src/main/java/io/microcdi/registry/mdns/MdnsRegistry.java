@@ -206,14 +206,7 @@ public final class MdnsRegistry implements Registry {
      */
     @Override
     public void register(Service service, Duration ttl) {
-        Objects.requireNonNull(service, "service");
-        Objects.requireNonNull(ttl, "ttl");
-        if (ttl.isNegative()) {
-            throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 0)");
-        }
-        if (service.nodes().isEmpty()) {
-            throw new IllegalArgumentException("service " + service.name() + ": no nodes to register");
-        }
+        MemoryRegistry.checkRegistration(service, ttl);
         long ttlSeconds = ttl.isZero() ? 0 : Math.max(1, (ttl.toMillis() + 999) / 1000);
         synchronized (registerLock) {
             ensureOpen();

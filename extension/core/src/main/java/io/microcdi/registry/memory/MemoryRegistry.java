@@ -70,6 +70,19 @@ public final class MemoryRegistry implements Registry {
 
     @Override
     public void register(Service service, Duration ttl) {
+        checkRegistration(service, ttl);
+        ensureOpen();
+        store.register(service, ttl);
+        for (Node node : service.nodes()) {
+            registered.put(new NodeKey(service.name(), node.id()), service.withNodes(List.of(node)));
+        }
+    }
+
+    /**
+     * The arguments every registry checks the same way: a service with nodes, a TTL that is not negative ({@code 0}:
+     * never expires).
+     */
+    public static void checkRegistration(Service service, Duration ttl) {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(ttl, "ttl");
         if (ttl.isNegative()) {
@@ -77,11 +90,6 @@ public final class MemoryRegistry implements Registry {
         }
         if (service.nodes().isEmpty()) {
             throw new IllegalArgumentException("service " + service.name() + ": no nodes to register");
-        }
-        ensureOpen();
-        store.register(service, ttl);
-        for (Node node : service.nodes()) {
-            registered.put(new NodeKey(service.name(), node.id()), service.withNodes(List.of(node)));
         }
     }
 

@@ -291,12 +291,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
     }
 
     private void releaseParts() {
-        if (parts != null) {
-            for (ByteBuf p : parts) {
-                p.release();
-            }
-            parts = null;
-        }
+        HttpWire.release(parts);
+        parts = null;
         partsSize = 0;
     }
 

@@ -144,6 +144,15 @@ final class HttpWire {
         return b.build();
     }
 
+    /** Releases the body slices a connection kept ({@code null}: none). */
+    static void release(List<ByteBuf> parts) {
+        if (parts != null) {
+            for (ByteBuf p : parts) {
+                p.release();
+            }
+        }
+    }
+
     /** The body as one array: the single copy the {@code Message} contract asks for. */
     static byte[] gather(List<ByteBuf> parts, int size) {
         if (size == 0) {

@@ -333,12 +333,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseParts() {
-        if (parts != null) {
-            for (ByteBuf p : parts) {
-                p.release();
-            }
-            parts = null;
-        }
+        HttpWire.release(parts);
+        parts = null;
         partsSize = 0;
     }
 }
