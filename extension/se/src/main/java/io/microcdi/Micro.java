@@ -6,6 +6,8 @@ import jakarta.enterprise.inject.se.SeContainer;
 import org.jboss.weld.environment.se.Weld;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -22,6 +24,9 @@ public final class Micro {
 
     private static final System.Logger LOG = System.getLogger(Micro.class.getName());
 
+    /** How long a shutdown waits for a start in progress before giving up on closing it. */
+    private static final long START_WAIT_SECONDS = 30;
+
     private Micro() {
     }
 
@@ -33,38 +38,55 @@ public final class Micro {
     /** Boots the container and blocks until SIGTERM or SIGINT, then shuts down in order. */
     public static void run() {
         long t0 = System.nanoTime();
-        CountDownLatch stopped = new CountDownLatch(1);
         AtomicReference<SeContainer> running = new AtomicReference<>();
-        // installed before the container starts: a SIGTERM during start-up must still deregister what registered
+        AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch startDone = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Installed before the container starts: a SIGTERM during start-up must still deregister what registered.
+        // No lock is held across start(), so a System.exit() or a hang inside it cannot wedge the hook.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            synchronized (running) {
-                SeContainer c = running.getAndSet(null);
-                if (c != null && c.isRunning()) {
-                    c.close();
-                }
+            stopping.set(true);
+            try {
+                startDone.await(START_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            close(running.getAndSet(null));
             stopped.countDown();
         }, "microcdi-shutdown"));
         SeContainer container;
         try {
-            synchronized (running) {
-                container = start();
-                running.set(container);
-            }
+            container = start();
         } catch (RuntimeException e) {
+            startDone.countDown();
             System.err.println("microcdi: start failed: " + rootMessage(e));
             System.exit(1);
             return;
         }
-        Server server = container.select(MicroLifecycle.class).get().server();
-        if (server != null) {
-            LOG.log(System.Logger.Level.INFO, "started in {0} ms, listening on {1}",
-                    (System.nanoTime() - t0) / 1_000_000, server.address());
+        running.set(container);
+        startDone.countDown();
+        if (stopping.get()) {
+            return; // asked to stop while starting: the hook, released by startDone, closes it
+        }
+        try {
+            Server server = container.select(MicroLifecycle.class).get().server();
+            if (server != null) {
+                LOG.log(System.Logger.Level.INFO, "started in {0} ms, listening on {1}",
+                        (System.nanoTime() - t0) / 1_000_000, server.address());
+            }
+        } catch (IllegalStateException closing) {
+            return; // a SIGTERM closed it meanwhile
         }
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void close(SeContainer c) {
+        if (c != null && c.isRunning()) {
+            c.close();
         }
     }
 

@@ -70,6 +70,7 @@ public final class GreeterProcess implements AutoCloseable {
         private final String name;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
 
         private Spec(String name) {
             this.name = name;
@@ -78,6 +79,12 @@ public final class GreeterProcess implements AutoCloseable {
         /** Adds {@code -Dkey=value}. */
         public Spec property(String key, String value) {
             properties.put(key, value);
+            return this;
+        }
+
+        /** Sets an environment variable of the process ({@code MICRO_*} ones reach MicroProfile Config). */
+        public Spec env(String key, String value) {
+            env.put(key, value);
             return this;
         }
 
@@ -110,6 +117,7 @@ public final class GreeterProcess implements AutoCloseable {
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 // the process must not pick up a caller's MICRO_* environment (MICRO_REGISTRY=memory, say)
                 pb.environment().keySet().removeIf(k -> k.startsWith("MICRO_"));
+                pb.environment().putAll(env);
                 long t0 = System.nanoTime();
                 return new GreeterProcess(base, pb.start(), out, err, t0);
             } catch (IOException e) {

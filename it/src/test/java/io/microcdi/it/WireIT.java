@@ -41,13 +41,18 @@ class WireIT {
     static final Processes PROCESSES = Processes.perClass();
 
     private static GreeterProcess greeter;
+    private static String address;
     private static URI uri;
     private static HttpClient http;
 
     @BeforeAll
     static void startGreeter() {
-        // the memory registry: this test is about the wire, not discovery, so it needs no multicast
-        greeter = PROCESSES.start(GreeterProcess.server("wire").property("micro.registry", "memory"));
+        // the memory registry: this test is about the wire, not discovery, so it needs no multicast. Both settings
+        // come from the environment, as the README tells users, through MicroProfile Config's env mapping.
+        address = "127.0.0.1:" + freePort();
+        greeter = PROCESSES.start(GreeterProcess.server("wire")
+                .env("MICRO_REGISTRY", "memory")
+                .env("MICRO_SERVER_ADDRESS", address));
         uri = URI.create("http://" + greeter.awaitServing(Duration.ofSeconds(60)) + "/");
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -60,6 +65,22 @@ class WireIT {
         assertThat(r.headers().firstValue("Micro-Error")).as("after the test: %s", greeter.diagnostics()).isEmpty();
         assertThat(r.body()).isEqualTo("{\"greeting\":\"Hello John\"}");
         assertThat(greeter.process().isAlive()).isTrue();
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ---- configuration from the environment ----
+
+    @Test
+    void environmentVariablesConfigureTheGreeter() {
+        assertThat(greeter.address()).isEqualTo(address);
+        assertThat(greeter.stderr()).contains("(registry memory, transport http)");
     }
 
     // ---- success ----

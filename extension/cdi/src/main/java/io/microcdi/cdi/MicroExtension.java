@@ -144,19 +144,38 @@ public class MicroExtension implements BuildCompatibleExtension {
     }
 
     private static List<MethodShape> endpointShapes(ClassInfo type) {
-        Map<String, MethodShape> shapes = new LinkedHashMap<>();
+        List<MethodShape> shapes = new ArrayList<>();
+        List<MethodInfo> kept = new ArrayList<>();
         for (ClassInfo k = type; k != null && !k.name().equals("java.lang.Object"); k = k.superClassDeclaration()) {
             for (MethodInfo m : k.methods()) {
                 if (m.isConstructor() || m.isStatic() || !Modifier.isPublic(m.modifiers()) || isObjectMethod(m)
-                        || m.annotations(a -> LIFECYCLE.contains(a.name())).size() > 0) {
-                    continue;
+                        || m.annotations(a -> LIFECYCLE.contains(a.name())).size() > 0
+                        || kept.stream().anyMatch(d -> d.declaringClass() != m.declaringClass() && overrides(d, m))) {
+                    continue; // overridden further down: the most derived declaration serves, as Class.getMethods()
                 }
-                // the most derived declaration wins, as in Class.getMethods(); overloads are kept apart
-                shapes.putIfAbsent(m.name() + m.parameters().stream().map(p -> "/" + erasure(p.type()))
-                        .collect(java.util.stream.Collectors.joining()), shape(m));
+                kept.add(m);
+                shapes.add(shape(m));
             }
         }
-        return new ArrayList<>(shapes.values());
+        return shapes;
+    }
+
+    /**
+     * Whether {@code derived} overrides {@code base}: same name and parameters, where a type variable (a generic
+     * base class's {@code T}) stands for any type. Overloads (other parameter types) are kept apart.
+     */
+    private static boolean overrides(MethodInfo derived, MethodInfo base) {
+        if (!derived.name().equals(base.name()) || derived.parameters().size() != base.parameters().size()) {
+            return false;
+        }
+        for (int i = 0; i < base.parameters().size(); i++) {
+            Type b = base.parameters().get(i).type();
+            Type d = derived.parameters().get(i).type();
+            if (!b.isTypeVariable() && !d.isTypeVariable() && !erasure(b).equals(erasure(d))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isObjectMethod(MethodInfo m) {

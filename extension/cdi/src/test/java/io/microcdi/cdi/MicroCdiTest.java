@@ -181,4 +181,12 @@ class MicroCdiTest {
                 io.microcdi.cdi.app.CustomRegistryProvider.class))
                 .hasStackTraceContaining("micro.registry=nope (expected: one of bean-registry, mdns, memory)");
     }
+
+    @Test
+    void aMethodOverridingAGenericBaseIsOneEndpoint() {
+        container = boot(Map.of("micro.registry", "memory"), io.microcdi.cdi.app.GenericService.class);
+        Registry registry = container.select(Registry.class).get();
+        assertThat(registry.getService("generic").get(0).endpoints()).extracting(e -> e.name())
+                .containsExactly("GenericService.Say");
+    }
 }

@@ -151,7 +151,8 @@ public final class ClientProxies {
                     new Request(service, endpoint, contentType, body, Metadata.empty()), options);
             if (async) {
                 // the client completes on an I/O thread: the caller's continuations must not run there
-                return f.thenApplyAsync(this::decode, HandlerExecutors.callbacks());
+                // handleAsync, not thenApplyAsync: a failed stage would run the caller's handlers on the I/O thread
+                return f.handleAsync(this::decodeOrRethrow, HandlerExecutors.callbacks());
             }
             try {
                 // the client always completes within the budget; the margin only guards against a stalled I/O thread
@@ -168,6 +169,14 @@ public final class ClientProxies {
                 throw new MicroException("go.micro.client", 408, "interrupted while calling " + endpoint,
                         MicroException.statusText(408), e);
             }
+        }
+
+        private Object decodeOrRethrow(Response r, Throwable error) {
+            if (error != null) {
+                Throwable cause = rethrowable(error);
+                throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
+            }
+            return decode(r);
         }
 
         private Object decode(Response r) {

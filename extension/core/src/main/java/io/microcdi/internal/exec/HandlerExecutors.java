@@ -52,7 +52,8 @@ public final class HandlerExecutors {
 
     /**
      * Where the continuations of async client calls run: never on an I/O thread, so a continuation may block, even on
-     * another call. Virtual threads when the JDK has them, else up to 64 daemon threads.
+     * another call. Virtual threads when the JDK has them; else daemon threads made as needed and kept a minute,
+     * because a bounded pool whose threads all wait on calls whose continuations queue behind them never recovers.
      */
     public static ExecutorService callbacks() {
         return Callbacks.EXECUTOR;
@@ -60,7 +61,10 @@ public final class HandlerExecutors {
 
     /** Holder: created on first use only. */
     private static final class Callbacks {
-        static final ExecutorService EXECUTOR = create("callback", 64, true);
+        static final ExecutorService EXECUTOR = NEW_VIRTUAL_EXECUTOR != null
+                ? create("callback", 1, true)
+                : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                        new java.util.concurrent.SynchronousQueue<>(), daemonThreads("microcdi-callback"));
     }
 
     /** A factory of daemon threads named {@code prefix-N}. */

@@ -21,6 +21,7 @@ import io.microcdi.transport.Message;
 import io.microcdi.transport.Transport;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -176,8 +177,13 @@ public final class RpcServer implements Server {
         }
         Listener l = listener;
         if (l != null) {
+            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
             l.stopAccepting();
-            awaitDrained();
+            // connections close themselves once their calls are answered: queued, half-read and large answers too
+            if (!l.awaitConnectionsClosed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                LOG.log(Level.WARNING, "stopping with connections still open after {0}", config.shutdownTimeout());
+            }
+            awaitDrained(deadline); // handlers whose caller hung up may still run
             l.close();
         }
         ExecutorService h = handlers;
@@ -186,8 +192,7 @@ public final class RpcServer implements Server {
         }
     }
 
-    private void awaitDrained() {
-        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    private void awaitDrained(long deadline) {
         synchronized (drainLock) {
             long left;
             while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {

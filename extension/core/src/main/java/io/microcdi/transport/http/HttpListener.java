@@ -66,7 +66,12 @@ final class HttpListener implements Listener {
             @Override
             protected void initChannel(SocketChannel ch) {
                 accepted.add(ch);
-                ch.closeFuture().addListener(f -> accepted.remove(ch));
+                ch.closeFuture().addListener(f -> {
+                    accepted.remove(ch);
+                    synchronized (accepted) {
+                        accepted.notifyAll();
+                    }
+                });
                 if (closed) {
                     // accepted while close() ran: it may not have seen this one
                     ch.close();
@@ -123,6 +128,23 @@ final class HttpListener implements Listener {
         }
         if (!transport.onIoThread()) {
             refusing.awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+        }
+    }
+
+    @Override
+    public boolean awaitConnectionsClosed(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (accepted) {
+            long left;
+            while (!accepted.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(accepted, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return accepted.isEmpty();
+                }
+            }
+            return accepted.isEmpty();
         }
     }
 

@@ -254,4 +254,30 @@ class MdnsRegistryTest {
         t.start();
         return f;
     }
+
+    @Test
+    void aPlainDnsSdBrowserListsTheNodeUnderMicroTcp() throws Exception {
+        MdnsRegistry a = new MdnsRegistry(MdnsRegistryConfig.defaults());
+        registries.add(a);
+        String name = uniqueName();
+        Service s = service(name, Map.of("protocol", "mucp"));
+        a.register(s, Duration.ofSeconds(30));
+
+        // jmdns used as any DNS-SD browser would: by service type only, knowing nothing of MicroCDI
+        javax.jmdns.JmDNS browser = javax.jmdns.JmDNS.create(java.net.InetAddress.getByName("127.0.0.1"),
+                "plain-browser");
+        try {
+            javax.jmdns.ServiceInfo found = await().atMost(Duration.ofSeconds(15)).until(
+                    () -> java.util.Arrays.stream(browser.list("_micro._tcp.local.", 500))
+                            .filter(i -> name.equals(i.getPropertyString("service"))).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            Node node = s.nodes().get(0);
+            assertThat(found.getPort()).isEqualTo(Integer.parseInt(node.address().substring(node.address().indexOf(':') + 1)));
+            assertThat(found.getPropertyString("addr")).isEqualTo(node.address());
+            assertThat(found.getPropertyString("id")).isEqualTo(node.id());
+            assertThat(found.getPropertyString("md.protocol")).isEqualTo("mucp");
+        } finally {
+            browser.close();
+        }
+    }
 }
