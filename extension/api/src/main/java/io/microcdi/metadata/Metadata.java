@@ -61,6 +61,18 @@ public final class Metadata {
         return new Builder(expected);
     }
 
+    /** A builder holding these entries, with room for {@code extra} more: a template filled in per call. */
+    public Builder toBuilder(int extra) {
+        Builder b = new Builder(keys.length + Math.max(extra, 0));
+        System.arraycopy(keys, 0, b.keys, 0, keys.length);
+        System.arraycopy(values, 0, b.values, 0, values.length);
+        b.size = keys.length;
+        if (b.size >= Builder.INDEX_FROM) {
+            b.index();
+        }
+        return b;
+    }
+
     /** The value of {@code key}, matched ignoring case, or {@code null}. */
     public String get(String key) {
         int i = indexOf(key);
@@ -189,6 +201,8 @@ public final class Metadata {
         private String[] values;
         private int size;
         private java.util.HashMap<String, Integer> index;
+        /** The arrays belong to a built Metadata too: copy before writing. */
+        private boolean shared;
 
         private Builder(int expected) {
             int n = Math.max(expected, 4);
@@ -200,6 +214,11 @@ public final class Metadata {
         public Builder put(String key, String value) {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, "value");
+            if (shared) {
+                keys = keys.clone();
+                values = values.clone();
+                shared = false;
+            }
             int i = find(key);
             if (i >= 0) {
                 keys[i] = key;
@@ -214,14 +233,19 @@ public final class Metadata {
             values[size] = value;
             if (index != null) {
                 index.put(fold(key), size);
-            } else if (size + 1 == INDEX_FROM) {
-                index = new java.util.HashMap<>();
-                for (int k = 0; k <= size; k++) {
-                    index.put(fold(keys[k]), k);
-                }
             }
             size++;
+            if (index == null && size == INDEX_FROM) {
+                index();
+            }
             return this;
+        }
+
+        private void index() {
+            index = new java.util.HashMap<>();
+            for (int k = 0; k < size; k++) {
+                index.put(fold(keys[k]), k);
+            }
         }
 
         private int find(String key) {
@@ -250,6 +274,12 @@ public final class Metadata {
         public Metadata build() {
             if (size == 0) {
                 return EMPTY;
+            }
+            if (size == keys.length) {
+                // exactly full (a template with its per-call entries): share the arrays instead of copying them;
+                // a later put copies first
+                shared = true;
+                return new Metadata(keys, values);
             }
             return new Metadata(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
         }

@@ -259,4 +259,20 @@ class MetadataTest {
         assertThat(md.get("Header-19999")).isEqualTo("v19999");
         assertThat(md.asMap().keySet().iterator().next()).isEqualTo("HEADER-0");
     }
+
+    @Test
+    void aTemplateFilledPerCallLeavesTheTemplateAndEarlierResultsAlone() {
+        Metadata template = Metadata.of("Content-Type", "application/json", "Micro-Endpoint", "Greeter.Hello");
+        Metadata.Builder b = template.toBuilder(1);
+        Metadata first = b.put("Micro-Id", "1").build();
+        Metadata second = b.put("Micro-Id", "2").put("Timeout", "5").build();
+
+        assertThat(template.size()).isEqualTo(2);
+        assertThat(template.get("Micro-Id")).isNull();
+        assertThat(first.get("micro-id")).isEqualTo("1");
+        assertThat(first.size()).isEqualTo(3);
+        assertThat(second.get("Micro-Id")).isEqualTo("2");
+        assertThat(second.get("timeout")).isEqualTo("5");
+        assertThat(second.get("content-type")).isEqualTo("application/json");
+    }
 }

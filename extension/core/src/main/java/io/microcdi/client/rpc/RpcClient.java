@@ -15,6 +15,8 @@ import io.microcdi.transport.Transport;
 import io.microcdi.transport.TransportException;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +44,7 @@ public final class RpcClient implements Client {
     private final Selector selector;
     private final Transport transport;
     private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentHashMap<String, Map<String, Metadata>> templates = new ConcurrentHashMap<>();
 
     /** A client selecting with {@code selector} and sending over {@code transport}. */
     public RpcClient(RpcClientConfig config, Selector selector, Transport transport) {
@@ -125,22 +128,41 @@ public final class RpcClient implements Client {
         });
     }
 
-    private static Metadata headers(Request r, String id, long remainingNanos) {
-        Metadata.Builder b = Metadata.builder(12 + r.metadata().size());
-        r.metadata().forEach(b::put);
-        String timeout = Long.toString(remainingNanos);
-        return b.put("Content-Type", r.contentType())
-                .put("Accept", r.contentType())
-                .put("Micro-Service", r.service())
-                .put("Micro-Endpoint", r.endpoint())
-                .put("Micro-Method", r.endpoint())
-                .put("Micro-Id", id)
-                .put("X-Micro-Service", r.service())
-                .put("X-Micro-Endpoint", r.endpoint())
-                .put("X-Micro-Method", r.endpoint())
-                .put("X-Micro-Id", id)
-                .put("Timeout", timeout)
-                .build();
+    private Metadata headers(Request r, String id, long remainingNanos) {
+        Metadata template = template(r);
+        Metadata.Builder b;
+        if (r.metadata().isEmpty()) {
+            b = template.toBuilder(3);
+        } else {
+            // the caller's metadata first, so the protocol's own headers win over a clash
+            b = Metadata.builder(r.metadata().size() + template.size() + 3);
+            r.metadata().forEach(b::put);
+            template.forEach(b::put);
+        }
+        return b.put("Micro-Id", id).put("X-Micro-Id", id).put("Timeout", Long.toString(remainingNanos)).build();
+    }
+
+    /**
+     * The headers that are the same for every call of one endpoint (Go Micro sends both spellings and
+     * {@code Accept} = {@code Content-Type}), built once per endpoint.
+     */
+    private Metadata template(Request r) {
+        Map<String, Metadata> byEndpoint = templates.computeIfAbsent(r.service(), s -> new ConcurrentHashMap<>());
+        Metadata t = byEndpoint.get(r.endpoint());
+        if (t == null || !r.contentType().equals(t.get("Content-Type"))) {
+            t = Metadata.builder(8)
+                    .put("Content-Type", r.contentType())
+                    .put("Accept", r.contentType())
+                    .put("Micro-Service", r.service())
+                    .put("Micro-Endpoint", r.endpoint())
+                    .put("Micro-Method", r.endpoint())
+                    .put("X-Micro-Service", r.service())
+                    .put("X-Micro-Endpoint", r.endpoint())
+                    .put("X-Micro-Method", r.endpoint())
+                    .build();
+            byEndpoint.put(r.endpoint(), t);
+        }
+        return t;
     }
 
     private static MicroException timeout(Request r, CallOptions o) {
