@@ -1,0 +1,87 @@
+package io.microcdi.bench.jmh;
+
+import io.microcdi.registry.Node;
+import io.microcdi.registry.Service;
+import io.microcdi.registry.memory.MemoryRegistry;
+import io.microcdi.selector.Next;
+import io.microcdi.selector.random.RandomSelector;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node pick of every client call: {@link RandomSelector#select} on the real {@link MemoryRegistry} (a snapshot
+ * lookup) and the first {@link Next#next()}, over a service of 1, 10 and 1,000 nodes. {@code selectNextRetry} adds the
+ * second {@code next()} a retry makes. The per-call cost should stay flat as the node count grows (no copy, no sort).
+ *
+ * <pre>{@code
+ * java -jar bench/jmh/target/benchmarks.jar SelectorBench -prof gc
+ * }</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Threads(1)
+public class SelectorBench {
+
+    /** Nodes of the one service version in the registry. */
+    @Param({"1", "10", "1000"})
+    public int nodes;
+
+    private MemoryRegistry registry;
+    private RandomSelector selector;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        registry = new MemoryRegistry();
+        List<Node> list = new ArrayList<>(nodes);
+        for (int i = 0; i < nodes; i++) {
+            list.add(new Node("greeter-" + i, "10.0." + (i / 250) + "." + (i % 250) + ":8080",
+                    Map.of("protocol", "mucp", "transport", "http", "registry", "memory", "server", "rpc",
+                            "broker", "none")));
+        }
+        // a TTL of zero never expires: the snapshot stays the same for the whole run
+        registry.register(new Service("greeter", "1.0.0", Map.of(), List.of(), list), Duration.ZERO);
+        selector = new RandomSelector(registry);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        selector.close();
+        registry.close();
+    }
+
+    /** One call's pick: select, then the first node. */
+    @Benchmark
+    public Node selectNext() {
+        return selector.select("greeter").next();
+    }
+
+    /** A call that retries once: select, first node, then the next one. */
+    @Benchmark
+    public Node selectNextRetry() {
+        Next next = selector.select("greeter");
+        next.next();
+        return next.next();
+    }
+}

@@ -1,0 +1,185 @@
+package io.microcdi.transport.memory;
+
+import io.microcdi.transport.Listener;
+import io.microcdi.transport.Message;
+import io.microcdi.transport.Transport;
+import io.microcdi.transport.TransportException;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The in-process transport ({@code memory}): a listener is an entry in a JVM-wide map, and a send hands the request
+ * to its handler directly, without sockets, threads of its own or copies (a {@link Message} is immutable by
+ * contract).
+ *
+ * <pre>{@code
+ * try (Transport t = new MemoryTransport()) {
+ *     Listener l = t.listen("memory:0", ex -> ex.reply(ex.request()));   // l.address() is "memory:1", say
+ *     Message echo = t.send(l.address(), request, Duration.ofSeconds(5)).join();
+ * }
+ * }</pre>
+ *
+ * <p>Every instance sees the listeners of every other, as two processes on one machine would: a server and a client
+ * built in two containers of one JVM find each other through the address registered for the node. Addresses keep the
+ * {@code host:port} form; port 0 picks the next unused number, and a wildcard or empty host becomes {@code memory}.
+ * Nothing dials them over TCP.
+ *
+ * <p>{@link Handler#handle} runs on the sending thread, and the future completes on the thread that replies. A call
+ * that is not answered within its timeout fails with a {@link java.util.concurrent.TimeoutException}, raised by one
+ * JVM-wide daemon timer thread ({@code microcdi-memory-timer}).
+ */
+public final class MemoryTransport implements Transport {
+
+    /** The plugin name. */
+    public static final String NAME = "memory";
+
+    /** The host of an address asked for without a usable one ({@code :0}, {@code 0.0.0.0:0}). */
+    static final String DEFAULT_HOST = "memory";
+
+    /** Caps a call's timeout so that {@link Duration#toNanos} cannot overflow (about 73 years). */
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
+
+    /** Every listener of the JVM, by address. */
+    private static final ConcurrentHashMap<String, MemoryListener> LISTENERS = new ConcurrentHashMap<>();
+    private static final AtomicInteger PORTS = new AtomicInteger();
+
+    private final Set<MemoryListener> listeners = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /** A transport over the JVM-wide table of listeners. */
+    public MemoryTransport() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Listener listen(String address, Handler handler) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(handler, "handler");
+        if (closed) {
+            throw new TransportException("listen " + address + ": transport closed", null, false);
+        }
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+            throw new TransportException("listen " + address + ": no port (expected: host:port)", null, false);
+        }
+        String host = host(address.substring(0, colon));
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new TransportException("listen " + address + ": bad port (expected: host:port)", e, false);
+        }
+        if (port < 0) {
+            throw new TransportException("listen " + address + ": port " + port + " (expected: >= 0)", null, false);
+        }
+        MemoryListener listener;
+        if (port == 0) {
+            do {
+                listener = new MemoryListener(this, host + ":" + PORTS.incrementAndGet(), handler);
+            } while (LISTENERS.putIfAbsent(listener.address(), listener) != null);
+        } else {
+            listener = new MemoryListener(this, host + ":" + port, handler);
+            if (LISTENERS.putIfAbsent(listener.address(), listener) != null) {
+                throw new TransportException("listen " + address + ": address already in use", null, false);
+            }
+        }
+        listeners.add(listener);
+        if (closed) {
+            listener.close();
+            throw new TransportException("listen " + address + ": transport closed", null, false);
+        }
+        return listener;
+    }
+
+    /** A wildcard or missing host cannot be registered for a node: name the transport instead. */
+    private static String host(String host) {
+        return switch (host) {
+            case "", "0.0.0.0", "::", "[::]" -> DEFAULT_HOST;
+            default -> host;
+        };
+    }
+
+    @Override
+    public CompletableFuture<Message> send(String address, Message request, Duration timeout) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(request, "request");
+        if (closed) {
+            return CompletableFuture.failedFuture(
+                    new TransportException("send to " + address + ": transport closed", null, false));
+        }
+        MemoryListener listener = LISTENERS.get(address);
+        if (listener == null) {
+            return CompletableFuture.failedFuture(
+                    new TransportException("send to " + address + ": no memory listener there", null, false));
+        }
+        long nanos = timeout.compareTo(Duration.ofNanos(MAX_TIMEOUT_NANOS)) >= 0 ? MAX_TIMEOUT_NANOS
+                : timeout.toNanos();
+        MemoryExchange exchange = new MemoryExchange(listener, request, nanos);
+        if (nanos <= 0) {
+            exchange.completeExceptionally(exchange.timeout());
+            return exchange;
+        }
+        if (!listener.enter()) {
+            exchange.completeExceptionally(
+                    new TransportException("send to " + address + ": listener stopped accepting", null, false));
+            return exchange;
+        }
+        exchange.start(Timer.SCHEDULER.schedule(exchange, nanos, TimeUnit.NANOSECONDS));
+        return exchange;
+    }
+
+    /** Nothing to close: there are no connections. */
+    @Override
+    public void disconnect(String address) {
+        // a send looks the listener up every time
+    }
+
+    /** Closes this transport's listeners; listeners of other instances stay. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (MemoryListener l : listeners) {
+            l.close();
+        }
+    }
+
+    void forget(MemoryListener listener) {
+        listeners.remove(listener);
+        LISTENERS.remove(listener.address(), listener);
+    }
+
+    @Override
+    public String toString() {
+        return "memory transport (" + listeners.size() + " listeners)";
+    }
+
+    /** Holder: the one timer thread starts with the first call. */
+    private static final class Timer {
+        static final ScheduledThreadPoolExecutor SCHEDULER = newScheduler();
+
+        private static ScheduledThreadPoolExecutor newScheduler() {
+            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "microcdi-memory-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            // a cancelled timer leaves the queue at once: answered calls must not pile up until their deadline
+            s.setRemoveOnCancelPolicy(true);
+            return s;
+        }
+    }
+}
