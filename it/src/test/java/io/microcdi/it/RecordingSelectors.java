@@ -5,6 +5,7 @@ import io.microcdi.internal.config.Plugins;
 import io.microcdi.registry.Node;
 import io.microcdi.registry.Registry;
 import io.microcdi.selector.Next;
+import io.microcdi.selector.SelectOptions;
 import io.microcdi.selector.Selector;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.Dependent;
@@ -42,7 +43,7 @@ public class RecordingSelectors {
         selector.close();
     }
 
-    /** The configured selector, recording the outcome the client reports through {@code mark}. */
+    /** The configured selector, recording the outcomes the client reports through {@link Next#mark}. */
     public static final class Recording implements Selector {
         private final Selector delegate;
         private final List<String> succeeded = new CopyOnWriteArrayList<>();
@@ -67,8 +68,27 @@ public class RecordingSelectors {
         }
 
         @Override
-        public Next select(String service) {
-            return delegate.select(service);
+        public Next select(String service, SelectOptions options) {
+            Next next = delegate.select(service, options);
+            return new Next() {
+                @Override
+                public Node next() {
+                    return next.next();
+                }
+
+                @Override
+                public void mark(Node node, Throwable error) {
+                    if (error == null) {
+                        succeeded.add(node.address());
+                    }
+                    next.mark(node, error);
+                }
+            };
+        }
+
+        @Override
+        public void onAddressGone(java.util.function.Consumer<String> listener) {
+            delegate.onAddressGone(listener);
         }
 
         @Override

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code CompletableFuture} and an executor of your own before doing anything that blocks (typed clients already do).
  *
  * <p>The future fails with {@link io.microcdi.errors.MicroException}: the server's error as sent, 408 when the
- * deadline passed, 503 when no node could be reached.
+ * deadline passed, 503 when the service has no node, 500 when no node could be reached.
  */
 public interface Client extends AutoCloseable {
 
@@ -26,6 +26,11 @@ public interface Client extends AutoCloseable {
 
     /** The options used when a caller gives none. */
     CallOptions defaultOptions();
+
+    /** The options of calls to {@code service} when a caller gives none ({@code micro.client.<service>.*}). */
+    default CallOptions defaultOptions(String service) {
+        return defaultOptions();
+    }
 
     @Override
     void close();

@@ -19,4 +19,13 @@ public interface ClientProvider {
 
     /** A new client calling through {@code selector} and {@code transport}. */
     Client create(MicroConfig config, Selector selector, Transport transport, Codecs codecs);
+
+    /**
+     * A new client that asks {@code retryPolicy} whether a failed attempt is tried again; clients without retries
+     * keep the default, which ignores it.
+     */
+    default Client create(MicroConfig config, Selector selector, Transport transport, Codecs codecs,
+                          RetryPolicy retryPolicy) {
+        return create(config, selector, transport, codecs);
+    }
 }

@@ -3,16 +3,33 @@ package io.microcdi.selector;
 import io.microcdi.registry.Node;
 
 /**
- * Hands out nodes for one call: the first attempt and, on retry, the next.
+ * Hands out nodes for one call: the first attempt and, on retry, the next; and hears how each attempt went.
  *
  * <pre>{@code
+ * Next next = selector.select("greeter");
  * Node first = next.next();
- * Node retry = next.next();   // another node when the service has one
+ * next.mark(first, error);     // the attempt failed: a load-aware selector learns from it
+ * Node retry = next.next();    // another node when the service has one
+ * next.mark(retry, null);      // success
  * }</pre>
+ *
+ * <p>A {@code Next} belongs to one call and is used by one thread at a time. Every node it hands out is
+ * {@linkplain #mark marked} once, or selectors that count calls in flight drift.
  */
-@FunctionalInterface
 public interface Next {
 
-    /** The node for the next attempt. */
+    /**
+     * The node for the next attempt: one not yet tried by this call while there is one, then any.
+     *
+     * @throws io.microcdi.errors.MicroException code 503 when the service has no node left
+     */
     Node next();
+
+    /**
+     * Reports the outcome of the attempt on {@code node}, a node this {@code Next} handed out: {@code null} when the
+     * node answered (even with an error of its handler), otherwise the connection failure or timeout. Selectors
+     * that learn nothing keep the default, which does nothing.
+     */
+    default void mark(Node node, Throwable error) {
+    }
 }

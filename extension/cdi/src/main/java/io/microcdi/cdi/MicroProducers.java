@@ -2,6 +2,7 @@ package io.microcdi.cdi;
 
 import io.microcdi.client.Client;
 import io.microcdi.client.ClientProvider;
+import io.microcdi.client.RetryPolicy;
 import io.microcdi.codec.CodecProvider;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.MicroConfig;
@@ -106,8 +107,16 @@ public class MicroProducers {
 
     @Produces
     @Singleton
-    Client client(Plugins plugins, MicroConfig config, Selector selector, Transport transport, Codecs codecs) {
-        return plugins.client(config, selector, transport, codecs);
+    Client client(Plugins plugins, MicroConfig config, Selector selector, Transport transport, Codecs codecs,
+                  Instance<RetryPolicy> retryPolicies) {
+        // a RetryPolicy bean of the application replaces the default predicate
+        if (retryPolicies.isAmbiguous()) {
+            throw new io.microcdi.config.ConfigException("more than one RetryPolicy bean: "
+                    + retryPolicies.handlesStream().map(h -> h.getBean().getBeanClass().getName()).toList()
+                    + " (expected: at most one, or one @Alternative with @Priority)");
+        }
+        RetryPolicy policy = retryPolicies.isUnsatisfied() ? RetryPolicy.defaults() : retryPolicies.get();
+        return plugins.client(config, selector, transport, codecs, policy);
     }
 
     void close(@Disposes Client client) {

@@ -11,7 +11,7 @@ import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.registry.memory.MemoryRegistry;
 import io.microcdi.rpc.RpcEndToEndTest.Hello;
 import io.microcdi.rpc.RpcEndToEndTest.Reply;
-import io.microcdi.selector.random.RandomSelector;
+import io.microcdi.selector.cache.CachingSelector;
 import io.microcdi.server.rpc.RpcServer;
 import io.microcdi.server.rpc.RpcServerConfig;
 import io.microcdi.transport.http.HttpTransport;
@@ -86,7 +86,7 @@ class ContinuationsAndStopTest {
 
     private GreeterApi api(HttpTransport t) {
         RpcClient c = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(
-                Map.of("micro.client.request-timeout", "2s"))), new RandomSelector(registry), t);
+                Map.of("micro.client.request-timeout", "2s"))), CachingSelector.of("random", registry), t);
         return ClientProxies.create(GreeterApi.class, "greeter", c, new JsonCodec());
     }
 

@@ -16,7 +16,7 @@ import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
 import io.microcdi.registry.Service;
 import io.microcdi.registry.memory.MemoryRegistry;
-import io.microcdi.selector.random.RandomSelector;
+import io.microcdi.selector.cache.CachingSelector;
 import io.microcdi.server.rpc.RpcServer;
 import io.microcdi.server.rpc.RpcServerConfig;
 import io.microcdi.transport.http.HttpTransport;
@@ -86,7 +86,7 @@ class RpcEndToEndTest {
 
     @BeforeEach
     void setUp() {
-        client = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(Map.of())), new RandomSelector(registry),
+        client = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(Map.of())), CachingSelector.of("random", registry),
                 transport);
     }
 
@@ -186,7 +186,7 @@ class RpcEndToEndTest {
     void requestTimeoutIs408AndServerKeepsServing() {
         start(Map.of());
         client = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(
-                Map.of("micro.client.request-timeout", "200ms"))), new RandomSelector(registry), transport);
+                Map.of("micro.client.request-timeout", "200ms"))), CachingSelector.of("random", registry), transport);
         GreeterApi api = api();
         assertThatThrownBy(() -> api.slow(new Hello("x")))
                 .isInstanceOfSatisfying(MicroException.class, e -> assertThat(e.code()).isEqualTo(408));
@@ -237,7 +237,7 @@ class RpcEndToEndTest {
             server.start();
             servers.add(server);
             client = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(
-                    Map.of("micro.client.request-timeout", "2s"))), new RandomSelector(registry), single);
+                    Map.of("micro.client.request-timeout", "2s"))), CachingSelector.of("random", registry), single);
             GreeterApi api = api();
             String nested = api.helloLaterAsync(new Hello("a"))
                     .thenApply(first -> first.greeting() + " / " + api.hello(new Hello("b")).greeting())

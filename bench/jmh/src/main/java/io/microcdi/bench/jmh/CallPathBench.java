@@ -18,7 +18,7 @@ import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.memory.MemoryRegistry;
-import io.microcdi.selector.random.RandomSelector;
+import io.microcdi.selector.cache.CachingSelector;
 import io.microcdi.server.EndpointDefinition;
 import io.microcdi.server.rpc.RpcServer;
 import io.microcdi.server.rpc.RpcServerConfig;
@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The framework's own overhead per call, without sockets: the greeter's {@code Greeter.Hello} called through the real
- * {@link RpcClient}, {@link RandomSelector} over a {@link MemoryRegistry}, the {@link MemoryTransport}, and the real
+ * {@link RpcClient}, the random {@link CachingSelector} over a {@link MemoryRegistry}, the {@link MemoryTransport}, and the real
  * {@link RpcServer} (routing, JSON decode, method-handle invoke, JSON encode, reply headers), wired as
  * {@code RpcEndToEndTest} wires them.
  *
@@ -119,7 +119,7 @@ public class CallPathBench {
         server.handle(ServiceModel.define(Greeter.class, new Greeter(), "greeter", "1.0.0"));
         server.start();
 
-        client = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(Map.of())), new RandomSelector(registry),
+        client = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(Map.of())), CachingSelector.of("random", registry),
                 transport);
         api = ClientProxies.create(GreeterApi.class, "greeter", client, new JsonCodec());
         rawRequest = new Request("greeter", "Greeter.Hello", JSON, helloJson, Metadata.empty());

@@ -4,7 +4,7 @@ import io.microcdi.registry.Node;
 import io.microcdi.registry.Service;
 import io.microcdi.registry.memory.MemoryRegistry;
 import io.microcdi.selector.Next;
-import io.microcdi.selector.random.RandomSelector;
+import io.microcdi.selector.cache.CachingSelector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,9 +27,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node pick of every client call: {@link RandomSelector#select} on the real {@link MemoryRegistry} (a snapshot
- * lookup) and the first {@link Next#next()}, over a service of 1, 10 and 1,000 nodes. {@code selectNextRetry} adds the
- * second {@code next()} a retry makes. The per-call cost should stay flat as the node count grows (no copy, no sort).
+ * The node pick of every client call: {@link CachingSelector#select} over its registry cache (a snapshot lookup), the
+ * first {@link Next#next()} and the {@link Next#mark} of the outcome, for each built-in strategy, over a service of 1,
+ * 10 and 1,000 nodes. {@code selectNextRetry} adds the failed first attempt and the second {@code next()} a retry
+ * makes. The cost should stay flat as the node count grows (no copy, no sort), except {@code leastrequests}, which
+ * scans the nodes.
  *
  * <pre>{@code
  * java -jar bench/jmh/target/benchmarks.jar SelectorBench -prof gc
@@ -48,8 +50,14 @@ public class SelectorBench {
     @Param({"1", "10", "1000"})
     public int nodes;
 
+    /** The selector ({@code micro.selector}). */
+    @Param({"random", "roundrobin", "leastrequests", "p2c"})
+    public String strategy;
+
+    private static final Exception REFUSED = new java.net.ConnectException("refused (benchmark)");
+
     private MemoryRegistry registry;
-    private RandomSelector selector;
+    private CachingSelector selector;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -62,7 +70,9 @@ public class SelectorBench {
         }
         // a TTL of zero never expires: the snapshot stays the same for the whole run
         registry.register(new Service("greeter", "1.0.0", Map.of(), List.of(), list), Duration.ZERO);
-        selector = new RandomSelector(registry);
+        // ejection off: the retry benchmark fails every first attempt on purpose
+        selector = CachingSelector.of(strategy, registry, Duration.ofMinutes(10),
+                new io.microcdi.selector.cache.Ejection(0, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     }
 
     @TearDown(Level.Trial)
@@ -74,14 +84,20 @@ public class SelectorBench {
     /** One call's pick: select, then the first node. */
     @Benchmark
     public Node selectNext() {
-        return selector.select("greeter").next();
+        Next next = selector.select("greeter");
+        Node node = next.next();
+        next.mark(node, null);
+        return node;
     }
 
     /** A call that retries once: select, first node, then the next one. */
     @Benchmark
     public Node selectNextRetry() {
         Next next = selector.select("greeter");
-        next.next();
-        return next.next();
+        Node first = next.next();
+        next.mark(first, REFUSED);
+        Node second = next.next();
+        next.mark(second, null);
+        return second;
     }
 }

@@ -4,54 +4,80 @@ import io.microcdi.client.CallOptions;
 import io.microcdi.client.Client;
 import io.microcdi.client.Request;
 import io.microcdi.client.Response;
+import io.microcdi.client.RetryPolicy;
+import io.microcdi.config.MicroConfig;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
+import io.microcdi.internal.context.CallDeadline;
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
 import io.microcdi.selector.Next;
+import io.microcdi.selector.SelectOptions;
 import io.microcdi.selector.Selector;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.Transport;
 import io.microcdi.transport.TransportException;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Calls a service the Go Micro way: select a node, {@code POST /} with the {@code Micro-*} headers (both spellings)
- * and the remaining budget in {@code Timeout}, and on a connection failure try another node.
+ * and the remaining budget in {@code Timeout}; when an attempt fails in a way the {@link RetryPolicy} retries, wait a
+ * jittered back-off and try another node, all within the call's one deadline.
  *
  * <pre>{@code
- * Client client = new RpcClient(RpcClientConfig.from(config), selector, transport);
- * Response rsp = client.call(request, client.defaultOptions()).join();
+ * Client client = new RpcClient(RpcClientConfig.from(config), config, selector, transport, RetryPolicy.defaults());
+ * Response rsp = client.call(request, client.defaultOptions("greeter")).join();
  * }</pre>
  *
- * <p>Nothing blocks: each attempt continues on the transport's completion. A failure that may have reached the
- * server (the request was written) is not retried, so a handler never runs twice because of a retry.
+ * <p>Nothing blocks: each attempt continues on the transport's completion, a back-off on a timer. A call made while
+ * handling an inbound call inherits what is left of that call's deadline when it is shorter than its own.
  */
 public final class RpcClient implements Client {
 
     static final String ID = "go.micro.client";
 
     private final RpcClientConfig config;
+    private final MicroConfig source;
     private final CallOptions defaults;
     private final Selector selector;
     private final Transport transport;
+    private final RetryPolicy retryPolicy;
     private final AtomicLong ids = new AtomicLong();
-    private final ConcurrentHashMap<String, Map<String, Metadata>> templates = new ConcurrentHashMap<>();
+    /** Per service: its settings and per-endpoint header templates, built once. */
+    private final ConcurrentHashMap<String, ServiceCalls> services = new ConcurrentHashMap<>();
+    private volatile ScheduledExecutorService backoffTimer;
 
-    /** A client selecting with {@code selector} and sending over {@code transport}. */
+    /** A client with the default retry policy and no per-service settings (tests, embedding). */
     public RpcClient(RpcClientConfig config, Selector selector, Transport transport) {
+        this(config, null, selector, transport, RetryPolicy.defaults());
+    }
+
+    /**
+     * A client selecting with {@code selector} and sending over {@code transport}; {@code source} (may be
+     * {@code null}) supplies {@code micro.client.<service>.*}.
+     */
+    public RpcClient(RpcClientConfig config, MicroConfig source, Selector selector, Transport transport,
+                     RetryPolicy retryPolicy) {
         this.config = config;
+        this.source = source;
         this.defaults = config.callOptions();
         this.selector = selector;
         this.transport = transport;
+        this.retryPolicy = retryPolicy;
+        // connections to nodes that left the registry are closed, not kept until their idle TTL
+        selector.onAddressGone(transport::disconnect);
     }
 
     @Override
@@ -64,6 +90,11 @@ public final class RpcClient implements Client {
         return defaults;
     }
 
+    @Override
+    public CallOptions defaultOptions(String service) {
+        return calls(service).settings.options();
+    }
+
     /** The content type typed clients encode with. */
     public String contentType() {
         return config.contentType();
@@ -71,65 +102,196 @@ public final class RpcClient implements Client {
 
     @Override
     public CompletableFuture<Response> call(Request request, CallOptions options) {
-        long deadline = System.nanoTime() + options.requestTimeout().toNanos();
+        long now = System.nanoTime();
+        long deadline = now + options.requestTimeout().toNanos();
+        long inherited = CallDeadline.current();
+        boolean inheritedShorter = inherited != CallDeadline.NONE && inherited - deadline < 0;
+        if (inheritedShorter) {
+            deadline = inherited;
+        }
         CompletableFuture<Response> result = new CompletableFuture<>();
+        ServiceCalls calls = calls(request.service());
+        Endpoint endpoint = calls.endpoint(request);
+        if (deadline - now <= 0) {
+            result.completeExceptionally(MicroException.timeout(ID, "call to %s %s not sent: the deadline of the "
+                    + "call being handled passed %d ms ago", request.service(), request.endpoint(),
+                    TimeUnit.NANOSECONDS.toMillis(now - deadline)));
+            return result;
+        }
+        SelectOptions select = options.select();
+        if (calls.settings.endpointFilter() && select.endpoint() == null) {
+            select = select == calls.settings.options().select() ? endpoint.select
+                    : select.withEndpoint(request.endpoint());
+        }
         Next next;
         try {
-            next = selector.select(request.service());
+            next = selector.select(request.service(), select);
         } catch (MicroException e) {
             result.completeExceptionally(e);
             return result;
         }
-        attempt(request, options, next, deadline, 0, String.valueOf(ids.getAndIncrement()), result);
+        new Call(request, options, endpoint, next, deadline, String.valueOf(ids.getAndIncrement()), result)
+                .attempt();
         return result;
     }
 
-    private void attempt(Request request, CallOptions options, Next next, long deadline, int attempt, String id,
-                         CompletableFuture<Response> result) {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-            result.completeExceptionally(timeout(request, options));
-            return;
+    private ServiceCalls calls(String service) {
+        ServiceCalls c = services.get(service);
+        return c != null ? c : services.computeIfAbsent(service,
+                s -> new ServiceCalls(config.forService(source, s)));
+    }
+
+    /** One call in progress: its attempts share the deadline and the {@link Next}. */
+    private final class Call {
+        final Request request;
+        final CallOptions options;
+        final Endpoint endpoint;
+        final Next next;
+        final long deadline;
+        final String id;
+        final CompletableFuture<Response> result;
+        int attempts;
+
+        Call(Request request, CallOptions options, Endpoint endpoint, Next next, long deadline, String id,
+             CompletableFuture<Response> result) {
+            this.request = request;
+            this.options = options;
+            this.endpoint = endpoint;
+            this.next = next;
+            this.deadline = deadline;
+            this.id = id;
+            this.result = result;
         }
-        Node node = next.next();
-        Message message = new Message(headers(request, id, remaining), request.body());
-        transport.send(node.address(), message, Duration.ofNanos(remaining)).whenComplete((response, error) -> {
+
+        void attempt() {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                result.completeExceptionally(timeout());
+                return;
+            }
+            if (result.isDone()) {
+                return; // cancelled by the caller
+            }
+            long budget = options.attemptTimeout().isZero() ? remaining
+                    : Math.min(remaining, options.attemptTimeout().toNanos());
+            Node node;
+            try {
+                node = next.next();
+            } catch (MicroException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            attempts++;
+            Message message = new Message(headers(request, endpoint, id, budget), request.body());
+            transport.send(node.address(), message, Duration.ofNanos(budget))
+                    .whenComplete((response, error) -> done(node, response, error));
+        }
+
+        private void done(Node node, Message response, Throwable error) {
+            Throwable failure;
             if (error == null) {
-                selector.mark(request.service(), node, null);
+                next.mark(node, null);
                 String microError = response.header().get("Micro-Error");
                 if (microError == null) {
                     microError = response.header().get("X-Micro-Error");
                 }
-                if (microError != null) {
-                    result.completeExceptionally(ErrorJson.parse(microError));
-                } else {
+                if (microError == null) {
                     result.complete(new Response(response.header(), response.body()));
+                    return;
                 }
+                failure = ErrorJson.parse(microError);
+            } else {
+                failure = unwrap(error);
+                next.mark(node, failure);
+            }
+            if (attempts <= options.retries() && retryable(failure)) {
+                retryAfterBackoff(failure, node);
+            } else {
+                result.completeExceptionally(describe(failure, node));
+            }
+        }
+
+        private boolean retryable(Throwable failure) {
+            try {
+                return retryPolicy.retry(request, attempts, failure);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+                return false;
+            }
+        }
+
+        private void retryAfterBackoff(Throwable failure, Node node) {
+            long delay = backoff(attempts);
+            long remaining = deadline - System.nanoTime();
+            if (delay >= remaining) {
+                result.completeExceptionally(describe(failure, node));
                 return;
             }
-            Throwable cause = unwrap(error);
-            selector.mark(request.service(), node, cause);
-            if (cause instanceof TimeoutException) {
-                result.completeExceptionally(timeout(request, options));
-            } else if (cause instanceof TransportException te) {
-                if (!te.requestSent() && attempt < options.retries() && deadline - System.nanoTime() > 0) {
-                    attempt(request, options, next, deadline, attempt + 1, id, result);
-                } else {
-                    result.completeExceptionally(new MicroException(ID, 500,
-                            "calling " + request.service() + " " + request.endpoint() + " at " + node.address()
-                                    + ": " + te.getMessage(), MicroException.statusText(500), te));
-                }
-            } else if (cause instanceof MicroException me) {
-                result.completeExceptionally(me);
+            if (delay < 50_000) { // under 50 µs: not worth a timer
+                attempt();
             } else {
-                result.completeExceptionally(new MicroException(ID, 500, String.valueOf(cause.getMessage()),
-                        MicroException.statusText(500), cause));
+                backoffTimer().schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
             }
-        });
+        }
+
+        private MicroException describe(Throwable failure, Node node) {
+            if (failure instanceof MicroException me) {
+                return me;
+            }
+            String where = request.service() + " " + request.endpoint() + " at " + node.address()
+                    + (attempts > 1 ? " (attempt " + attempts + ")" : "");
+            if (failure instanceof TimeoutException) {
+                if (deadline - System.nanoTime() <= 0) {
+                    return timeout();
+                }
+                return MicroException.timeout(ID, "calling %s: attempt timed out after %s: %s", where,
+                        options.attemptTimeout(), failure.getMessage());
+            }
+            if (failure instanceof TransportException te) {
+                return new MicroException(ID, 500, "calling " + where + ": " + te.getMessage(),
+                        MicroException.statusText(500), te);
+            }
+            return new MicroException(ID, 500, "calling " + where + ": " + failure, MicroException.statusText(500),
+                    failure);
+        }
+
+        private MicroException timeout() {
+            return MicroException.timeout(ID, "call timeout: %s %s took longer than %s%s", request.service(),
+                    request.endpoint(), options.requestTimeout(), attempts > 1 ? " (" + attempts + " attempts)" : "");
+        }
     }
 
-    private Metadata headers(Request r, String id, long remainingNanos) {
-        Metadata template = template(r);
+    /**
+     * Exponential back-off with full jitter: before retry {@code k} (1 = the first) wait a uniform time in
+     * [0, min(max, base * 2^(k-1))].
+     */
+    long backoff(int retry) {
+        long base = config.backoffBase().toNanos();
+        long max = config.backoffMax().toNanos();
+        if (base <= 0) {
+            return 0;
+        }
+        int shift = Math.min(retry - 1, 40);
+        long cap = base > (max >> shift) ? max : Math.min(max, base << shift);
+        return ThreadLocalRandom.current().nextLong(cap + 1);
+    }
+
+    private ScheduledExecutorService backoffTimer() {
+        ScheduledExecutorService t = backoffTimer;
+        if (t == null) {
+            synchronized (this) {
+                t = backoffTimer;
+                if (t == null) {
+                    t = Executors.newSingleThreadScheduledExecutor(HandlerExecutors.daemonThreads("microcdi-retry"));
+                    backoffTimer = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    private Metadata headers(Request r, Endpoint endpoint, String id, long remainingNanos) {
+        Metadata template = endpoint.headers;
         Metadata.Builder b;
         if (r.metadata().isEmpty()) {
             b = template.toBuilder(3);
@@ -142,15 +304,37 @@ public final class RpcClient implements Client {
         return b.put("Micro-Id", id).put("X-Micro-Id", id).put("Timeout", Long.toString(remainingNanos)).build();
     }
 
+    /** A service's settings and its endpoints' templates. */
+    private static final class ServiceCalls {
+        final RpcClientConfig.ServiceSettings settings;
+        final ConcurrentHashMap<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+        ServiceCalls(RpcClientConfig.ServiceSettings settings) {
+            this.settings = settings;
+        }
+
+        Endpoint endpoint(Request r) {
+            Endpoint e = endpoints.get(r.endpoint());
+            if (e == null || !r.contentType().equals(e.contentType)) {
+                e = new Endpoint(r, settings.options().select());
+                endpoints.put(r.endpoint(), e);
+            }
+            return e;
+        }
+    }
+
     /**
-     * The headers that are the same for every call of one endpoint (Go Micro sends both spellings and
-     * {@code Accept} = {@code Content-Type}), built once per endpoint.
+     * What is the same for every call of one endpoint: the headers (Go Micro sends both spellings and
+     * {@code Accept} = {@code Content-Type}) and the endpoint filter.
      */
-    private Metadata template(Request r) {
-        Map<String, Metadata> byEndpoint = templates.computeIfAbsent(r.service(), s -> new ConcurrentHashMap<>());
-        Metadata t = byEndpoint.get(r.endpoint());
-        if (t == null || !r.contentType().equals(t.get("Content-Type"))) {
-            t = Metadata.builder(8)
+    private static final class Endpoint {
+        final String contentType;
+        final Metadata headers;
+        final SelectOptions select;
+
+        Endpoint(Request r, SelectOptions serviceSelect) {
+            this.contentType = r.contentType();
+            this.headers = Metadata.builder(8)
                     .put("Content-Type", r.contentType())
                     .put("Accept", r.contentType())
                     .put("Micro-Service", r.service())
@@ -160,14 +344,8 @@ public final class RpcClient implements Client {
                     .put("X-Micro-Endpoint", r.endpoint())
                     .put("X-Micro-Method", r.endpoint())
                     .build();
-            byEndpoint.put(r.endpoint(), t);
+            this.select = serviceSelect.withEndpoint(r.endpoint());
         }
-        return t;
-    }
-
-    private static MicroException timeout(Request r, CallOptions o) {
-        return MicroException.timeout(ID, "call timeout: %s %s took longer than %s", r.service(), r.endpoint(),
-                o.requestTimeout());
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -180,5 +358,9 @@ public final class RpcClient implements Client {
     @Override
     public void close() {
         // the transport and selector are shared and closed by their owner
+        ScheduledExecutorService t = backoffTimer;
+        if (t != null) {
+            t.shutdownNow();
+        }
     }
 }

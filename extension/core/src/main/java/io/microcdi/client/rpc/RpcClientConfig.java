@@ -2,36 +2,114 @@ package io.microcdi.client.rpc;
 
 import io.microcdi.client.CallOptions;
 import io.microcdi.config.MicroConfig;
+import io.microcdi.selector.SelectOptions;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The settings of {@link RpcClient}, read once from {@code micro.client.*}.
+ * The settings of {@link RpcClient}, read once from {@code micro.client.*}; the settings of one service's calls, read
+ * once per service from {@code micro.client.<service>.*} on top of them.
  *
  * <pre>{@code
  * RpcClientConfig.from(DefaultMicroConfig.of(Map.of("micro.client.request-timeout", "500ms")))
  * }</pre>
  *
  * @param requestTimeout the default budget of a call, retries included
- * @param retries        the default number of extra attempts after a connection failure
+ * @param retries        the default number of extra attempts after a retryable failure
+ * @param attemptTimeout the default limit of one attempt ({@link Duration#ZERO}: none)
+ * @param backoffBase    the back-off before the first retry is drawn from [0, base]; it doubles per retry
+ * @param backoffMax     the cap of the back-off range
  * @param contentType    the content type typed clients encode with
  */
-public record RpcClientConfig(Duration requestTimeout, int retries, String contentType) {
+public record RpcClientConfig(Duration requestTimeout, int retries, Duration attemptTimeout, Duration backoffBase,
+                              Duration backoffMax, String contentType) {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_RETRIES = 1;
+    public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(10);
+    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(1);
     public static final String DEFAULT_CONTENT_TYPE = "application/json";
 
-    /** Reads {@code micro.client.request-timeout}, {@code micro.client.retries}, {@code micro.client.content-type}. */
+    private static final String PREFIX = "micro.client.";
+
+    /** Reads {@code micro.client.request-timeout}, {@code .retries}, {@code .attempt-timeout}, {@code .backoff.*}, {@code .content-type}. */
     public static RpcClientConfig from(MicroConfig c) {
+        Duration base = c.duration("micro.client.backoff.base", DEFAULT_BACKOFF_BASE);
+        Duration max = c.duration("micro.client.backoff.max", DEFAULT_BACKOFF_MAX);
+        if (max.compareTo(base) < 0) {
+            throw MicroConfig.invalid("micro.client.backoff.max", max.toString(),
+                    "a duration >= micro.client.backoff.base (" + base + ")");
+        }
         return new RpcClientConfig(
-                c.duration("micro.client.request-timeout", DEFAULT_REQUEST_TIMEOUT),
+                positive(c, "micro.client.request-timeout", DEFAULT_REQUEST_TIMEOUT),
                 c.integer("micro.client.retries", DEFAULT_RETRIES, 0, 100),
+                c.duration("micro.client.attempt-timeout", Duration.ZERO),
+                base,
+                max,
                 c.get("micro.client.content-type", DEFAULT_CONTENT_TYPE));
     }
 
     /** The call options these settings give. */
     public CallOptions callOptions() {
-        return new CallOptions(requestTimeout, retries);
+        return new CallOptions(requestTimeout, retries, attemptTimeout, SelectOptions.none());
+    }
+
+    /**
+     * The settings of calls to {@code service}: {@code micro.client.<service>.request-timeout}, {@code .retries},
+     * {@code .attempt-timeout}, {@code .version}, {@code .labels} ({@code k=v,k2=v2}) and {@code .endpoint-filter}
+     * ({@code true}: only nodes advertising the endpoint called) override the client's.
+     */
+    public ServiceSettings forService(MicroConfig c, String service) {
+        if (c == null) {
+            return new ServiceSettings(callOptions(), false);
+        }
+        String p = PREFIX + service + ".";
+        SelectOptions select = SelectOptions.none();
+        String version = c.get(p + "version", "");
+        if (!version.isBlank()) {
+            select = select.withVersion(version.trim());
+        }
+        for (Map.Entry<String, String> label : labels(c, p + "labels").entrySet()) {
+            select = select.withLabel(label.getKey(), label.getValue());
+        }
+        CallOptions o = new CallOptions(
+                positive(c, p + "request-timeout", requestTimeout),
+                c.integer(p + "retries", retries, 0, 100),
+                c.duration(p + "attempt-timeout", attemptTimeout),
+                select);
+        return new ServiceSettings(o, c.bool(p + "endpoint-filter", false));
+    }
+
+    /**
+     * What {@code micro.client.<service>.*} says.
+     *
+     * @param options        the default options of calls to the service
+     * @param endpointFilter whether calls go only to nodes that advertise the endpoint called
+     */
+    public record ServiceSettings(CallOptions options, boolean endpointFilter) {
+    }
+
+    private static Duration positive(MicroConfig c, String key, Duration fallback) {
+        Duration d = c.duration(key, fallback);
+        if (d.isZero() || d.isNegative()) {
+            throw MicroConfig.invalid(key, c.get(key, ""), "a duration > 0, for example 5s");
+        }
+        return d;
+    }
+
+    private static Map<String, String> labels(MicroConfig c, String key) {
+        String raw = c.get(key, "");
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : raw.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            } else if (!pair.isBlank()) {
+                throw MicroConfig.invalid(key, raw, "key=value pairs separated by commas");
+            }
+        }
+        return m;
     }
 }

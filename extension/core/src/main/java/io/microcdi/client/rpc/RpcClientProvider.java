@@ -2,6 +2,7 @@ package io.microcdi.client.rpc;
 
 import io.microcdi.client.Client;
 import io.microcdi.client.ClientProvider;
+import io.microcdi.client.RetryPolicy;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.selector.Selector;
@@ -23,11 +24,17 @@ public final class RpcClientProvider implements ClientProvider {
 
     @Override
     public Client create(MicroConfig config, Selector selector, Transport transport, Codecs codecs) {
+        return create(config, selector, transport, codecs, RetryPolicy.defaults());
+    }
+
+    @Override
+    public Client create(MicroConfig config, Selector selector, Transport transport, Codecs codecs,
+                         RetryPolicy retryPolicy) {
         RpcClientConfig cfg = RpcClientConfig.from(config);
         if (codecs.get(cfg.contentType()) == null) {
             throw MicroConfig.invalid("micro.client.content-type", cfg.contentType(),
                     "one of " + String.join(", ", codecs.contentTypes()));
         }
-        return new RpcClient(cfg, selector, transport);
+        return new RpcClient(cfg, config, selector, transport, retryPolicy);
     }
 }

@@ -127,7 +127,7 @@ public final class ClientProxies {
                     : EndpointNames.endpoint(handler, EndpointNames.clientMethod(m.getName(), async));
             this.contentType = codec.contentType();
             this.client = client;
-            this.options = client.defaultOptions();
+            this.options = client.defaultOptions(service);
             this.takesRequest = m.getParameterCount() == 1;
             this.encoder = takesRequest ? codec.encoder(m.getGenericParameterTypes()[0]) : null;
             Type responseType = ServiceModel.responseType(m.getGenericReturnType());

@@ -2,6 +2,7 @@ package io.microcdi.internal.config;
 
 import io.microcdi.client.Client;
 import io.microcdi.client.ClientProvider;
+import io.microcdi.client.RetryPolicy;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecProvider;
 import io.microcdi.codec.Codecs;
@@ -108,7 +109,13 @@ public final class Plugins {
 
     /** The client named by {@code micro.client}. */
     public Client client(MicroConfig config, Selector selector, Transport transport, Codecs codecs) {
-        return pick(clients, CLIENT, DEFAULT_CLIENT, config).create(config, selector, transport, codecs);
+        return client(config, selector, transport, codecs, RetryPolicy.defaults());
+    }
+
+    /** The client named by {@code micro.client}, retrying as {@code retryPolicy} says. */
+    public Client client(MicroConfig config, Selector selector, Transport transport, Codecs codecs,
+                         RetryPolicy retryPolicy) {
+        return pick(clients, CLIENT, DEFAULT_CLIENT, config).create(config, selector, transport, codecs, retryPolicy);
     }
 
     /** The server named by {@code micro.server}. */

@@ -5,6 +5,7 @@ import io.microcdi.codec.CodecException;
 import io.microcdi.codec.Codecs;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
+import io.microcdi.internal.context.CallDeadline;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.model.Schema;
 import io.microcdi.metadata.Metadata;
@@ -39,6 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves Go Micro's "mucp" protocol: routes a request by its {@code Micro-Endpoint} header, decodes the body with
@@ -78,6 +80,9 @@ public final class RpcServer implements Server {
     private volatile ScheduledExecutorService heartbeat;
     /** Calls accepted and not yet answered; {@link #drainLock} is notified when it reaches 0 during a stop. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Calls ever accepted: the shutdown grace ends once it stops moving. */
+    private final AtomicLong accepted = new AtomicLong();
+    private final DropLog drops = new DropLog();
 
     /** A server listening through {@code transport} and registering in {@code registry}. */
     public RpcServer(RpcServerConfig config, Registry registry, Transport transport, Codecs codecs) {
@@ -177,6 +182,7 @@ public final class RpcServer implements Server {
         }
         Listener l = listener;
         if (l != null) {
+            graceAfterDeregistering();
             long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
             l.stopAccepting();
             // connections close themselves once their calls are answered: queued, half-read and large answers too
@@ -190,6 +196,36 @@ public final class RpcServer implements Server {
         if (h != null) {
             h.shutdown();
         }
+    }
+
+    /**
+     * Keeps serving for {@code shutdown-grace} after deregistering, while clients still holding this node in their
+     * caches learn that it left; ends early once no call arrived for {@link RpcServerConfig#QUIET}.
+     */
+    private void graceAfterDeregistering() {
+        long grace = config.shutdownGrace().toNanos();
+        if (grace <= 0 || registered.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        long quiet = Math.min(grace, RpcServerConfig.QUIET.toNanos());
+        long slice = Math.max(1, quiet / 4);
+        long seen = accepted.get();
+        long lastChange = start;
+        long now;
+        while ((now = System.nanoTime()) - start < grace && now - lastChange < quiet) {
+            java.util.concurrent.locks.LockSupport.parkNanos(slice);
+            long a = accepted.get();
+            if (a != seen) {
+                seen = a;
+                lastChange = System.nanoTime();
+            }
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.log(Level.DEBUG, "grace after deregistering: {0} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
     private void awaitDrained(long deadline) {
@@ -215,6 +251,7 @@ public final class RpcServer implements Server {
     private void accept(Exchange exchange) {
         long received = System.nanoTime();
         inFlight.incrementAndGet();
+        accepted.incrementAndGet();
         try {
             handlers.execute(() -> serve(exchange, received));
         } catch (RejectedExecutionException e) {
@@ -251,7 +288,9 @@ public final class RpcServer implements Server {
                         service == null ? "" : " of service " + service, routes.names());
             }
             String timeout = h.get("Timeout");
-            if (timeout != null && expired(timeout, received)) {
+            long deadline = timeout == null ? CallDeadline.NONE : deadline(timeout, received);
+            if (deadline != CallDeadline.NONE && deadline - System.nanoTime() <= 0) {
+                drops.dropped(endpoint, received, "before it started");
                 throw MicroException.timeout(ID, "deadline of %s ns passed before %s started", timeout, endpoint);
             }
             int c = route.codecIndex(codec);
@@ -261,12 +300,30 @@ public final class RpcServer implements Server {
             } catch (CodecException e) {
                 throw MicroException.badRequest(route.errorId, "%s: %s", endpoint, e.getMessage());
             }
-            Object result = route.invoke(argument);
+            Object result;
+            long outer = CallDeadline.enter(deadline); // calls the handler makes inherit what is left
+            try {
+                result = route.invoke(argument);
+            } finally {
+                CallDeadline.exit(outer);
+            }
+            if (deadline != CallDeadline.NONE && deadline - System.nanoTime() <= 0) {
+                // nobody waits for this answer any more: do not encode it
+                drops.dropped(endpoint, received, "after its handler returned");
+                throw MicroException.timeout(ID, "deadline of %s ns passed while %s ran", timeout, endpoint);
+            }
             if (result instanceof CompletionStage<?> stage) {
                 String ct = codec.contentType();
+                String ep = endpoint;
                 stage.whenComplete((value, error) -> {
                     if (error != null) {
                         fail(exchange, id, route.error(unwrap(error)));
+                        return;
+                    }
+                    if (deadline != CallDeadline.NONE && deadline - System.nanoTime() <= 0) {
+                        drops.dropped(ep, received, "before its handler completed");
+                        fail(exchange, id, MicroException.timeout(ID, "deadline of %s ns passed while %s ran",
+                                timeout, ep));
                         return;
                     }
                     byte[] body;
@@ -288,11 +345,40 @@ public final class RpcServer implements Server {
         }
     }
 
-    private static boolean expired(String timeout, long received) {
+    /** The deadline a {@code Timeout} header (nanoseconds left when sent) gives, counted from {@code received}. */
+    private static long deadline(String timeout, long received) {
+        long nanos;
         try {
-            return System.nanoTime() - received > Long.parseLong(timeout.trim());
+            nanos = Long.parseLong(timeout.trim());
         } catch (NumberFormatException e) {
             throw MicroException.badRequest(ID, "Timeout header '%s' (expected: nanoseconds)", timeout);
+        }
+        if (nanos <= 0) {
+            return received; // already expired
+        }
+        long d = received + Math.min(nanos, Long.MAX_VALUE / 4);
+        return d == CallDeadline.NONE ? 1 : d;
+    }
+
+    /**
+     * Logs dropped expired calls: the first at once, then at most one line a second with how many more were dropped,
+     * so that an overloaded server does not also drown its log.
+     */
+    private static final class DropLog {
+        private final AtomicLong next = new AtomicLong(System.nanoTime() - 1);
+        private final AtomicLong unlogged = new AtomicLong();
+
+        void dropped(String endpoint, long received, String when) {
+            long now = System.nanoTime();
+            long due = next.get();
+            if (now - due < 0 || !next.compareAndSet(due, now + 1_000_000_000L)) {
+                unlogged.incrementAndGet();
+                return;
+            }
+            long more = unlogged.getAndSet(0);
+            LOG.log(Level.WARNING, "dropped expired call to {0}: its deadline passed {1} ({2} ms after it arrived){3}",
+                    endpoint, when, (now - received) / 1_000_000,
+                    more == 0 ? "" : "; " + more + " more dropped since the last report");
         }
     }
 

@@ -22,19 +22,24 @@ import java.util.UUID;
  * @param metadata         extra node metadata
  * @param registerTtl      how long the registry keeps a node that stops re-registering
  * @param registerInterval how often the node re-registers (a heartbeat), with up to 10% jitter
+ * @param shutdownGrace    how long a stop keeps serving after deregistering, so that clients learn the node is gone
+ *                         before it stops accepting; cut short once no call arrived for {@code QUIET}
  * @param shutdownTimeout  how long a stop waits for in-flight calls
  * @param handlerThreads   worker threads for handlers when the JDK has no virtual threads
  * @param virtualThreads   run handlers on virtual threads when the JDK has them (21+)
  */
 public record RpcServerConfig(String address, Optional<String> advertise, String id, String version,
                               Map<String, String> metadata, Duration registerTtl, Duration registerInterval,
-                              Duration shutdownTimeout, int handlerThreads, boolean virtualThreads) {
+                              Duration shutdownGrace, Duration shutdownTimeout, int handlerThreads, boolean virtualThreads) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1:0";
     public static final String DEFAULT_VERSION = "latest";
     public static final Duration DEFAULT_REGISTER_TTL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REGISTER_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /** A grace period ends early once no call arrived for this long: the clients have moved on. */
+    public static final Duration QUIET = Duration.ofMillis(100);
     public static final int DEFAULT_HANDLER_THREADS = 64;
 
     /** Reads {@code micro.server.*} and {@code micro.register.*}. */
@@ -53,6 +58,9 @@ public record RpcServerConfig(String address, Optional<String> advertise, String
                 metadata(c.get("micro.server.metadata", "")),
                 ttl,
                 interval,
+                // 0 is allowed: stop accepting right after deregistering
+                c.get("micro.server.shutdown-grace").isPresent()
+                        ? c.duration("micro.server.shutdown-grace", Duration.ZERO) : DEFAULT_SHUTDOWN_GRACE,
                 c.duration("micro.server.shutdown-timeout", DEFAULT_SHUTDOWN_TIMEOUT),
                 c.integer("micro.server.handler-threads", DEFAULT_HANDLER_THREADS, 1, 10_000),
                 c.bool("micro.server.virtual-threads", true));

@@ -1,11 +1,11 @@
 package io.microcdi.transport.http;
 
 import io.microcdi.transport.Message;
+import io.microcdi.transport.TransportTimeoutException;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One {@code send}: the future handed to the caller, and the task that starts it on its connection's event loop (so
@@ -46,9 +46,9 @@ final class ClientCall extends CompletableFuture<Message> implements Runnable {
         connection.begin(this);
     }
 
-    TimeoutException timeout(String address, String phase) {
-        return new TimeoutException(phase + " " + address + " timed out after "
-                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    TransportTimeoutException timeout(String address, String phase) {
+        return new TransportTimeoutException(phase + " " + address + " timed out after "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", written);
     }
 
     void cancelTimer() {

@@ -112,17 +112,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
         call.timer = channel.eventLoop().schedule(this, left, TimeUnit.NANOSECONDS);
         Message request = call.request;
         ByteBuf buf = HttpWire.encode(ctx.alloc(), pool.requestHead, null, request.header(), request.body(), writer);
+        // from here bytes may reach the server even if the write later reports failure
+        call.written = true;
         ctx.writeAndFlush(buf).addListener(this);
     }
 
     /** The write of the current request finished. */
     @Override
     public void operationComplete(ChannelFuture f) {
-        if (f.isSuccess()) {
-            if (current != null) {
-                current.written = true;
-            }
-        } else {
+        if (!f.isSuccess()) {
             failure = f.cause();
             f.channel().close();
         }

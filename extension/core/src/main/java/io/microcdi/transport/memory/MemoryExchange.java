@@ -3,11 +3,11 @@ package io.microcdi.transport.memory;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.TransportException;
+import io.microcdi.transport.TransportTimeoutException;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -97,8 +97,9 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
         completeExceptionally(timeout());
     }
 
-    TimeoutException timeout() {
-        return new TimeoutException("request to " + listener.address() + " timed out after "
-                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    TransportTimeoutException timeout() {
+        // the exchange was handed to the listener: its handler may be running
+        return new TransportTimeoutException("request to " + listener.address() + " timed out after "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", true);
     }
 }

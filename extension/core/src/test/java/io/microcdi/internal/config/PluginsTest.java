@@ -133,7 +133,7 @@ class PluginsTest {
 
     record StubSelector(String name) implements Selector {
         @Override
-        public Next select(String service) {
+        public Next select(String service, io.microcdi.selector.SelectOptions options) {
             throw new UnsupportedOperationException();
         }
 

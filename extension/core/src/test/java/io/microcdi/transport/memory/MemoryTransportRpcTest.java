@@ -13,7 +13,7 @@ import io.microcdi.internal.config.DefaultMicroConfig;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.memory.MemoryRegistry;
-import io.microcdi.selector.random.RandomSelector;
+import io.microcdi.selector.cache.CachingSelector;
 import io.microcdi.server.rpc.RpcServer;
 import io.microcdi.server.rpc.RpcServerConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +63,7 @@ class MemoryTransportRpcTest {
                 registry, transport, Codecs.of(List.of(new JsonCodec())));
         server.handle(ServiceModel.define(Greeter.class, new Greeter(), "greeter", "1.0.0"));
         server.start();
-        client = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(Map.of())), new RandomSelector(registry),
+        client = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(Map.of())), CachingSelector.of("random", registry),
                 transport);
     }
 

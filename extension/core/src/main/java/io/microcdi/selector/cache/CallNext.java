@@ -1,0 +1,110 @@
+package io.microcdi.selector.cache;
+
+import io.microcdi.registry.Node;
+import io.microcdi.selector.Next;
+
+/**
+ * The nodes of one call: each {@link #next()} asks the strategy for a node this call has not tried and that is not
+ * ejected; when none is left it relaxes, first ignoring ejection, then what was tried.
+ *
+ * <pre>{@code
+ * Next next = new CallNext(set, view, Strategy.P2C, ejection);
+ * }</pre>
+ */
+final class CallNext implements Next, Strategy.Candidates {
+
+    private static final int STRICT = 0;
+    private static final int UNTRIED = 1;
+    private static final int ADMITTED = 2;
+    private static final int ANY = 3;
+
+    private final NodeSet set;
+    private final NodeSet.View view;
+    private final Strategy strategy;
+    private final Ejection ejection;
+    /** Nodes tried by this call: bit i for node i < 64; beyond that, {@link #triedMore}. */
+    private long tried;
+    private boolean[] triedMore;
+    private int last = -1;
+    private int level;
+    private long now;
+
+    CallNext(NodeSet set, NodeSet.View view, Strategy strategy, Ejection ejection) {
+        this.set = set;
+        this.view = view;
+        this.strategy = strategy;
+        this.ejection = ejection;
+    }
+
+    @Override
+    public Node next() {
+        now = 0;
+        int i = -1;
+        for (level = STRICT; level <= ANY && i < 0; level++) {
+            i = strategy.pick(this, view);
+        }
+        setTried(i);
+        last = i;
+        view.health[i].started();
+        return view.nodes[i];
+    }
+
+    @Override
+    public boolean eligible(int i) {
+        return switch (level) {
+            case STRICT -> !tried(i) && admitted(i);
+            case UNTRIED -> !tried(i);
+            case ADMITTED -> admitted(i);
+            default -> true;
+        };
+    }
+
+    private boolean admitted(int i) {
+        NodeHealth h = view.health[i];
+        if (h.ejectedUntil == 0) {
+            return true;
+        }
+        if (now == 0) {
+            now = System.nanoTime();
+        }
+        return h.admitted(now);
+    }
+
+    private boolean tried(int i) {
+        if (i < 64) {
+            return (tried & (1L << i)) != 0;
+        }
+        return triedMore != null && triedMore[i - 64];
+    }
+
+    private void setTried(int i) {
+        if (i < 64) {
+            tried |= 1L << i;
+        } else {
+            if (triedMore == null) {
+                triedMore = new boolean[view.size() - 64];
+            }
+            triedMore[i - 64] = true;
+        }
+    }
+
+    @Override
+    public void mark(Node node, Throwable error) {
+        int i = last >= 0 && view.nodes[last] == node ? last : indexOf(node);
+        if (i < 0) {
+            return; // not one of ours
+        }
+        NodeHealth h = view.health[i];
+        h.inFlight.decrementAndGet();
+        set.outcome(h, error, ejection);
+    }
+
+    private int indexOf(Node node) {
+        for (int i = 0; i < view.nodes.length; i++) {
+            if (view.nodes[i] == node) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
