@@ -1,5 +1,6 @@
 package io.microcdi.cdi;
 
+import io.microcdi.cdi.app.CountingRetryPolicy;
 import io.microcdi.cdi.app.Echo;
 import io.microcdi.cdi.app.EchoCaller;
 import io.microcdi.cdi.app.Msg;
@@ -56,6 +57,17 @@ class MicroCdiTest {
         assertThat(echo.later(new Msg("x")).text()).isEqualTo("later: x");
         assertThat(echo.ping().text()).isEqualTo("pong");
         assertThat(echo.shout("a")).isEqualTo("ECHO: A");
+    }
+
+    @Test
+    void aRetryPolicyBeanReplacesTheDefaultPredicate() {
+        container = boot(Map.of("micro.registry", "memory"), Echo.class, EchoCaller.class, CountingRetryPolicy.class);
+        var echo = container.select(EchoCaller.class).get().echo();
+
+        // an application error is never retried by default; this policy retries it (once: micro.client.retries=1)
+        assertThatThrownBy(() -> echo.crash(new Msg("now"))).isInstanceOf(MicroException.class);
+
+        assertThat(container.select(CountingRetryPolicy.class).get().asked()).containsExactly("Echo.Crash#1");
     }
 
     @Test
