@@ -22,9 +22,12 @@ final class CallNext implements Next, Strategy.Candidates {
     private final NodeSet.View view;
     private final Strategy strategy;
     private final Ejection ejection;
-    /** Nodes tried by this call: bit i for node i < 64; beyond that, {@link #triedMore}. */
+    /** The first node tried, any index: a call that needs one attempt allocates nothing more. */
+    private int first = -1;
+    /** Further nodes tried: bit i for node i < 64; beyond that, {@link #triedMore} (grown as needed). */
     private long tried;
-    private boolean[] triedMore;
+    private int[] triedMore;
+    private int triedMoreCount;
     private int last = -1;
     private int level;
     private long now;
@@ -71,20 +74,32 @@ final class CallNext implements Next, Strategy.Candidates {
     }
 
     private boolean tried(int i) {
+        if (i == first) {
+            return true;
+        }
         if (i < 64) {
             return (tried & (1L << i)) != 0;
         }
-        return triedMore != null && triedMore[i - 64];
+        for (int k = 0; k < triedMoreCount; k++) {
+            if (triedMore[k] == i) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void setTried(int i) {
-        if (i < 64) {
+        if (first < 0) {
+            first = i;
+        } else if (i < 64) {
             tried |= 1L << i;
         } else {
             if (triedMore == null) {
-                triedMore = new boolean[view.size() - 64];
+                triedMore = new int[4];
+            } else if (triedMoreCount == triedMore.length) {
+                triedMore = java.util.Arrays.copyOf(triedMore, triedMoreCount * 2);
             }
-            triedMore[i - 64] = true;
+            triedMore[triedMoreCount++] = i;
         }
     }
 
