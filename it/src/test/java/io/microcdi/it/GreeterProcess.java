@@ -65,6 +65,11 @@ public final class GreeterProcess implements AutoCloseable {
         return new Spec(name).args("call", who, Integer.toString(count));
     }
 
+    /** The load tool: {@code GreeterMain load <loadArgs>}; see {@link LoadProcess}. */
+    public static Spec load(String name, String... loadArgs) {
+        return new Spec(name).args("load").args(loadArgs);
+    }
+
     /** What to start: name, system properties, program arguments. */
     public static final class Spec {
         private final String name;

@@ -37,7 +37,8 @@ public interface RetryPolicy {
 
     /**
      * The default: retry connection failures (refused, reset, closed before the answer), timeouts that struck
-     * before the request was written, and the framework's own 408, 500 and 503 errors (ids {@code go.micro.*}).
+     * before the request was written, and the framework's own 408, 500 and 503 errors (ids {@code go.micro.server},
+     * {@code go.micro.client}).
      * Never an application's error, whatever its code, and never a timeout after the request was written.
      *
      * <p>A connection that breaks after the request was written may have run the handler: the retry then runs it
@@ -46,6 +47,15 @@ public interface RetryPolicy {
      */
     static RetryPolicy defaults() {
         return RetryPolicy::retryable;
+    }
+
+    /**
+     * Whether {@code id} is one the framework raises its own errors under: {@code go.micro.server} and
+     * {@code go.micro.client}. Handlers raise theirs under the service name, even one named the Go Micro way
+     * ({@code go.micro.srv.greeter}), so those are never mistaken for the framework's.
+     */
+    static boolean isFramework(String id) {
+        return "go.micro.server".equals(id) || "go.micro.client".equals(id);
     }
 
     /** {@link #defaults()} as a predicate. */
@@ -58,7 +68,7 @@ public interface RetryPolicy {
         }
         if (error instanceof MicroException m) {
             int code = m.code();
-            return (code == 408 || code == 500 || code == 503) && m.id() != null && m.id().startsWith("go.micro.");
+            return (code == 408 || code == 500 || code == 503) && isFramework(m.id());
         }
         return false;
     }

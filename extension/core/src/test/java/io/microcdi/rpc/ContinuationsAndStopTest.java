@@ -132,7 +132,8 @@ class ContinuationsAndStopTest {
     void aLargeAnswerInFlightAtStopIsWrittenWhole() throws Exception {
         HttpTransport t = transport(Map.of());
         Big big = new Big();
-        RpcServer s = server(t, big, Map.of("micro.server.shutdown-timeout", "10s"));
+        // no grace: the stop must already be draining when the answer is written
+        RpcServer s = server(t, big, Map.of("micro.server.shutdown-timeout", "10s", "micro.server.shutdown-grace", "0"));
         try (Socket sock = new Socket()) {
             sock.setReceiveBufferSize(4096);
             String a = s.address();

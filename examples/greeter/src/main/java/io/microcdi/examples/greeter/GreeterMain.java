@@ -2,14 +2,20 @@ package io.microcdi.examples.greeter;
 
 import io.microcdi.Micro;
 import io.microcdi.errors.MicroException;
+import io.microcdi.tool.Load;
 import jakarta.enterprise.inject.se.SeContainer;
 
+import java.util.Arrays;
+
 /**
- * {@code java -jar greeter.jar} serves the greeter; {@code java -jar greeter.jar call [name] [count]} calls it.
+ * {@code java -jar greeter.jar} serves the greeter; {@code java -jar greeter.jar call [name] [count]} calls it;
+ * {@code java -jar greeter.jar load ...} puts load on it (or on any service: see {@link Load}).
  *
  * <pre>{@code
  * java -jar examples/greeter/target/greeter.jar                 # serve (MICRO_SERVER_ADDRESS=127.0.0.1:8080 to pin)
  * java -jar examples/greeter/target/greeter.jar call John 3     # find it over mDNS and call it 3 times
+ * java -jar examples/greeter/target/greeter.jar load --service greeter --endpoint Greeter.Hello \
+ *      --body '{"name":"John"}' --concurrency 32 --duration 10s
  * }</pre>
  */
 public final class GreeterMain {
@@ -18,6 +24,9 @@ public final class GreeterMain {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("load")) {
+            System.exit(Load.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         if (args.length > 0 && args[0].equals("call")) {
             System.exit(call(args.length > 1 ? args[1] : "John", args.length > 2 ? Integer.parseInt(args[2]) : 1));
         }

@@ -39,13 +39,18 @@ public record RpcClientConfig(Duration requestTimeout, int retries, Duration att
         Duration base = c.duration("micro.client.backoff.base", DEFAULT_BACKOFF_BASE);
         Duration max = c.duration("micro.client.backoff.max", DEFAULT_BACKOFF_MAX);
         if (max.compareTo(base) < 0) {
-            throw MicroConfig.invalid("micro.client.backoff.max", max.toString(),
-                    "a duration >= micro.client.backoff.base (" + base + ")");
+            // blame the key that was set
+            throw c.get("micro.client.backoff.max").isPresent()
+                    ? MicroConfig.invalid("micro.client.backoff.max", c.get("micro.client.backoff.max", ""),
+                            "a duration >= micro.client.backoff.base (" + c.get("micro.client.backoff.base",
+                                    DEFAULT_BACKOFF_BASE.toMillis() + "ms") + ")")
+                    : MicroConfig.invalid("micro.client.backoff.base", c.get("micro.client.backoff.base", ""),
+                            "a duration <= micro.client.backoff.max (" + DEFAULT_BACKOFF_MAX.toMillis() + "ms)");
         }
         return new RpcClientConfig(
                 positive(c, "micro.client.request-timeout", DEFAULT_REQUEST_TIMEOUT),
                 c.integer("micro.client.retries", DEFAULT_RETRIES, 0, 100),
-                c.duration("micro.client.attempt-timeout", Duration.ZERO),
+                optional(c, "micro.client.attempt-timeout", Duration.ZERO),
                 base,
                 max,
                 c.get("micro.client.content-type", DEFAULT_CONTENT_TYPE));
@@ -77,7 +82,7 @@ public record RpcClientConfig(Duration requestTimeout, int retries, Duration att
         CallOptions o = new CallOptions(
                 positive(c, p + "request-timeout", requestTimeout),
                 c.integer(p + "retries", retries, 0, 100),
-                c.duration(p + "attempt-timeout", attemptTimeout),
+                optional(c, p + "attempt-timeout", attemptTimeout),
                 select);
         return new ServiceSettings(o, c.bool(p + "endpoint-filter", false));
     }
@@ -97,6 +102,11 @@ public record RpcClientConfig(Duration requestTimeout, int retries, Duration att
             throw MicroConfig.invalid(key, c.get(key, ""), "a duration > 0, for example 5s");
         }
         return d;
+    }
+
+    /** A duration where {@code 0} means "none", whatever the fallback. */
+    private static Duration optional(MicroConfig c, String key, Duration fallback) {
+        return c.get(key).isPresent() ? c.duration(key, Duration.ZERO) : fallback;
     }
 
     private static Map<String, String> labels(MicroConfig c, String key) {

@@ -116,7 +116,7 @@ final class CallNext implements Next, Strategy.Candidates {
 
     private int indexOf(Node node) {
         for (int i = 0; i < view.nodes.length; i++) {
-            if (view.nodes[i] == node) {
+            if (view.nodes[i] == node || view.nodes[i].id().equals(node.id())) {
                 return i;
             }
         }

@@ -42,6 +42,10 @@ public record Ejection(int failures, Duration base, Duration max) {
             throw MicroConfig.invalid(BASE, c.get(BASE, ""), "a duration > 0, for example 2s");
         }
         if (max.compareTo(base) < 0) {
+            if (c.get(MAX).isEmpty()) {
+                // only the base was set, above the default max: blame the key that was set
+                throw MicroConfig.invalid(BASE, c.get(BASE, ""), "a duration <= " + MAX + " (" + max + ")");
+            }
             throw MicroConfig.invalid(MAX, c.get(MAX, ""), "a duration >= " + BASE + " (" + base + ")");
         }
         return new Ejection(c.integer(FAILURES, DEFAULTS.failures, 0, 1_000_000), base, max);

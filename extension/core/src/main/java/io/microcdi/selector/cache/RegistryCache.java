@@ -133,8 +133,8 @@ public final class RegistryCache implements AutoCloseable {
     /** Fetches {@code e} again; on failure keeps serving what it has. */
     private void refresh(Entry e, String why) {
         synchronized (e) {
-            if (closed || entries.get(e.service) != e) {
-                return;
+            if (closed || entries.get(e.service) != e || e.current == null) {
+                return; // closed, dropped, or its first fetch failed (a later lookup fetches again)
             }
             try {
                 swap(e, registry.getService(e.service));
@@ -228,6 +228,10 @@ public final class RegistryCache implements AutoCloseable {
 
     // ---- the watch ----
 
+    /**
+     * Opens the watch on the caller's thread before the first fetch, so that no change between that fetch and the
+     * watch can be missed; a thread then follows it.
+     */
     private void startWatching() {
         if (watchThread != null) {
             return;
@@ -236,25 +240,39 @@ public final class RegistryCache implements AutoCloseable {
             if (watchThread != null || closed) {
                 return;
             }
-            Thread t = HandlerExecutors.daemonThreads("microcdi-cache-watch").newThread(this::watch);
+            Watcher first;
+            try {
+                first = registry.watch(null);
+            } catch (RuntimeException ex) {
+                LOG.log(Level.WARNING, "watching registry {0} failed ({1}); retrying in the background",
+                        registry.name(), ex.getMessage());
+                first = null;
+            }
+            Watcher opened = first;
+            Thread t = HandlerExecutors.daemonThreads("microcdi-cache-watch").newThread(() -> watch(opened));
             watchThread = t;
             t.start();
         }
     }
 
-    private void watch() {
+    private void watch(Watcher opened) {
         long retry = WATCH_RETRY_MIN_MILLIS;
-        boolean missed = false;
+        int failures = 0;
+        Watcher next = opened;
         while (!closed) {
-            try (Watcher w = registry.watch(null)) {
+            boolean reopened = next == null;
+            try (Watcher w = next != null ? next : registry.watch(null)) {
+                next = null;
                 watcher = w;
                 if (closed) {
                     return;
                 }
-                if (missed) {
-                    entries.values().forEach(e -> refresh(e, "watch restarted"));
+                if (reopened) {
+                    // changes while no watch was open are lost: fetch everything cached again
+                    entries.values().forEach(e -> refresh(e, "watch reopened"));
                 }
                 retry = WATCH_RETRY_MIN_MILLIS;
+                failures = 0;
                 while (!closed) {
                     RegistryEvent event = w.next();
                     Entry e = entries.get(event.service().name());
@@ -265,15 +283,15 @@ public final class RegistryCache implements AutoCloseable {
             } catch (InterruptedException ex) {
                 return;
             } catch (RuntimeException ex) {
+                next = null;
                 if (closed) {
                     return;
                 }
-                if (!(ex instanceof RegistryException)) {
-                    LOG.log(Level.WARNING, "registry watch failed", ex);
-                }
-                LOG.log(Level.WARNING, "watching registry {0} failed ({1}); again in {2} ms, serving cached nodes "
-                        + "meanwhile", registry.name(), ex.getMessage(), retry);
-                missed = true;
+                // a registry closing before this cache (shutdown) ends the watch too: only a failure that lasts
+                // past the first two quick retries is worth a warning
+                Level level = ++failures > 2 ? Level.WARNING : Level.DEBUG;
+                LOG.log(level, "watching registry {0} failed ({1}); again in {2} ms, serving cached nodes meanwhile",
+                        registry.name(), ex.getMessage(), retry);
                 try {
                     Thread.sleep(retry);
                 } catch (InterruptedException ie) {

@@ -29,9 +29,10 @@ enum Strategy {
         @Override
         int pick(Candidates c, NodeSet.View view) {
             int n = view.size();
-            int start = Math.floorMod(view.rotation.getAndIncrement(), n);
+            // an ineligible node (ejected, or tried by this call) passes its turn on: taking the next turn, rather
+            // than the next node, spreads its share over all the others instead of doubling one neighbour's
             for (int k = 0; k < n; k++) {
-                int i = start + k < n ? start + k : start + k - n;
+                int i = Math.floorMod(view.rotation.getAndIncrement(), n);
                 if (c.eligible(i)) {
                     return i;
                 }
