@@ -169,7 +169,6 @@ public final class MdnsRegistry implements Registry {
         this.config = Objects.requireNonNull(config, "config");
         int n = INSTANCES.incrementAndGet();
         long start = System.nanoTime();
-        this.warmUpEnds = System.nanoTime() + config.timeout().toNanos();
         RfcTiming.install();
         String host = RfcTiming.HOST_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         try {
@@ -185,6 +184,8 @@ public final class MdnsRegistry implements Registry {
         this.timer = timer("microcdi-mdns-" + n);
         this.blocking = blockingPool("microcdi-mdns-" + n + "-io");
         jmdns.addServiceListener(SERVICE_TYPE, listener);
+        // counted from when the browse starts, not from before JmDNS.create (slow on a busy machine)
+        this.warmUpEnds = System.nanoTime() + config.timeout().toNanos();
         timer.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
