@@ -22,8 +22,9 @@ final class CallNext implements Next, Strategy.Candidates {
     private final NodeSet.View view;
     private final Strategy strategy;
     private final Ejection ejection;
-    /** The first node tried, any index: a call that needs one attempt allocates nothing more. */
+    /** The first two nodes tried, any index: a call with one retry allocates nothing more. */
     private int first = -1;
+    private int second = -1;
     /** Further nodes tried: bit i for node i < 64; beyond that, {@link #triedMore} (grown as needed). */
     private long tried;
     private int[] triedMore;
@@ -74,7 +75,7 @@ final class CallNext implements Next, Strategy.Candidates {
     }
 
     private boolean tried(int i) {
-        if (i == first) {
+        if (i == first || i == second) {
             return true;
         }
         if (i < 64) {
@@ -91,6 +92,8 @@ final class CallNext implements Next, Strategy.Candidates {
     private void setTried(int i) {
         if (first < 0) {
             first = i;
+        } else if (second < 0) {
+            second = i;
         } else if (i < 64) {
             tried |= 1L << i;
         } else {
