@@ -197,7 +197,8 @@ final class NodeSet {
             h.consecutiveFailures.set(0);
         }
         LOG.log(Level.WARNING, "ejected node {0} ({1}) of {2} for {3} ms (ejection {4} in a row): {5}", h.nodeId,
-                h.address, service, length / 1_000_000, number, String.valueOf(error.getMessage()));
+                h.address, service, String.valueOf(length / 1_000_000), String.valueOf(number),
+                String.valueOf(error.getMessage()));
     }
 
     private void readmit(NodeHealth h) {

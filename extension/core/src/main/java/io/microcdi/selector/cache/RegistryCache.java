@@ -147,7 +147,7 @@ public final class RegistryCache implements AutoCloseable {
             } catch (RuntimeException ex) {
                 if (!e.stale) {
                     LOG.log(Level.WARNING, "registry {0} unreachable ({1}): serving the {2} cached node(s) of {3} "
-                            + "until it answers", registry.name(), ex.getMessage(), e.current.all.size(), e.service);
+                            + "until it answers", registry.name(), ex.getMessage(), String.valueOf(e.current.all.size()), e.service);
                 }
                 e.stale = true;
                 e.failedRefreshes++;
@@ -291,7 +291,7 @@ public final class RegistryCache implements AutoCloseable {
                 // past the first two quick retries is worth a warning
                 Level level = ++failures > 2 ? Level.WARNING : Level.DEBUG;
                 LOG.log(level, "watching registry {0} failed ({1}); again in {2} ms, serving cached nodes meanwhile",
-                        registry.name(), ex.getMessage(), retry);
+                        registry.name(), ex.getMessage(), String.valueOf(retry));
                 try {
                     Thread.sleep(retry);
                 } catch (InterruptedException ie) {

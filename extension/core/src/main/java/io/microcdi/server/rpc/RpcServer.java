@@ -225,7 +225,7 @@ public final class RpcServer implements Server {
                 return;
             }
         }
-        LOG.log(Level.DEBUG, "grace after deregistering: {0} ms", (System.nanoTime() - start) / 1_000_000);
+        LOG.log(Level.DEBUG, "grace after deregistering: {0} ms", String.valueOf((System.nanoTime() - start) / 1_000_000));
     }
 
     private void awaitDrained(long deadline) {
@@ -241,7 +241,7 @@ public final class RpcServer implements Server {
             }
         }
         if (inFlight.get() > 0) {
-            LOG.log(Level.WARNING, "stopping with {0} calls still running after {1}", inFlight.get(),
+            LOG.log(Level.WARNING, "stopping with {0} calls still running after {1}", String.valueOf(inFlight.get()),
                     config.shutdownTimeout());
         }
     }
@@ -377,7 +377,7 @@ public final class RpcServer implements Server {
             }
             long more = unlogged.getAndSet(0);
             LOG.log(Level.WARNING, "dropped expired call to {0}: its deadline passed {1} ({2} ms after it arrived){3}",
-                    endpoint, when, (now - received) / 1_000_000,
+                    endpoint, when, String.valueOf((now - received) / 1_000_000),
                     more == 0 ? "" : "; " + more + " more dropped since the last report");
         }
     }
