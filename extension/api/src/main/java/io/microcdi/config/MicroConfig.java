@@ -1,7 +1,10 @@
 package io.microcdi.config;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +42,24 @@ public interface MicroConfig {
 
     /** One of {@code allowed} (compared ignoring case, returned in lower case). */
     String oneOf(String key, String fallback, List<String> allowed);
+
+    /**
+     * {@code key=value} pairs separated by commas ({@code zone=eu-1,tier=gold}), in order; empty when the key is not
+     * set.
+     */
+    default Map<String, String> pairs(String key) {
+        String raw = get(key, "");
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : raw.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            } else if (!pair.isBlank()) {
+                throw invalid(key, raw, "key=value pairs separated by commas");
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
 
     /** A problem with the value of {@code key}: names the key, the value and what was expected. */
     static IllegalArgumentException invalid(String key, String value, String expected) {

@@ -5,7 +5,6 @@ import io.microcdi.config.MicroConfig;
 import io.microcdi.selector.SelectOptions;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -76,7 +75,7 @@ public record RpcClientConfig(Duration requestTimeout, int retries, Duration att
         if (!version.isBlank()) {
             select = select.withVersion(version.trim());
         }
-        for (Map.Entry<String, String> label : labels(c, p + "labels").entrySet()) {
+        for (Map.Entry<String, String> label : c.pairs(p + "labels").entrySet()) {
             select = select.withLabel(label.getKey(), label.getValue());
         }
         CallOptions o = new CallOptions(
@@ -107,19 +106,5 @@ public record RpcClientConfig(Duration requestTimeout, int retries, Duration att
     /** A duration where {@code 0} means "none", whatever the fallback. */
     private static Duration optional(MicroConfig c, String key, Duration fallback) {
         return c.get(key).isPresent() ? c.duration(key, Duration.ZERO) : fallback;
-    }
-
-    private static Map<String, String> labels(MicroConfig c, String key) {
-        String raw = c.get(key, "");
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String pair : raw.split(",")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-            } else if (!pair.isBlank()) {
-                throw MicroConfig.invalid(key, raw, "key=value pairs separated by commas");
-            }
-        }
-        return m;
     }
 }

@@ -3,7 +3,6 @@ package io.microcdi.server.rpc;
 import io.microcdi.config.MicroConfig;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -55,7 +54,7 @@ public record RpcServerConfig(String address, Optional<String> advertise, String
                 c.get("micro.server.advertise").map(a -> address(c, "micro.server.advertise", a)),
                 c.get("micro.server.id", UUID.randomUUID().toString()),
                 c.get("micro.server.version", DEFAULT_VERSION),
-                metadata(c.get("micro.server.metadata", "")),
+                Map.copyOf(c.pairs("micro.server.metadata")),
                 ttl,
                 interval,
                 // 0 is allowed: stop accepting right after deregistering
@@ -81,18 +80,5 @@ public record RpcServerConfig(String address, Optional<String> advertise, String
             throw MicroConfig.invalid(key, a, "host:port, for example 127.0.0.1:8080 or :0");
         }
         return colon == 0 ? "0.0.0.0" + a : a;
-    }
-
-    private static Map<String, String> metadata(String raw) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String pair : raw.split(",")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-            } else if (!pair.isBlank()) {
-                throw MicroConfig.invalid("micro.server.metadata", raw, "key=value pairs separated by commas");
-            }
-        }
-        return Map.copyOf(m);
     }
 }
