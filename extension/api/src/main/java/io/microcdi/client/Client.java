@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The future may complete on an I/O thread: continue with the {@code ...Async} methods of
  * {@code CompletableFuture} and an executor of your own before doing anything that blocks (typed clients already do).
+ * That includes calling {@link #call} again: the first call to a service, or a call to a service without nodes, looks
+ * it up in the registry on the calling thread, which may wait (mDNS, while it warms up). A {@link RetryPolicy} runs
+ * where the failed attempt completed, an I/O thread included: it must not block.
  *
  * <p>The future fails with {@link io.microcdi.errors.MicroException}: the server's error as sent, 408 when the
  * deadline passed, 503 when the service has no node, 500 when no node could be reached.

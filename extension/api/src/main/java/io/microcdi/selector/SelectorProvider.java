@@ -8,7 +8,7 @@ import io.microcdi.registry.Registry;
  *
  * <pre>{@code
  * public String name() { return "random"; }
- * public Selector create(MicroConfig config, Registry registry) { return new RandomSelector(registry); }
+ * public Selector create(MicroConfig config, Registry registry) { return new MySelector(registry); }
  * }</pre>
  */
 public interface SelectorProvider {

@@ -163,7 +163,9 @@ class ResilienceTest {
         for (Greeter g : nodes) {
             double share = g.calls.get() / 3_000.0;
             System.out.printf("BALANCE roundrobin node=%s calls=%d share=%.3f%n", g.node, g.calls.get(), share);
+            // within 10% of even is the bar; one rotation shared by all calls gives exactly even
             assertThat(share).as("share of node %s", g.node).isBetween(0.9 / 3, 1.1 / 3);
+            assertThat(g.calls.get()).as("calls to node %s", g.node).isEqualTo(1_000);
         }
     }
 
@@ -220,6 +222,8 @@ class ResilienceTest {
         });
         assertThat(ejected(selector, "hung")).isFalse();
         assertThat(healthy.calls.get()).isPositive();
+        assertThat(selector.status("greeter")).as("calls in flight after timeouts and retries")
+                .allSatisfy(s -> assertThat(s.inFlight()).isZero());
     }
 
     private static boolean ejected(CachingSelector selector, String node) {
@@ -242,6 +246,8 @@ class ResilienceTest {
 
         assertThat(drive(api, 4, 400)).as("failed calls").isEmpty();
         assertThat(ejected(selector, "dead")).isTrue();
+        assertThat(selector.status("greeter")).as("calls in flight after the run, retries included")
+                .allSatisfy(s -> assertThat(s.inFlight()).isZero());
     }
 
     @Test
@@ -258,6 +264,33 @@ class ResilienceTest {
             assertThat(e.code()).isEqualTo(500);
             assertThat(e.detail()).contains("127.0.0.1:" + deadPort);
         });
+    }
+
+    @Test
+    void closingTheClientCompletesACallWaitingToRetry() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        registry.register(new Service("greeter", "1.0.0", Map.of(), List.of(),
+                List.of(new Node("greeter-dead", "127.0.0.1:" + deadPort, Map.of()))), Duration.ofMinutes(1));
+        CachingSelector selector = selector("random", Ejection.DEFAULTS);
+        RpcClient client = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(Map.of(
+                "micro.client.retries", "3", "micro.client.backoff.base", "2s", "micro.client.backoff.max", "2s",
+                "micro.client.request-timeout", "30s"))), selector, transport);
+        var call = client.call(new io.microcdi.client.Request("greeter", "Greeter.Hello", "application/json",
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), io.microcdi.metadata.Metadata.empty()),
+                client.defaultOptions("greeter"));
+        // the first attempt is refused at once; the retry then waits up to 2 s on the back-off timer
+        await().atMost(Duration.ofSeconds(5)).until(() -> selector.status("greeter").stream()
+                .anyMatch(n -> n.consecutiveFailures() > 0));
+        assertThat(call).isNotDone();
+        client.close();
+
+        assertThat(call).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(MicroException.class, e -> assertThat(e.code()).isIn(500, 503));
+        assertThat(client.call(new io.microcdi.client.Request("greeter", "Greeter.Hello", "application/json",
+                new byte[0], io.microcdi.metadata.Metadata.empty()), client.defaultOptions())).isCompletedExceptionally();
     }
 
     @Test

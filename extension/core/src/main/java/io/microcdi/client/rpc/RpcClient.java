@@ -20,11 +20,14 @@ import io.microcdi.transport.Transport;
 import io.microcdi.transport.TransportException;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +61,9 @@ public final class RpcClient implements Client {
     /** Per service: its settings and per-endpoint header templates, built once. */
     private final ConcurrentHashMap<String, ServiceCalls> services = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService backoffTimer;
+    private volatile boolean closed;
+    /** Calls waiting on their back-off before a retry. */
+    private final Set<Call> waiting = ConcurrentHashMap.newKeySet();
 
     /** A client with the default retry policy and no per-service settings (tests, embedding). */
     public RpcClient(RpcClientConfig config, Selector selector, Transport transport) {
@@ -102,6 +108,20 @@ public final class RpcClient implements Client {
 
     @Override
     public CompletableFuture<Response> call(Request request, CallOptions options) {
+        try {
+            return start(request, options);
+        } catch (RuntimeException e) {
+            // a bad per-service setting, a selector or transport that throws: the caller gets a failed future
+            return CompletableFuture.failedFuture(e instanceof MicroException ? e
+                    : new MicroException(ID, 500, "calling " + request.service() + " " + request.endpoint() + ": "
+                    + e.getMessage(), MicroException.statusText(500), e));
+        }
+    }
+
+    private CompletableFuture<Response> start(Request request, CallOptions options) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closed(request));
+        }
         long now = System.nanoTime();
         long deadline = now + options.requestTimeout().toNanos();
         long inherited = CallDeadline.current();
@@ -130,8 +150,8 @@ public final class RpcClient implements Client {
             result.completeExceptionally(e);
             return result;
         }
-        new Call(request, options, endpoint, next, deadline, String.valueOf(ids.getAndIncrement()), result)
-                .attempt();
+        new Call(request, options, endpoint, next, deadline, inheritedShorter, String.valueOf(ids.getAndIncrement()),
+                result).attempt();
         return result;
     }
 
@@ -148,22 +168,31 @@ public final class RpcClient implements Client {
         final Endpoint endpoint;
         final Next next;
         final long deadline;
+        /** The deadline is an inbound call's, shorter than this call's own timeout. */
+        final boolean inherited;
         final String id;
         final CompletableFuture<Response> result;
         int attempts;
+        /** The current attempt had the whole budget it is configured with (not a remnant of the deadline). */
+        boolean fullBudget;
 
-        Call(Request request, CallOptions options, Endpoint endpoint, Next next, long deadline, String id,
-             CompletableFuture<Response> result) {
+        Call(Request request, CallOptions options, Endpoint endpoint, Next next, long deadline, boolean inherited,
+             String id, CompletableFuture<Response> result) {
             this.request = request;
             this.options = options;
             this.endpoint = endpoint;
             this.next = next;
             this.deadline = deadline;
+            this.inherited = inherited;
             this.id = id;
             this.result = result;
         }
 
         void attempt() {
+            if (closed) {
+                result.completeExceptionally(RpcClient.this.closed(request));
+                return;
+            }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 result.completeExceptionally(timeout());
@@ -172,19 +201,31 @@ public final class RpcClient implements Client {
             if (result.isDone()) {
                 return; // cancelled by the caller
             }
-            long budget = options.attemptTimeout().isZero() ? remaining
-                    : Math.min(remaining, options.attemptTimeout().toNanos());
+            long own = options.attemptTimeout().isZero() ? options.requestTimeout().toNanos()
+                    : options.attemptTimeout().toNanos();
+            long budget = Math.min(remaining, own);
+            // a timeout only says something about the node when the attempt had its whole budget (not the last
+            // milliseconds of an inbound call's deadline, or of a call that already spent most of it)
+            fullBudget = budget >= own / 2;
             Node node;
             try {
                 node = next.next();
-            } catch (MicroException e) {
+            } catch (RuntimeException e) {
                 result.completeExceptionally(e);
                 return;
             }
             attempts++;
-            Message message = new Message(headers(request, endpoint, id, budget), request.body());
-            transport.send(node.address(), message, Duration.ofNanos(budget))
-                    .whenComplete((response, error) -> done(node, response, error));
+            CompletableFuture<Message> sent;
+            try {
+                Message message = new Message(headers(request, endpoint, id, budget), request.body());
+                sent = transport.send(node.address(), message, Duration.ofNanos(budget));
+            } catch (RuntimeException e) {
+                // a transport that throws instead of failing its future: the node is still marked, once
+                next.mark(node, null);
+                result.completeExceptionally(describe(e, node));
+                return;
+            }
+            sent.whenComplete((response, error) -> done(node, response, error));
         }
 
         private void done(Node node, Message response, Throwable error) {
@@ -202,7 +243,9 @@ public final class RpcClient implements Client {
                 failure = ErrorJson.parse(microError);
             } else {
                 failure = unwrap(error);
-                next.mark(node, failure);
+                // the node's fault: it refused, reset or hung; not a timeout that only a nearly spent budget caused
+                boolean nodeFault = !(failure instanceof TimeoutException) || fullBudget;
+                next.mark(node, nodeFault ? failure : null);
             }
             if (attempts <= options.retries() && retryable(failure)) {
                 retryAfterBackoff(failure, node);
@@ -229,8 +272,20 @@ public final class RpcClient implements Client {
             }
             if (delay < 50_000) { // under 50 µs: not worth a timer
                 attempt();
-            } else {
-                backoffTimer().schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+                return;
+            }
+            waiting.add(this);
+            try {
+                backoffTimer().schedule(this::afterBackoff, delay, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                afterBackoff(); // closed meanwhile: fails the call
+            }
+        }
+
+        /** The back-off is over (or the client closed): whoever takes the call off the waiting set runs it. */
+        void afterBackoff() {
+            if (waiting.remove(this)) {
+                attempt();
             }
         }
 
@@ -257,7 +312,8 @@ public final class RpcClient implements Client {
 
         private MicroException timeout() {
             return MicroException.timeout(ID, "call timeout: %s %s took longer than %s%s", request.service(),
-                    request.endpoint(), options.requestTimeout(), attempts > 1 ? " (" + attempts + " attempts)" : "");
+                    request.endpoint(), inherited ? "what was left of the deadline of the call being handled"
+                            : options.requestTimeout(), attempts > 1 ? " (" + attempts + " attempts)" : "");
         }
     }
 
@@ -282,12 +338,20 @@ public final class RpcClient implements Client {
             synchronized (this) {
                 t = backoffTimer;
                 if (t == null) {
+                    if (closed) {
+                        throw new RejectedExecutionException("client closed");
+                    }
                     t = Executors.newSingleThreadScheduledExecutor(HandlerExecutors.daemonThreads("microcdi-retry"));
                     backoffTimer = t;
                 }
             }
         }
         return t;
+    }
+
+    private static MicroException closed(Request r) {
+        return new MicroException(ID, 503, "calling " + r.service() + " " + r.endpoint() + ": the client is closed",
+                MicroException.statusText(503));
     }
 
     private Metadata headers(Request r, Endpoint endpoint, String id, long remainingNanos) {
@@ -358,9 +422,17 @@ public final class RpcClient implements Client {
     @Override
     public void close() {
         // the transport and selector are shared and closed by their owner
-        ScheduledExecutorService t = backoffTimer;
+        ScheduledExecutorService t;
+        synchronized (this) {
+            closed = true;
+            t = backoffTimer;
+        }
         if (t != null) {
             t.shutdownNow();
+        }
+        // retries waiting on their back-off run now, see the client closed, and fail their calls
+        for (Call c : List.copyOf(waiting)) {
+            c.afterBackoff();
         }
     }
 }

@@ -159,7 +159,8 @@ final class NodeSet {
             if (h.consecutiveFailures.get() != 0) {
                 h.consecutiveFailures.set(0);
             }
-            if (h.onProbation()) {
+            // only a success after the ejection ran out readmits: one from a call sent before it proves nothing
+            if (h.onProbation() && h.admitted(System.nanoTime())) {
                 readmit(h);
             }
             return;
@@ -203,7 +204,7 @@ final class NodeSet {
 
     private void readmit(NodeHealth h) {
         synchronized (ejectionLock) {
-            if (h.ejectedUntil == 0) {
+            if (h.ejectedUntil == 0 || !h.admitted(System.nanoTime())) {
                 return;
             }
             h.ejectedUntil = 0;

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  *
  * <p>A service is fetched on its first lookup (on the caller's thread) and then kept fresh in the background by one
  * watch thread and one timer thread; one not looked up for a whole TTL is dropped. A service cached without nodes is
- * fetched again on each lookup: "not found" is never served from the cache. When an address leaves the last
+ * fetched again on lookup ("not found" is never served from the cache), one fetch at a time: callers that queued
+ * behind a fetch take its answer. When an address leaves the last
  * snapshot that had it, the {@link #onAddressGone} listeners hear of it (clients close their connections there).
  */
 public final class RegistryCache implements AutoCloseable {
@@ -61,6 +62,8 @@ public final class RegistryCache implements AutoCloseable {
         /** Looked up since the last refresh: otherwise the next refresh drops the entry. */
         volatile boolean used = true;
         ScheduledFuture<?> refresh;
+        /** Fetches so far; read without the lock to coalesce the fetches of callers that queued on it. */
+        volatile long fetches;
         boolean stale;
         int failedRefreshes;
 
@@ -76,7 +79,10 @@ public final class RegistryCache implements AutoCloseable {
         }
         this.registry = registry;
         this.ttlNanos = ttl.toNanos();
-        this.timer = Executors.newSingleThreadScheduledExecutor(HandlerExecutors.daemonThreads("microcdi-cache"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, HandlerExecutors.daemonThreads(
+                "microcdi-cache"));
+        t.setRemoveOnCancelPolicy(true); // a rescheduled refresh leaves nothing behind in the queue
+        this.timer = t;
     }
 
     /**
@@ -112,8 +118,11 @@ public final class RegistryCache implements AutoCloseable {
         }
         startWatching();
         Entry e = entries.computeIfAbsent(service, Entry::new);
+        long seen = e.fetches;
         synchronized (e) {
-            if (e.current == null || e.current.all.size() == 0) {
+            // callers that queued on the lock while another fetched take that answer instead of fetching again:
+            // a service without nodes costs one registry lookup per lock holder, not one per call
+            if (e.current == null || (e.current.all.size() == 0 && e.fetches == seen)) {
                 try {
                     swap(e, registry.getService(service));
                 } catch (RuntimeException ex) {
@@ -124,7 +133,9 @@ public final class RegistryCache implements AutoCloseable {
                             + registry.name() + " unreachable: " + ex.getMessage(), MicroException.statusText(503), ex);
                 }
                 e.used = true;
-                schedule(e, ttlNanos);
+                if (e.refresh == null || e.refresh.isDone()) {
+                    schedule(e, ttlNanos);
+                }
             }
             return e.current;
         }
@@ -159,6 +170,7 @@ public final class RegistryCache implements AutoCloseable {
     }
 
     private void swap(Entry e, List<Service> versions) {
+        e.fetches++;
         NodeSet before = e.current;
         NodeSet after = NodeSet.of(e.service, versions, before);
         e.current = after;

@@ -310,7 +310,9 @@ public final class RpcServer implements Server {
             if (deadline != CallDeadline.NONE && deadline - System.nanoTime() <= 0) {
                 // nobody waits for this answer any more: do not encode it
                 drops.dropped(endpoint, received, "after its handler returned");
-                throw MicroException.timeout(ID, "deadline of %s ns passed while %s ran", timeout, endpoint);
+                // under the service's id, as the handler's own errors: it ran, so a client must not retry it
+                throw MicroException.timeout(route.errorId, "deadline of %s ns passed while %s ran", timeout,
+                        endpoint);
             }
             if (result instanceof CompletionStage<?> stage) {
                 String ct = codec.contentType();
@@ -322,8 +324,8 @@ public final class RpcServer implements Server {
                     }
                     if (deadline != CallDeadline.NONE && deadline - System.nanoTime() <= 0) {
                         drops.dropped(ep, received, "before its handler completed");
-                        fail(exchange, id, MicroException.timeout(ID, "deadline of %s ns passed while %s ran",
-                                timeout, ep));
+                        fail(exchange, id, MicroException.timeout(route.errorId,
+                                "deadline of %s ns passed while %s ran", timeout, ep));
                         return;
                     }
                     byte[] body;

@@ -159,7 +159,8 @@ class RegistryCacheTest {
                 .until(() -> cache.nodes(SERVICE).all.size() == 3);
         assertThat(Duration.ofNanos(System.nanoTime() - refreshed)).as("the second refresh came too early")
                 .isGreaterThanOrEqualTo(ttl.dividedBy(2));
-        assertThat(r.lookups).hasValue(before + 3);
+        // one per refresh, none per lookup (a third refresh may have come due meanwhile on a slow machine)
+        assertThat(r.lookups.get()).isBetween(before + 3, before + 4);
     }
 
     @Test
@@ -205,7 +206,8 @@ class RegistryCacheTest {
 
     @Test
     void anEntryNotLookedUpForATtlIsDropped() {
-        Duration ttl = Duration.ofMillis(250);
+        // longer than any polling stall of a busy 2-core machine: a stall of a whole TTL would drop the used entry
+        Duration ttl = Duration.ofMillis(600);
         TestRegistry r = registry(TestRegistry.silent());
         r.register(service(SERVICE, node("a", 1)), Duration.ZERO);
         r.register(service("other", node("o", 2)), Duration.ZERO);
