@@ -1,5 +1,7 @@
 package io.microcdi.internal.config;
 
+import io.microcdi.broker.Broker;
+import io.microcdi.broker.BrokerProvider;
 import io.microcdi.client.Client;
 import io.microcdi.client.ClientProvider;
 import io.microcdi.client.RetryPolicy;
@@ -45,11 +47,13 @@ public final class Plugins {
     public static final String SELECTOR = "micro.selector";
     public static final String CLIENT = "micro.client";
     public static final String SERVER = "micro.server";
+    public static final String BROKER = "micro.broker";
     public static final String DEFAULT_REGISTRY = "mdns";
     public static final String DEFAULT_TRANSPORT = "http";
     public static final String DEFAULT_SELECTOR = "random";
     public static final String DEFAULT_CLIENT = "rpc";
     public static final String DEFAULT_SERVER = "rpc";
+    public static final String DEFAULT_BROKER = "http";
 
     private final Map<String, RegistryProvider> registries;
     private final Map<String, TransportProvider> transports;
@@ -57,16 +61,19 @@ public final class Plugins {
     private final Map<String, CodecProvider> codecs;
     private final Map<String, ClientProvider> clients;
     private final Map<String, ServerProvider> servers;
+    private final Map<String, BrokerProvider> brokers;
 
     private Plugins(Map<String, RegistryProvider> registries, Map<String, TransportProvider> transports,
                     Map<String, SelectorProvider> selectors, Map<String, CodecProvider> codecs,
-                    Map<String, ClientProvider> clients, Map<String, ServerProvider> servers) {
+                    Map<String, ClientProvider> clients, Map<String, ServerProvider> servers,
+                    Map<String, BrokerProvider> brokers) {
         this.registries = registries;
         this.transports = transports;
         this.selectors = selectors;
         this.codecs = codecs;
         this.clients = clients;
         this.servers = servers;
+        this.brokers = brokers;
     }
 
     /**
@@ -80,7 +87,8 @@ public final class Plugins {
                 index(SelectorProvider.class, loader, extra, SelectorProvider::name),
                 index(CodecProvider.class, loader, extra, CodecProvider::name),
                 index(ClientProvider.class, loader, extra, ClientProvider::name),
-                index(ServerProvider.class, loader, extra, ServerProvider::name));
+                index(ServerProvider.class, loader, extra, ServerProvider::name),
+                index(BrokerProvider.class, loader, extra, BrokerProvider::name));
     }
 
     /** The registry named by {@code micro.registry}. */
@@ -91,6 +99,11 @@ public final class Plugins {
     /** The transport named by {@code micro.transport}. */
     public Transport transport(MicroConfig config) {
         return pick(transports, TRANSPORT, DEFAULT_TRANSPORT, config).create(config);
+    }
+
+    /** The broker named by {@code micro.broker}. */
+    public Broker broker(MicroConfig config, Registry registry, Transport transport) {
+        return pick(brokers, BROKER, DEFAULT_BROKER, config).create(config, registry, transport);
     }
 
     /** The selector named by {@code micro.selector}. */
