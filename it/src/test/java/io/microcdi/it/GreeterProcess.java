@@ -76,9 +76,16 @@ public final class GreeterProcess implements AutoCloseable {
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
+        private Path jar;
 
         private Spec(String name) {
             this.name = name;
+        }
+
+        /** Runs {@code jar} instead of the greeter's (another example, say). */
+        public Spec jar(Path runnable) {
+            this.jar = runnable;
+            return this;
         }
 
         /** Adds {@code -Dkey=value}. */
@@ -108,7 +115,7 @@ public final class GreeterProcess implements AutoCloseable {
                     "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-Djava.net.preferIPv4Stack=true"));
             properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.addAll(List.of("-jar", greeterJar().toString()));
+            command.addAll(List.of("-jar", (jar != null ? jar : greeterJar()).toString()));
             command.addAll(args);
             try {
                 Files.createDirectories(LOGS);
@@ -135,6 +142,15 @@ public final class GreeterProcess implements AutoCloseable {
      * The runnable jar the build made ({@code examples/greeter/target/greeter.jar}, its dependencies in {@code lib/}):
      * the processes run exactly what a user runs.
      */
+    /** The pub/sub example's runnable jar ({@code examples/pubsub/target/pubsub.jar}). */
+    static Path pubsubJar() {
+        Path jar = Path.of(System.getProperty("pubsub.jar", "../examples/pubsub/target/pubsub.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build examples/pubsub first");
+        }
+        return jar;
+    }
+
     static Path greeterJar() {
         Path jar = Path.of(System.getProperty("greeter.jar", "../examples/greeter/target/greeter.jar"));
         if (!Files.isRegularFile(jar)) {

@@ -2,14 +2,16 @@ package io.microcdi.examples.pubsub;
 
 import io.microcdi.annotation.Topic;
 import io.microcdi.broker.Publisher;
+import io.microcdi.registry.Registry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publishes orders 1..N on topic {@code orders}, keeping up to {@code window} publishes in flight.
+ * Publishes numbered orders on topic {@code orders} ({@code pubsub.topic}), keeping up to {@code window} publishes in flight.
  *
  * <pre>{@code
  * java -jar examples/pubsub/target/pubsub.jar publish 10000
@@ -19,16 +21,40 @@ import java.util.concurrent.atomic.AtomicLong;
 public class OrderPublisher {
 
     @Inject
-    @Topic("orders")
+    @Topic("${pubsub.topic:orders}")
     Publisher<OrderPlaced> orders;
 
+    @Inject
+    Registry registry;
+
+    /** The topic published to. */
+    public String topic() {
+        return orders.topic();
+    }
+
     /**
-     * Publishes {@code count} orders; returns how many failed (each was published and not accepted by every group).
+     * Waits until the registry lists at least {@code n} subscriptions of the topic (the HTTP broker registers each as
+     * a node of service {@code topic:<topic>}).
      */
-    public long publish(long count, int window) throws InterruptedException {
+    public boolean awaitSubscribers(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            int nodes = registry.getService("topic:" + orders.topic()).stream().mapToInt(s -> s.nodes().size()).sum();
+            if (nodes >= n) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /**
+     * Publishes {@code count} orders numbered from {@code from}; returns how many failed (each was published and not accepted by every group).
+     */
+    public long publish(long from, long count, int window) throws InterruptedException {
         Semaphore inFlight = new Semaphore(window);
         AtomicLong failed = new AtomicLong();
-        for (long id = 1; id <= count; id++) {
+        for (long id = from; id < from + count; id++) {
             inFlight.acquire();
             orders.publishAsync(new OrderPlaced(id, "item-" + id)).whenComplete((ok, error) -> {
                 if (error != null) {

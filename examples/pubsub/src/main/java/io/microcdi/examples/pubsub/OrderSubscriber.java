@@ -19,7 +19,7 @@ public class OrderSubscriber {
     @Inject
     Received received;
 
-    @Subscribe(topic = "orders", queue = "${pubsub.group:shipping}")
+    @Subscribe(topic = "${pubsub.topic:orders}", queue = "${pubsub.group:shipping}")
     void onOrder(OrderPlaced order, Metadata metadata) {
         received.record(order.id(), metadata.get("Micro-Id"));
     }
