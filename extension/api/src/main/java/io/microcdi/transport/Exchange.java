@@ -20,4 +20,34 @@ public interface Exchange {
 
     /** Sends the response; call it once. Safe from any thread. */
     void reply(Message response);
+
+    /**
+     * The request method, for example {@code POST}. Transports without methods (and Go Micro's RPC, which always
+     * posts) say {@code POST}.
+     */
+    default String method() {
+        return "POST";
+    }
+
+    /**
+     * The request target as sent: the path and its query, for example {@code /} or {@code /_sub?id=broker-1}.
+     * Transports without paths say {@code /}.
+     */
+    default String path() {
+        return "/";
+    }
+
+    /**
+     * Sends the response with an HTTP status other than {@code 200}: what the HTTP broker's {@code /_sub} answers
+     * ({@code 404} for an unknown subscription, {@code 500} when the subscriber failed). Go Micro's RPC always
+     * answers {@code 200}, with errors in {@code Micro-Error}: RPC code calls {@link #reply(Message)}. Call one of
+     * the two, once. Transports without statuses send {@code response} as {@link #reply(Message)} does.
+     *
+     * <pre>{@code
+     * exchange.reply(404, new Message(Metadata.of("Content-Type", "application/json"), errorJson));
+     * }</pre>
+     */
+    default void reply(int status, Message response) {
+        reply(response);
+    }
 }

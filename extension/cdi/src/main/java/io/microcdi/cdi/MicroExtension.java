@@ -3,6 +3,11 @@ package io.microcdi.cdi;
 import io.microcdi.annotation.Endpoint;
 import io.microcdi.annotation.MicroClient;
 import io.microcdi.annotation.Service;
+import io.microcdi.annotation.Subscribe;
+import io.microcdi.annotation.Topic;
+import io.microcdi.broker.Publisher;
+import io.microcdi.internal.broker.SubscriberShape;
+import io.microcdi.internal.broker.SubscriberValidator;
 import io.microcdi.internal.model.EndpointNames;
 import io.microcdi.internal.model.MethodShape;
 import io.microcdi.internal.model.ModelValidator;
@@ -29,11 +34,13 @@ import java.util.Set;
 
 /**
  * The one discovery path of MicroCDI, a CDI 4.0 Build Compatible Extension (so Weld, Open Liberty and Quarkus' ArC
- * all run it): it records {@code @Service} beans and {@code @MicroClient} injection points into one model, checks
- * them, and registers a synthetic client bean per (interface, service) pair.
+ * all run it): it records {@code @Service} beans, beans with {@code @Subscribe} methods, {@code @MicroClient} and
+ * {@code @Topic} injection points into one model, checks them, and registers a synthetic client bean per
+ * (interface, service) pair and a synthetic publisher bean per (topic, payload type) pair.
  *
  * <pre>{@code
- * @Inject @MicroClient("greeter") GreeterApi greeter;   // served by a bean this extension registers
+ * @Inject @MicroClient("greeter") GreeterApi greeter;        // served by a bean this extension registers
+ * @Inject @Topic("orders") Publisher<OrderPlaced> orders;    // likewise
  * }</pre>
  *
  * <p>Everything here works on the CDI language model, never on reflection, and reads no configuration: plugins are
@@ -47,6 +54,8 @@ public class MicroExtension implements BuildCompatibleExtension {
 
     private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
     private final Map<String, ClientEntry> clients = new LinkedHashMap<>();
+    private final Map<String, SubscriberEntry> subscribers = new LinkedHashMap<>();
+    private final Map<String, PublisherEntry> publishers = new LinkedHashMap<>();
 
     private record ServiceEntry(ClassInfo type, String name, String version) {
     }
@@ -54,9 +63,32 @@ public class MicroExtension implements BuildCompatibleExtension {
     private record ClientEntry(ClassInfo type, String service, AnnotationInfo qualifier) {
     }
 
-    /** Collects {@code @Service} classes and {@code @MicroClient} injection points of every bean. */
+    private record SubscriberEntry(ClassInfo type, String scope, List<MethodInfo> methods) {
+    }
+
+    /**
+     * @param type     the injected {@code Publisher<T>} (the bean type to register)
+     * @param payload  {@code T} as written, or {@code ""} for a raw {@code Publisher}
+     * @param concrete whether {@code T} is a class, array or parameterized type
+     * @param where    the injection point, for problems
+     */
+    private record PublisherEntry(Type type, String topic, AnnotationInfo qualifier, String payload, boolean concrete,
+                                  String where) {
+    }
+
+    /**
+     * Collects {@code @Service} classes, classes with {@code @Subscribe} methods, and {@code @MicroClient} and
+     * {@code @Topic} injection points of every bean.
+     */
     @Registration(types = Object.class)
     public void collect(BeanInfo bean) {
+        if (bean.isClassBean() && !bean.isInterceptor()) {
+            List<MethodInfo> subscribeMethods = PubSubShapes.subscribeMethods(bean.declaringClass());
+            if (!subscribeMethods.isEmpty()) {
+                subscribers.put(bean.declaringClass().name(), new SubscriberEntry(bean.declaringClass(),
+                        bean.scope().name(), subscribeMethods));
+            }
+        }
         if (bean.isClassBean() && bean.declaringClass().hasAnnotation(Service.class)) {
             ClassInfo type = bean.declaringClass();
             AnnotationInfo s = type.annotation(Service.class);
@@ -73,13 +105,30 @@ public class MicroExtension implements BuildCompatibleExtension {
                     if (type != null) {
                         clients.putIfAbsent(type.name() + "\n" + service, new ClientEntry(type, service, q));
                     }
+                } else if (q.name().equals(Topic.class.getName())) {
+                    collectPublisher(ip, q);
                 }
             }
         }
     }
 
+    /** Records a {@code @Topic} injection of {@code Publisher<T>}, {@code Instance<Publisher<T>>} or a provider of it. */
+    private void collectPublisher(InjectionPointInfo ip, AnnotationInfo q) {
+        Type t = clientType(ip.type());
+        ClassInfo declared = declaration(t);
+        if (declared == null || !declared.name().equals(Publisher.class.getName())) {
+            return; // not a publisher: the container reports the unsatisfied injection point itself
+        }
+        String topic = q.value().asString();
+        Type payload = t.isParameterizedType() ? t.asParameterizedType().typeArguments().get(0) : null;
+        String payloadName = payload == null ? "" : PubSubShapes.typeName(payload);
+        boolean concrete = payload != null && PubSubShapes.isConcrete(payload);
+        publishers.putIfAbsent(topic + "\n" + payloadName, new PublisherEntry(t, topic, q, payloadName, concrete,
+                PubSubShapes.describe(ip)));
+    }
+
     /** The client type of an injection point: {@code Api} for {@code Api}, {@code Instance<Api>}, {@code Provider<Api>}. */
-    private static Type clientType(Type t) {
+    static Type clientType(Type t) {
         if (t.isParameterizedType() && LOOKUPS.contains(t.asParameterizedType().declaration().name())
                 && t.asParameterizedType().typeArguments().size() == 1) {
             return t.asParameterizedType().typeArguments().get(0);
@@ -87,12 +136,15 @@ public class MicroExtension implements BuildCompatibleExtension {
         return t;
     }
 
-    private static ClassInfo declaration(Type t) {
+    static ClassInfo declaration(Type t) {
         return t.isClass() ? t.asClass().declaration()
                 : t.isParameterizedType() ? t.asParameterizedType().declaration() : null;
     }
 
-    /** Registers the model bean and one client bean per interface and service. */
+    /**
+     * Registers the model bean, one client bean per interface and service, and one publisher bean per topic and
+     * payload type (all {@code @Singleton}: no client proxy on the call path).
+     */
     @Synthesis
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void synthesize(SyntheticComponents components, Messages messages) {
@@ -103,6 +155,9 @@ public class MicroExtension implements BuildCompatibleExtension {
                 .withParam(MicroModel.CLASSES, list.stream().map(ServiceEntry::type).toArray(ClassInfo[]::new))
                 .withParam(MicroModel.NAMES, list.stream().map(ServiceEntry::name).toArray(String[]::new))
                 .withParam(MicroModel.VERSIONS, list.stream().map(ServiceEntry::version).toArray(String[]::new))
+                .withParam(MicroModel.SUBSCRIBERS, subscribers.values().stream().map(SubscriberEntry::type)
+                        .sorted(java.util.Comparator.comparing(ClassInfo::name)) // the order registration comes in varies
+                        .toArray(ClassInfo[]::new))
                 .createWith(MicroModel.Creator.class);
         for (ClientEntry c : clients.values()) {
             // A client of a class is registered too (its creation would fail): without a bean the container would
@@ -123,9 +178,34 @@ public class MicroExtension implements BuildCompatibleExtension {
                     .withParam(MicroClientCreator.SERVICE, c.service())
                     .createWith(MicroClientCreator.class);
         }
+        for (PublisherEntry p : publishers.values()) {
+            // registered even when broken (reported by validate), so the container does not report the injection
+            // point as unsatisfied first; a raw Publisher gets a raw bean type, a wildcard or type variable none
+            // (a bean type may not hold them)
+            if (!p.payload().isEmpty() && !p.concrete()) {
+                continue;
+            }
+            var bean = components.addBean((Class) Publisher.class)
+                    .type(p.type())
+                    .qualifier(p.qualifier())
+                    .scope(Singleton.class)
+                    .withParam(PublisherCreator.TOPIC, p.topic())
+                    .createWith(PublisherCreator.class);
+            Type payload = p.payload().isEmpty() ? null : p.type().asParameterizedType().typeArguments().get(0);
+            ClassInfo payloadClass = payload == null ? null : declaration(payload);
+            if (payloadClass != null) {
+                bean.withParam(PublisherCreator.PAYLOAD, payloadClass);
+            } else {
+                bean.withParam(PublisherCreator.PAYLOAD_NAME, payload == null ? "java.lang.Object"
+                        : PubSubShapes.binaryName(payload));
+            }
+        }
     }
 
-    /** Reports every broken service class and client interface at once; the container does not start. */
+    /**
+     * Reports every broken service class, client interface, subscriber method and publisher injection at once; the
+     * container does not start.
+     */
     @Validation
     public void validate(Messages messages) {
         for (ServiceEntry s : services.values()) {
@@ -139,6 +219,22 @@ public class MicroExtension implements BuildCompatibleExtension {
             List<MethodShape> shapes = c.type().isInterface() ? abstractShapes(c.type()) : List.of();
             for (String p : ModelValidator.client(c.type().name(), c.type().isInterface(), shapes)) {
                 messages.error(p, c.type());
+            }
+        }
+        for (SubscriberEntry s : subscribers.values()) {
+            for (String p : SubscriberValidator.scope(s.type().name(), s.scope())) {
+                messages.error(p, s.type());
+            }
+            for (MethodInfo m : s.methods()) {
+                SubscriberShape shape = PubSubShapes.shape(m);
+                for (String p : SubscriberValidator.subscriber(m.declaringClass().name(), shape)) {
+                    messages.error(p, m);
+                }
+            }
+        }
+        for (PublisherEntry p : publishers.values()) {
+            for (String problem : SubscriberValidator.publisher(p.where(), p.topic(), p.payload(), p.concrete())) {
+                messages.error(problem);
             }
         }
     }
@@ -164,7 +260,7 @@ public class MicroExtension implements BuildCompatibleExtension {
      * Whether {@code derived} overrides {@code base}: same name and parameters, where a type variable (a generic
      * base class's {@code T}) stands for any type. Overloads (other parameter types) are kept apart.
      */
-    private static boolean overrides(MethodInfo derived, MethodInfo base) {
+    static boolean overrides(MethodInfo derived, MethodInfo base) {
         if (!derived.name().equals(base.name()) || derived.parameters().size() != base.parameters().size()) {
             return false;
         }
@@ -199,7 +295,7 @@ public class MicroExtension implements BuildCompatibleExtension {
         return shapes;
     }
 
-    private static String erasure(Type t) {
+    static String erasure(Type t) {
         ClassInfo c = declaration(t);
         return c != null ? c.name() : t.toString();
     }

@@ -1,6 +1,12 @@
 package io.microcdi.cdi;
 
+import io.microcdi.broker.Broker;
+import io.microcdi.broker.Subscription;
+import io.microcdi.codec.Codecs;
 import io.microcdi.config.MicroConfig;
+import io.microcdi.internal.broker.BrokerSubscriptions;
+import io.microcdi.internal.broker.SubscriberMethod;
+import io.microcdi.internal.broker.SubscriberModel;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.server.Server;
 import jakarta.annotation.Priority;
@@ -12,15 +18,23 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.interceptor.Interceptor;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Serves the discovered {@code @Service} beans once the container is up, and stops serving before it goes down.
+ * Serves the discovered {@code @Service} beans and subscribes the {@code @Subscribe} methods once the container is
+ * up, and undoes both before it goes down.
  *
  * <pre>{@code
- * micro.server.enabled=false   # a client-only process: discover, call, never serve
+ * micro.server.enabled=false   # a client-only process: discover, call, publish; never serve nor subscribe
  * }</pre>
  *
- * <p>Start: listen, then register (then heartbeat). Stop: deregister first, stop accepting, drain, close. A bad
- * configuration value fails the start, naming the key.
+ * <p>Start: listen, then register (then heartbeat), then subscribe. Stop: unsubscribe (the broker deregisters its
+ * subscriptions, so publishers stop choosing this process), then deregister, stop accepting, drain, close. A bad
+ * configuration value fails the start, naming the key; a start that fails half way undoes what it did.
+ *
+ * <p>Subscribers belong to the server, as in Go Micro: they are part of what a process serves, and
+ * {@code micro.server.enabled=false} turns both off (with the HTTP broker a subscription listens for deliveries too).
  */
 @ApplicationScoped
 public class MicroLifecycle {
@@ -29,6 +43,7 @@ public class MicroLifecycle {
     private final MicroConfig config;
     private final Instance<Object> beans;
     private volatile Server server;
+    private volatile BrokerSubscriptions subscriptions;
 
     MicroLifecycle() {
         this(null, null, null); // for the container's client proxy
@@ -42,9 +57,23 @@ public class MicroLifecycle {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) Startup startup) {
-        if (model.services().isEmpty() || !config.bool("micro.server.enabled", true)) {
+        if (!config.bool("micro.server.enabled", true)) {
             return;
         }
+        if (!model.services().isEmpty()) {
+            serve();
+        }
+        if (!model.subscribers().isEmpty()) {
+            try {
+                subscribe();
+            } catch (RuntimeException | Error e) {
+                stop(null); // no port, registration or subscription may outlive a failed start
+                throw e;
+            }
+        }
+    }
+
+    private void serve() {
         Server s = beans.select(Server.class).get();
         String defaultVersion = config.get("micro.server.version", "latest");
         for (MicroModel.ServiceBean bean : model.services()) {
@@ -56,7 +85,23 @@ public class MicroLifecycle {
         server = s;
     }
 
+    private void subscribe() {
+        Codecs codecs = beans.select(Codecs.class).get();
+        List<SubscriberMethod> all = new ArrayList<>();
+        for (Class<?> type : model.subscribers()) {
+            // a normal-scoped bean's reference is its client proxy: taken once, it still reaches the current instance
+            Object instance = beans.select(type, Any.Literal.INSTANCE).get();
+            all.addAll(SubscriberModel.define(type, instance, codecs, config));
+        }
+        subscriptions = BrokerSubscriptions.subscribe(beans.select(Broker.class).get(), all);
+    }
+
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) Shutdown shutdown) {
+        BrokerSubscriptions subs = subscriptions;
+        if (subs != null) {
+            subscriptions = null;
+            subs.unsubscribe();
+        }
         Server s = server;
         if (s != null) {
             s.stop();
@@ -66,5 +111,11 @@ public class MicroLifecycle {
     /** The running server, or {@code null} when this process serves nothing. */
     public Server server() {
         return server;
+    }
+
+    /** The live subscriptions of the {@code @Subscribe} methods, in discovery order; empty when there are none. */
+    public List<Subscription> subscriptions() {
+        BrokerSubscriptions subs = subscriptions;
+        return subs == null ? List.of() : subs.subscriptions();
     }
 }

@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@link MicroExtension} discovered, handed to run time: the {@code @Service} classes with their names.
+ * What {@link MicroExtension} discovered, handed to run time: the {@code @Service} classes with their names, and the
+ * bean classes with {@code @Subscribe} methods.
  *
  * <pre>{@code
  * @Inject MicroModel model;
  * model.services().forEach(s -> System.out.println(s.name() + " <- " + s.type()));
+ * model.subscribers().forEach(c -> System.out.println("subscribes: " + c));
  * }</pre>
  */
 public final class MicroModel {
@@ -20,16 +22,24 @@ public final class MicroModel {
     static final String CLASSES = "classes";
     static final String NAMES = "names";
     static final String VERSIONS = "versions";
+    static final String SUBSCRIBERS = "subscribers";
 
     private final List<ServiceBean> services;
+    private final List<Class<?>> subscribers;
 
-    MicroModel(List<ServiceBean> services) {
+    MicroModel(List<ServiceBean> services, List<Class<?>> subscribers) {
         this.services = List.copyOf(services);
+        this.subscribers = List.copyOf(subscribers);
     }
 
     /** The discovered services, in discovery order. */
     public List<ServiceBean> services() {
         return services;
+    }
+
+    /** The bean classes with {@code @Subscribe} methods, by class name. */
+    public List<Class<?>> subscribers() {
+        return subscribers;
     }
 
     /**
@@ -54,7 +64,8 @@ public final class MicroModel {
             for (int i = 0; i < classes.length; i++) {
                 list.add(new ServiceBean(classes[i], names[i], versions[i]));
             }
-            return new MicroModel(list);
+            Class<?>[] subscribers = params.get(SUBSCRIBERS, Class[].class, new Class<?>[0]);
+            return new MicroModel(list, List.of(subscribers));
         }
     }
 }

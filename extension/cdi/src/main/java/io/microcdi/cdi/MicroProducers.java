@@ -1,5 +1,7 @@
 package io.microcdi.cdi;
 
+import io.microcdi.broker.Broker;
+import io.microcdi.broker.BrokerProvider;
 import io.microcdi.client.Client;
 import io.microcdi.client.ClientProvider;
 import io.microcdi.client.RetryPolicy;
@@ -29,7 +31,8 @@ import java.util.List;
 
 /**
  * Produces each concern from the plugin that MicroProfile Config names ({@code micro.registry=mdns},
- * env {@code MICRO_REGISTRY=memory}, ...); provider beans join the providers found by {@code ServiceLoader}.
+ * env {@code MICRO_REGISTRY=memory}, {@code micro.broker=http}, ...); provider beans join the providers found by
+ * {@code ServiceLoader}.
  *
  * <pre>{@code
  * // a user's own producer wins over these when its class is an enabled alternative:
@@ -53,7 +56,7 @@ public class MicroProducers {
     Plugins plugins(MicroConfig config, @Any Instance<RegistryProvider> registries,
                     @Any Instance<TransportProvider> transports, @Any Instance<SelectorProvider> selectors,
                     @Any Instance<CodecProvider> codecs, @Any Instance<ClientProvider> clients,
-                    @Any Instance<ServerProvider> servers) {
+                    @Any Instance<ServerProvider> servers, @Any Instance<BrokerProvider> brokers) {
         List<Object> beans = new ArrayList<>();
         registries.forEach(beans::add);
         transports.forEach(beans::add);
@@ -61,6 +64,7 @@ public class MicroProducers {
         codecs.forEach(beans::add);
         clients.forEach(beans::add);
         servers.forEach(beans::add);
+        brokers.forEach(beans::add);
         Plugins plugins = Plugins.load(MicroProducers.class.getClassLoader(), beans);
         List<String> problems = plugins.problems(config);
         if (!problems.isEmpty()) {
@@ -131,5 +135,26 @@ public class MicroProducers {
 
     void close(@Disposes Server server) {
         server.stop();
+    }
+
+    /**
+     * The broker named by {@code micro.broker}, connected. Made only when something publishes or subscribes, so a
+     * process without pub/sub never starts one.
+     */
+    @Produces
+    @Singleton
+    Broker broker(Plugins plugins, MicroConfig config, Registry registry, Transport transport) {
+        Broker broker = plugins.broker(config, registry, transport);
+        try {
+            broker.connect();
+        } catch (RuntimeException | Error e) {
+            broker.disconnect();
+            throw e;
+        }
+        return broker;
+    }
+
+    void close(@Disposes Broker broker) {
+        broker.disconnect();
     }
 }

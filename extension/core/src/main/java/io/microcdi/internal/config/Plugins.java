@@ -144,6 +144,7 @@ public final class Plugins {
         check(problems, selectors, SELECTOR, DEFAULT_SELECTOR, config);
         check(problems, clients, CLIENT, DEFAULT_CLIENT, config);
         check(problems, servers, SERVER, DEFAULT_SERVER, config);
+        check(problems, brokers, BROKER, DEFAULT_BROKER, config);
         return problems;
     }
 

@@ -38,6 +38,8 @@ final class NodeSet {
     private final ConcurrentHashMap<SelectOptions, View> views = new ConcurrentHashMap<>();
     /** Serialises ejection decisions of this service: "never the last node" needs a consistent count. */
     private final Object ejectionLock;
+    /** The version groups of {@link GroupSelector}, made on first use. */
+    private volatile List<GroupSelector.Group> groups;
 
     /** The nodes of a service and what a filter keeps of them, with a rotation shared by the calls that use it. */
     static final class View {
@@ -138,6 +140,22 @@ final class NodeSet {
             }
         }
         return true;
+    }
+
+    /** The nodes split by version, in registry order; made once per snapshot. */
+    List<GroupSelector.Group> groups(Ejection ejection) {
+        List<GroupSelector.Group> g = groups;
+        if (g == null) {
+            Set<String> seen = new LinkedHashSet<>(java.util.Arrays.asList(versions));
+            List<GroupSelector.Group> made = new ArrayList<>(seen.size());
+            for (String version : seen) {
+                made.add(new GroupSelector.Group(version, this, view(SelectOptions.none().withVersion(version)),
+                        ejection));
+            }
+            g = List.copyOf(made);
+            groups = g; // two threads may both build it: equal lists, either wins
+        }
+        return g;
     }
 
     NodeHealth health(String nodeId) {

@@ -5,6 +5,7 @@ import io.microcdi.codec.CodecException;
 import io.microcdi.codec.Codecs;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
+import io.microcdi.internal.config.Addresses;
 import io.microcdi.internal.context.CallDeadline;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.model.Schema;
@@ -442,8 +443,8 @@ public final class RpcServer implements Server {
         md.put("transport", transport.name());
         md.put("registry", registry.name());
         md.put("server", name());
-        // No broker runs yet: the pub/sub work sets its name here.
-        md.putIfAbsent("broker", "none");
+        // the broker this process is configured with, as Go Micro advertises it (whether or not it subscribes)
+        md.put("broker", config.broker());
         List<Endpoint> endpoints = new ArrayList<>();
         for (EndpointDefinition e : s.endpoints()) {
             endpoints.add(new Endpoint(e.name(), Schema.of(e.requestType()), Schema.of(e.responseType()),
@@ -458,28 +459,7 @@ public final class RpcServer implements Server {
      * register the first site-local IPv4 address of an up interface, as Go Micro does, or loopback when there is none.
      */
     static String advertisable(String bound) {
-        int colon = bound.lastIndexOf(':');
-        String host = bound.substring(0, colon);
-        String port = bound.substring(colon + 1);
-        if (!host.equals("0.0.0.0") && !host.equals("[::]") && !host.equals("::") && !host.isEmpty()) {
-            return bound;
-        }
-        try {
-            for (java.net.NetworkInterface ni : java.util.Collections.list(
-                    java.net.NetworkInterface.getNetworkInterfaces())) {
-                if (!ni.isUp() || ni.isLoopback()) {
-                    continue;
-                }
-                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
-                    if (a instanceof java.net.Inet4Address && a.isSiteLocalAddress()) {
-                        return a.getHostAddress() + ":" + port;
-                    }
-                }
-            }
-        } catch (java.net.SocketException e) {
-            LOG.log(Level.DEBUG, "listing interfaces failed: {0}", e.getMessage());
-        }
-        return "127.0.0.1:" + port;
+        return Addresses.advertisable(bound);
     }
 
     private void scheduleHeartbeat() {

@@ -1,6 +1,7 @@
 package io.microcdi.server.rpc;
 
 import io.microcdi.config.MicroConfig;
+import io.microcdi.internal.config.Addresses;
 
 import java.time.Duration;
 import java.util.Map;
@@ -26,10 +27,12 @@ import java.util.UUID;
  * @param shutdownTimeout  how long a stop waits for in-flight calls
  * @param handlerThreads   worker threads for handlers when the JDK has no virtual threads
  * @param virtualThreads   run handlers on virtual threads when the JDK has them (21+)
+ * @param broker           the broker name advertised in node metadata ({@code micro.broker})
  */
 public record RpcServerConfig(String address, Optional<String> advertise, String id, String version,
                               Map<String, String> metadata, Duration registerTtl, Duration registerInterval,
-                              Duration shutdownGrace, Duration shutdownTimeout, int handlerThreads, boolean virtualThreads) {
+                              Duration shutdownGrace, Duration shutdownTimeout, int handlerThreads, boolean virtualThreads,
+                              String broker) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1:0";
     public static final String DEFAULT_VERSION = "latest";
@@ -62,23 +65,11 @@ public record RpcServerConfig(String address, Optional<String> advertise, String
                         ? c.duration("micro.server.shutdown-grace", Duration.ZERO) : DEFAULT_SHUTDOWN_GRACE,
                 c.duration("micro.server.shutdown-timeout", DEFAULT_SHUTDOWN_TIMEOUT),
                 c.integer("micro.server.handler-threads", DEFAULT_HANDLER_THREADS, 1, 10_000),
-                c.bool("micro.server.virtual-threads", true));
+                c.bool("micro.server.virtual-threads", true),
+                c.get("micro.broker", "http").trim().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static String address(MicroConfig c, String key, String fallback) {
-        String a = c.get(key, fallback);
-        int colon = a.lastIndexOf(':');
-        if (colon < 0) {
-            throw MicroConfig.invalid(key, a, "host:port, for example 127.0.0.1:8080 or :0");
-        }
-        try {
-            int port = Integer.parseInt(a.substring(colon + 1));
-            if (port < 0 || port > 65535) {
-                throw MicroConfig.invalid(key, a, "a port in [0, 65535]");
-            }
-        } catch (NumberFormatException e) {
-            throw MicroConfig.invalid(key, a, "host:port, for example 127.0.0.1:8080 or :0");
-        }
-        return colon == 0 ? "0.0.0.0" + a : a;
+        return Addresses.hostPort(c, key, fallback);
     }
 }

@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
 final class ClientCall extends CompletableFuture<Message> implements Runnable {
 
     final Message request;
+    /**
+     * The request line and {@code Host} of a {@link HttpTransport#post} to a path; {@code null} for an RPC call,
+     * which uses its pool's {@code POST /}.
+     */
+    final byte[] head;
     final long deadline;
     private final long timeoutNanos;
     /** The connection that runs the call; set before {@link #run} is queued. */
@@ -30,9 +35,16 @@ final class ClientCall extends CompletableFuture<Message> implements Runnable {
     ScheduledFuture<?> timer;
     /** The request bytes reached the socket: the server may have run it. */
     boolean written;
+    /** The status of the answer of a call with a {@link #head}, written before the future completes. */
+    int status;
 
     ClientCall(Message request, long start, long timeoutNanos) {
+        this(request, null, start, timeoutNanos);
+    }
+
+    ClientCall(Message request, byte[] head, long start, long timeoutNanos) {
         this.request = request;
+        this.head = head;
         this.timeoutNanos = timeoutNanos;
         this.deadline = start + timeoutNanos; // the caller caps timeoutNanos so that this cannot wrap around
     }

@@ -111,7 +111,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
         current = call;
         call.timer = channel.eventLoop().schedule(this, left, TimeUnit.NANOSECONDS);
         Message request = call.request;
-        ByteBuf buf = HttpWire.encode(ctx.alloc(), pool.requestHead, null, request.header(), request.body(), writer);
+        byte[] head = call.head != null ? call.head : pool.requestHead;
+        ByteBuf buf = HttpWire.encode(ctx.alloc(), head, null, request.header(), request.body(), writer);
         // from here bytes may reach the server even if the write later reports failure
         call.written = true;
         ctx.writeAndFlush(buf).addListener(this);
@@ -241,7 +242,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
         } else {
             ctx.close();
         }
-        if (status == 200 || h.contains("Micro-Error") || h.contains("X-Micro-Error")) {
+        if (call.head != null) {
+            // a post to a path: its caller reads the status itself
+            call.status = status;
+            call.complete(new Message(h, b));
+        } else if (status == 200 || h.contains("Micro-Error") || h.contains("X-Micro-Error")) {
             call.complete(new Message(h, b));
         } else {
             // as Go Micro's client: errors.InternalServerError("go.micro.client.transport", "%s: %s", rsp.Status, b)

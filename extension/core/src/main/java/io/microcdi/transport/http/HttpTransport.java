@@ -1,5 +1,6 @@
 package io.microcdi.transport.http;
 
+import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.Transport;
@@ -17,6 +18,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -41,8 +43,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code microcdi-io-N}). A listener hands each request to its handler on the event loop; the handler must not block,
  * and may reply from any thread. The client keeps up to {@code micro.client.pool-size} keep-alive connections per
  * address, each carrying one call at a time.
+ *
+ * <p>Besides Go Micro's {@code POST /}, the client can {@linkplain #post post to another path} and read the answer's
+ * status (the HTTP broker's {@code /_sub}), over the same pooled connections; a listener tells its handler the
+ * request's {@linkplain io.microcdi.transport.Exchange#method() method} and
+ * {@linkplain io.microcdi.transport.Exchange#path() path}, and answers with any status.
  */
-public final class HttpTransport implements Transport {
+public final class HttpTransport implements Transport, PathTransport {
 
     /** The plugin name. */
     public static final String NAME = "http";
@@ -126,12 +133,29 @@ public final class HttpTransport implements Transport {
 
     @Override
     public CompletableFuture<Message> send(String address, Message request, Duration timeout) {
+        return start(address, request, null, timeout);
+    }
+
+    /**
+     * Sends {@code request} as {@code POST path} over the pooled connections to {@code address}; completes with the
+     * answer whatever its status (a {@code 404} is an answer, not a failure).
+     */
+    @Override
+    public CompletableFuture<Reply> post(String address, String path, Message request, Duration timeout) {
+        Objects.requireNonNull(address, "address");
+        byte[] head = ("POST " + PathTransport.checkPath(path) + " HTTP/1.1\r\nHost: " + address + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        ClientCall call = start(address, request, head, timeout);
+        return call.thenApply(m -> new Reply(call.status, m));
+    }
+
+    private ClientCall start(String address, Message request, byte[] head, Duration timeout) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(request, "request");
         long start = System.nanoTime();
         long nanos = timeout.compareTo(Duration.ofNanos(MAX_TIMEOUT_NANOS)) >= 0 ? MAX_TIMEOUT_NANOS
                 : timeout.toNanos();
-        ClientCall call = new ClientCall(request, start, nanos);
+        ClientCall call = new ClientCall(request, head, start, nanos);
         if (nanos <= 0) {
             call.completeExceptionally(call.timeout(address, "request to"));
             return call;

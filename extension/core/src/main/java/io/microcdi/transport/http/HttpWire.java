@@ -39,6 +39,9 @@ final class HttpWire {
 
     /** The response start line of every answer: Go Micro's status is always 200, errors travel in headers. */
     static final byte[] STATUS_200 = ascii("HTTP/1.1 200 OK\r\n");
+    /** The start lines of the other answers the HTTP broker's {@code /_sub} gives, made once. */
+    private static final byte[][] COMMON_STATUS = {
+        statusLineOf(400), statusLineOf(404), statusLineOf(405), statusLineOf(500), statusLineOf(503)};
     static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
     static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     static final byte[] CONTINUE_100 = ascii("HTTP/1.1 100 Continue\r\n\r\n");
@@ -104,6 +107,25 @@ final class HttpWire {
         buf.writeBytes(HEAD_END);
         buf.writeBytes(body);
         return buf;
+    }
+
+    /** The start line of an answer with {@code status}: {@code HTTP/1.1 404 Not Found}. */
+    static byte[] statusLine(int status) {
+        if (status == 200) {
+            return STATUS_200;
+        }
+        for (byte[] line : COMMON_STATUS) {
+            // "HTTP/1.1 " is 9 bytes, then three digits
+            if (line[9] - '0' == status / 100 && line[10] - '0' == status / 10 % 10 && line[11] - '0' == status % 10) {
+                return line;
+            }
+        }
+        return statusLineOf(status);
+    }
+
+    private static byte[] statusLineOf(int status) {
+        String reason = MicroException.statusText(status);
+        return ascii("HTTP/1.1 " + status + " " + (reason.isEmpty() ? "Status " + status : reason) + "\r\n");
     }
 
     /** The {@code 200} answer carrying a transport-level error, the way the RPC server sends its own. */

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -58,6 +59,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     // the request being read
     private Metadata head;
+    private HttpMethod method;
+    private String uri;
     /** The event {@link HttpListener#stopAccepting()} sends each connection. */
     static final Object DRAIN = new Object();
 
@@ -136,6 +139,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         connectionLine = !keepAlive ? HttpWire.CONNECTION_CLOSE
                 : request.protocolVersion() == HttpVersion.HTTP_1_0 ? HttpWire.CONNECTION_KEEP_ALIVE : null;
         head = HttpWire.metadata(request.headers(), true);
+        method = request.method(); // the decoder's objects: keeping them costs the RPC path nothing
+        uri = request.uri();
         body = length < 0 ? null : length == 0 ? HttpWire.empty() : new byte[(int) length];
         filled = 0;
         partsSize = 0;
@@ -170,7 +175,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private void finish() {
         byte[] b = body != null ? body : HttpWire.gather(parts == null ? List.of() : parts, (int) partsSize);
         releaseParts();
-        ServerExchange exchange = new ServerExchange(this, new Message(head, b), keepAlive, connectionLine);
+        ServerExchange exchange = new ServerExchange(this, new Message(head, b), method, uri, keepAlive,
+                connectionLine);
         head = null;
         body = null;
         if (!keepAlive) {
@@ -229,7 +235,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         inFlight = null;
         Message response = exchange.response();
         boolean last = !exchange.keepAlive() || (listener.draining() && (waiting == null || waiting.isEmpty()));
-        ByteBuf buf = HttpWire.encode(ctx.alloc(), HttpWire.STATUS_200,
+        ByteBuf buf = HttpWire.encode(ctx.alloc(), HttpWire.statusLine(exchange.status()),
                 last ? HttpWire.CONNECTION_CLOSE : exchange.connectionLine(), response.header(), response.body(), writer);
         if (last) {
             ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);

@@ -2,6 +2,7 @@ package io.microcdi.transport.http;
 
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
+import io.netty.handler.codec.http.HttpMethod;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -29,16 +30,22 @@ final class ServerExchange implements Exchange, Runnable {
 
     private final ServerConnection connection;
     private final Message request;
+    private final HttpMethod method;
+    private final String uri;
     private final boolean keepAlive;
     private final byte[] connectionLine;
     @SuppressWarnings("unused") // through REPLIED
     private volatile int replied;
     /** Written before the hand-off to the event loop, which publishes it. */
     private Message response;
+    private int status = 200;
 
-    ServerExchange(ServerConnection connection, Message request, boolean keepAlive, byte[] connectionLine) {
+    ServerExchange(ServerConnection connection, Message request, HttpMethod method, String uri, boolean keepAlive,
+                   byte[] connectionLine) {
         this.connection = connection;
         this.request = request;
+        this.method = method;
+        this.uri = uri;
         this.keepAlive = keepAlive;
         this.connectionLine = connectionLine;
     }
@@ -46,6 +53,16 @@ final class ServerExchange implements Exchange, Runnable {
     @Override
     public Message request() {
         return request;
+    }
+
+    @Override
+    public String method() {
+        return method.name();
+    }
+
+    @Override
+    public String path() {
+        return uri;
     }
 
     @Override
@@ -66,11 +83,27 @@ final class ServerExchange implements Exchange, Runnable {
         }
     }
 
+    @Override
+    public void reply(int status, Message response) {
+        Objects.requireNonNull(response, "response");
+        if (status < 200 || status > 999) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 200 to 999)");
+        }
+        if (!replyOnce(status, response)) {
+            throw new IllegalStateException("reply: already sent (expected: one reply per request)");
+        }
+    }
+
     /** Sends {@code response} unless an answer was already sent; tells whether it was sent. */
     boolean replyOnce(Message response) {
+        return replyOnce(200, response);
+    }
+
+    private boolean replyOnce(int status, Message response) {
         if (!REPLIED.compareAndSet(this, 0, 1)) {
             return false;
         }
+        this.status = status;
         this.response = response;
         connection.send(this);
         return true;
@@ -83,6 +116,10 @@ final class ServerExchange implements Exchange, Runnable {
 
     Message response() {
         return response;
+    }
+
+    int status() {
+        return status;
     }
 
     boolean keepAlive() {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * (so a call costs one object besides the timer's entry).
  *
  * <pre>{@code
- * MemoryExchange ex = new MemoryExchange(listener, request, timeoutNanos);
+ * MemoryExchange ex = new MemoryExchange(listener, request, "/", timeoutNanos);
  * ex.start(scheduler.schedule(ex, timeoutNanos, NANOSECONDS));
  * return ex;
  * }</pre>
@@ -27,15 +27,19 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
 
     private final MemoryListener listener;
     private final Message request;
+    private final String path;
     private final long timeoutNanos;
     /** Set before the handler runs, so before any reply can cancel it. */
     private ScheduledFuture<?> timer;
     /** 1 once the handler replied or failed: the listener counts the call out exactly once. */
     private volatile int answered;
+    /** The status of the reply; written before the future completes, which publishes it. */
+    private int status = 200;
 
-    MemoryExchange(MemoryListener listener, Message request, long timeoutNanos) {
+    MemoryExchange(MemoryListener listener, Message request, String path, long timeoutNanos) {
         this.listener = listener;
         this.request = request;
+        this.path = path;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -58,6 +62,16 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
         return request;
     }
 
+    @Override
+    public String path() {
+        return path;
+    }
+
+    /** The status of the reply, once the future completed normally. */
+    int status() {
+        return status;
+    }
+
     /** The caller has no address of its own: the in-process peer. */
     @Override
     public String remoteAddress() {
@@ -71,9 +85,15 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
 
     @Override
     public void reply(Message response) {
+        reply(200, response);
+    }
+
+    @Override
+    public void reply(int status, Message response) {
         if (!ANSWERED.compareAndSet(this, 0, 1)) {
             return; // a second reply is ignored, as on a socket whose response was written
         }
+        this.status = status;
         listener.exit();
         if (listener.isClosed()) {
             finish(null, new TransportException("send to " + listener.address() + ": listener closed", null,

@@ -1,5 +1,6 @@
 package io.microcdi.transport.memory;
 
+import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.Transport;
@@ -34,8 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@link Handler#handle} runs on the sending thread, and the future completes on the thread that replies. A call
  * that is not answered within its timeout fails with a {@link java.util.concurrent.TimeoutException}, raised by one
  * JVM-wide daemon timer thread ({@code microcdi-memory-timer}).
+ *
+ * <p>{@link #post} hands its path to the listener's {@link io.microcdi.transport.Exchange#path()} and reads the status
+ * the handler answers with, so the HTTP broker runs over this transport too.
  */
-public final class MemoryTransport implements Transport {
+public final class MemoryTransport implements Transport, PathTransport {
 
     /** The plugin name. */
     public static final String NAME = "memory";
@@ -112,6 +116,17 @@ public final class MemoryTransport implements Transport {
 
     @Override
     public CompletableFuture<Message> send(String address, Message request, Duration timeout) {
+        return start(address, "/", request, timeout);
+    }
+
+    @Override
+    public CompletableFuture<Reply> post(String address, String path, Message request, Duration timeout) {
+        PathTransport.checkPath(path);
+        CompletableFuture<Message> sent = start(address, path, request, timeout);
+        return sent.thenApply(m -> new Reply(sent instanceof MemoryExchange ex ? ex.status() : 200, m));
+    }
+
+    private CompletableFuture<Message> start(String address, String path, Message request, Duration timeout) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(request, "request");
         if (closed) {
@@ -125,7 +140,7 @@ public final class MemoryTransport implements Transport {
         }
         long nanos = timeout.compareTo(Duration.ofNanos(MAX_TIMEOUT_NANOS)) >= 0 ? MAX_TIMEOUT_NANOS
                 : timeout.toNanos();
-        MemoryExchange exchange = new MemoryExchange(listener, request, nanos);
+        MemoryExchange exchange = new MemoryExchange(listener, request, path, nanos);
         if (nanos <= 0) {
             exchange.completeExceptionally(exchange.timeout());
             return exchange;

@@ -1,5 +1,7 @@
 package io.microcdi.internal.config;
 
+import io.microcdi.broker.Broker;
+import io.microcdi.broker.BrokerProvider;
 import io.microcdi.client.Client;
 import io.microcdi.client.ClientProvider;
 import io.microcdi.codec.Codec;
@@ -174,6 +176,13 @@ class PluginsTest {
     record NamedServerProvider(String name) implements ServerProvider {
         @Override
         public Server create(MicroConfig config, Registry registry, Transport transport, Codecs codecs) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    record NamedBrokerProvider(String name) implements BrokerProvider {
+        @Override
+        public Broker create(MicroConfig config, Registry registry, Transport transport) {
             throw new UnsupportedOperationException();
         }
     }
@@ -385,7 +394,7 @@ class PluginsTest {
     void problemsReportsEveryBadKeyAtOnce() {
         Plugins plugins = Plugins.load(loaderWith(), List.of(
                 new ExtraRegistryProvider("test"), new NamedSelectorProvider("random"),
-                new NamedClientProvider("rpc"), new NamedServerProvider("rpc")));
+                new NamedClientProvider("rpc"), new NamedServerProvider("rpc"), new NamedBrokerProvider("http")));
 
         List<String> problems = plugins.problems(config(
                 "micro.registry", "foo", "micro.selector", "bar"));
@@ -397,22 +406,53 @@ class PluginsTest {
     }
 
     @Test
-    void problemsCoverAllFiveConcerns() {
+    void problemsCoverAllSixConcerns() {
         Plugins plugins = Plugins.load(loaderWith(), List.of());
 
         List<String> problems = plugins.problems(config());
 
-        assertThat(problems).hasSize(5);
+        assertThat(problems).hasSize(6);
         assertThat(problems).extracting(p -> p.substring(0, p.indexOf('=')))
                 .containsExactly("micro.registry", "micro.transport", "micro.selector", "micro.client",
-                        "micro.server");
+                        "micro.server", "micro.broker");
+    }
+
+    @Test
+    void brokerIsChosenByNameAndAnUnknownOneIsAProblem() {
+        Plugins plugins = Plugins.load(loaderWith(), List.of(
+                new ExtraRegistryProvider("mdns"), new NamedTransportProvider("http"),
+                new NamedSelectorProvider("random"), new NamedClientProvider("rpc"), new NamedServerProvider("rpc"),
+                new NamedBrokerProvider("http"), new NamedBrokerProvider("memory")));
+
+        assertThat(plugins.problems(config("micro.broker", "memory"))).isEmpty();
+        assertThat(plugins.problems(config("micro.broker", "kafka")))
+                .containsExactly("micro.broker=kafka (expected: one of http, memory)");
+        assertThatThrownBy(() -> plugins.broker(config("micro.broker", "kafka"), null, null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("micro.broker=kafka (expected: one of http, memory)");
+    }
+
+    @Test
+    void classPathProvidesHttpAndMemoryBrokers() {
+        Plugins plugins = Plugins.load(PluginsTest.class.getClassLoader(), List.of());
+
+        assertThat(plugins.problems(config())).noneMatch(p -> p.startsWith("micro.broker="));
+        assertThat(plugins.problems(config("micro.broker", "memory")))
+                .noneMatch(p -> p.startsWith("micro.broker="));
+        Broker broker = plugins.broker(config("micro.broker", "memory"), null, null);
+        assertThat(broker.name()).isEqualTo("memory");
+        Broker http = plugins.broker(config(), new StubRegistry("test", "test"),
+                new io.microcdi.transport.memory.MemoryTransport());
+        assertThat(http.name()).isEqualTo("http");
+        assertThat(http.address()).isEmpty(); // made, not connected: nothing listens yet
     }
 
     @Test
     void noProblemsWhenEveryNameResolves() {
         Plugins plugins = Plugins.load(loaderWith(), List.of(
                 new ExtraRegistryProvider("memory"), new NamedTransportProvider("http"),
-                new NamedSelectorProvider("random"), new NamedClientProvider("rpc"), new NamedServerProvider("rpc")));
+                new NamedSelectorProvider("random"), new NamedClientProvider("rpc"), new NamedServerProvider("rpc"),
+                new NamedBrokerProvider("http")));
 
         assertThat(plugins.problems(config("micro.registry", "memory"))).isEmpty();
     }
@@ -421,9 +461,10 @@ class PluginsTest {
     void problemsDoNotCreateAnything() {
         Plugins plugins = Plugins.load(loaderWith(), List.of(
                 new ExtraRegistryProvider("mdns"), new NamedTransportProvider("http"),
-                new NamedSelectorProvider("random"), new NamedClientProvider("rpc"), new NamedServerProvider("rpc")));
+                new NamedSelectorProvider("random"), new NamedClientProvider("rpc"), new NamedServerProvider("rpc"),
+                new NamedBrokerProvider("http")));
 
-        // the transport, client and server providers throw on create: problems() must only check names
+        // the transport, client, server and broker providers throw on create: problems() must only check names
         assertThat(plugins.problems(config())).isEmpty();
     }
 
