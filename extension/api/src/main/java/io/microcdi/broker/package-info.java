@@ -1,5 +1,6 @@
 /**
- * Asynchronous publish/subscribe messaging (the contract; implementations arrive with the pub/sub work).
+ * Asynchronous publish/subscribe messaging: the {@code Broker} plugins ({@code http}, {@code memory}) and the typed
+ * {@code Publisher} that {@code @Inject @Topic("orders")} gives.
  *
  * <p>Nothing in this package accepts or returns {@code null} unless its Javadoc says so.
  */
