@@ -50,9 +50,10 @@ class ResilienceIT {
     private static final Duration STEADY = Duration.ofSeconds(10);
     /**
      * Room for three restart cycles after {@link #FIRST_RESTART_AT}: a cycle took 3.4 to 5.5 s on 2 cores (mostly the
-     * new JVM's start under load), so the third ended by t=14..17s of 26 s.
+     * new JVM's start under load), so the third ended by t=14..17s; on a machine busy with other work a new JVM took
+     * 10 s to start, hence the margin.
      */
-    private static final Duration ROLLING = Duration.ofSeconds(25);
+    private static final Duration ROLLING = Duration.ofSeconds(40);
     /** Seconds since the load tool started (its 1 s warm-up included): 3 s of measured load before the kill. */
     private static final int KILL_AT = 4;
     private static final int FIRST_RESTART_AT = 3;
