@@ -138,10 +138,6 @@ public final class GreeterProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * The runnable jar the build made ({@code examples/greeter/target/greeter.jar}, its dependencies in {@code lib/}):
-     * the processes run exactly what a user runs.
-     */
     /** The pub/sub example's runnable jar ({@code examples/pubsub/target/pubsub.jar}). */
     static Path pubsubJar() {
         Path jar = Path.of(System.getProperty("pubsub.jar", "../examples/pubsub/target/pubsub.jar"));
@@ -151,6 +147,10 @@ public final class GreeterProcess implements AutoCloseable {
         return jar;
     }
 
+    /**
+     * The runnable jar the build made ({@code examples/greeter/target/greeter.jar}, its dependencies in {@code lib/}):
+     * the processes run exactly what a user runs.
+     */
     static Path greeterJar() {
         Path jar = Path.of(System.getProperty("greeter.jar", "../examples/greeter/target/greeter.jar"));
         if (!Files.isRegularFile(jar)) {

@@ -153,6 +153,8 @@ class PubSubIT {
         await("a1 receiving").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
                 .until(() -> ids("a1", from, to).size() >= 500 || !pub.process().isAlive());
         GreeterProcess a1 = MEMBERS.get("a1");
+        assertThat(pub.process().isAlive()).as("the publisher still publishing when a1 is killed\n%s",
+                pub.diagnostics()).isTrue();
         a1.sigkill();
         int beforeKill = ids("a1", from, to).size();
         assertThat(pub.awaitExit(Duration.ofSeconds(120))).as("publisher exit\n%s", pub.diagnostics()).isZero();

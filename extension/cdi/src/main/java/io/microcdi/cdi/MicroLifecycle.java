@@ -30,7 +30,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>Start: listen, then register (then heartbeat), then subscribe. Stop: unsubscribe (the broker deregisters its
- * subscriptions, so publishers stop choosing this process), then deregister, stop accepting, drain, close. A bad
+ * subscriptions, so publishers stop choosing this process), then deregister, stop accepting, drain, close, then
+ * disconnect the broker once the messages still in subscribers are handled. A bad
  * configuration value fails the start, naming the key; a start that fails half way undoes what it did.
  *
  * <p>Subscribers belong to the server, as in Go Micro: they are part of what a process serves, and
@@ -44,6 +45,8 @@ public class MicroLifecycle {
     private final Instance<Object> beans;
     private volatile Server server;
     private volatile BrokerSubscriptions subscriptions;
+    /** The broker subscribed to, disconnected at the end of the stop. */
+    private volatile Broker broker;
 
     MicroLifecycle() {
         this(null, null, null); // for the container's client proxy
@@ -93,7 +96,9 @@ public class MicroLifecycle {
             Object instance = beans.select(type, Any.Literal.INSTANCE).get();
             all.addAll(SubscriberModel.define(type, instance, codecs, config));
         }
-        subscriptions = BrokerSubscriptions.subscribe(beans.select(Broker.class).get(), all);
+        Broker b = beans.select(Broker.class).get();
+        subscriptions = BrokerSubscriptions.subscribe(b, all);
+        broker = b;
     }
 
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) Shutdown shutdown) {
@@ -105,6 +110,13 @@ public class MicroLifecycle {
         Server s = server;
         if (s != null) {
             s.stop();
+        }
+        Broker b = broker;
+        if (b != null) {
+            // waits for the deliveries still in subscribers (up to micro.broker.publish-timeout), so that no subscriber
+            // bean is destroyed under a running handler; RPC handlers drained above could still publish until here
+            broker = null;
+            b.disconnect();
         }
     }
 

@@ -10,7 +10,6 @@ import io.microcdi.selector.Next;
 import io.microcdi.selector.cache.GroupSelector;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.TransportException;
-import io.microcdi.transport.TransportTimeoutException;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +29,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Every failure is retried within {@code micro.broker.retries} and the publish timeout, except a subscriber's error
  * when {@code micro.broker.retry-handler-errors} is off or the error blames the message (a 4xx). A broadcast subscriber
- * that was never reached (nothing listens at its address, or it does not know the subscription: 404) is gone: it is
- * skipped, with a warning, rather than failing the publish.
+ * whose last attempt proved it gone (the connection was refused: nothing listens there; or it answered 404: it does
+ * not know the subscription) is skipped, with a warning, rather than failing the publish; one that timed out is not.
  */
 final class GroupDelivery {
 
@@ -51,8 +50,12 @@ final class GroupDelivery {
     private final long deadline;
     private final GoneLog gone;
     private int attempts;
-    /** Whether some attempt may have reached a subscriber (for broadcast: whether it is gone). */
-    private boolean reached;
+    /**
+     * Whether the last attempt proved the broadcast subscriber gone: its connection was refused (nothing listens
+     * there) or it answered 404 (it does not know the subscription). The latest evidence decides: a reset followed by
+     * a refusal is a subscriber that left; a timeout never proves anything (a slow or overloaded subscriber is alive).
+     */
+    private boolean goneEvidence;
     private int lastCode;
     private String lastWhy;
     private Throwable lastCause;
@@ -118,7 +121,7 @@ final class GroupDelivery {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                     : error;
             mark(node, cause);
-            reached |= requestSent(cause);
+            goneEvidence = cause instanceof TransportException t && !t.requestSent();
             boolean timedOut = cause instanceof TimeoutException;
             lastCode = timedOut ? 408 : 503;
             lastCause = cause;
@@ -126,6 +129,7 @@ final class GroupDelivery {
                     + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
         } else {
             mark(node, null); // it answered
+            goneEvidence = false;
             String inHeader = transportError(reply);
             MicroException remote = ErrorJson.parse(inHeader != null ? inHeader
                     : new String(reply.message().body(), StandardCharsets.UTF_8));
@@ -137,12 +141,12 @@ final class GroupDelivery {
                 retry = false; // every member's transport would refuse it: too large, say
                 why = "refused: " + remote.detail();
             } else if (status == 500) {
-                reached = true;
+                goneEvidence = false;
                 lastCode = remote.code() >= 400 ? remote.code() : 500;
                 retry = config.retryHandlerErrors() && !Publication.blamesMessage(lastCode);
                 why = "subscriber failed: " + remote.detail();
             } else {
-                reached |= status != 404; // a 404: it does not know the subscription, the message went nowhere
+                goneEvidence = status == 404; // it does not know the subscription: the message went nowhere
                 lastCode = 503;
                 why = "not accepted: " + status + " " + (remote.detail().isEmpty() ? MicroException.statusText(status)
                         : remote.detail());
@@ -159,7 +163,7 @@ final class GroupDelivery {
 
     /** No attempt is left: the group did not accept the message, unless it was a broadcast subscriber now gone. */
     private void end() {
-        if (subscriber != null && !reached && attempts > 0) {
+        if (subscriber != null && goneEvidence && attempts > 0) {
             gone.skipped(publication.topic(), subscriber, lastWhy);
             publication.accepted();
             return;
@@ -171,17 +175,6 @@ final class GroupDelivery {
     private static String transportError(PathTransport.Reply reply) {
         String e = reply.message().header().get("Micro-Error");
         return e != null ? e : reply.message().header().get("X-Micro-Error");
-    }
-
-    /** Whether the request may have reached the subscriber before {@code failure}. */
-    private static boolean requestSent(Throwable failure) {
-        if (failure instanceof TransportException t) {
-            return t.requestSent();
-        }
-        if (failure instanceof TransportTimeoutException t) {
-            return t.requestSent();
-        }
-        return true;
     }
 
     private void mark(Node node, Throwable error) {

@@ -342,6 +342,46 @@ class HttpBrokerTest {
     }
 
     @Test
+    void aSlowBroadcastSubscriberIsNotTakenForGoneAndItsTimeoutFailsThePublish() {
+        HttpBroker publisher = broker(delivery(2, Duration.ofMillis(300)));
+        CountDownLatch release = new CountDownLatch(1);
+        broker().subscribe("slow-broadcast", e -> release.await(10, TimeUnit.SECONDS), SubscribeOptions.broadcast());
+
+        try {
+            // alive but too slow: a timeout proves nothing, so the message must not be reported delivered
+            assertThatThrownBy(() -> publisher.publish("slow-broadcast", message("m")).join())
+                    .cause()
+                    .isInstanceOfSatisfying(MicroException.class, e -> assertThat(e.code()).isEqualTo(408));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aBroadcastSubscriberLeavingWhilePublishingFailsNoPublish() {
+        HttpBroker publisher = broker();
+        Set<String> stays = ConcurrentHashMap.newKeySet();
+        broker().subscribe("leaving", recorder(stays), SubscribeOptions.broadcast());
+        HttpBroker leaving = broker();
+        leaving.subscribe("leaving", e -> { }, SubscribeOptions.broadcast());
+        await().atMost(WAIT).until(() -> registry.getService("topic:leaving").stream()
+                .mapToInt(v -> v.nodes().size()).sum() == 2);
+        publishAll(publisher, "leaving", 50); // warm: pooled connections to both
+
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            pending.add(publisher.publish("leaving", message("x" + i)));
+            if (i == 100) {
+                leaving.disconnect(); // deregisters, stops accepting, resets idle connections
+            }
+        }
+
+        // a reset followed by a refusal is a subscriber that left: skipped, not a failed publish
+        assertThat(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
+        assertThat(stays).hasSize(450);
+    }
+
+    @Test
     void aPublishThatIsNotAcceptedInTimeFails() {
         HttpBroker publisher = broker(delivery(2, Duration.ofMillis(300)));
         CountDownLatch release = new CountDownLatch(1);
@@ -413,13 +453,13 @@ class HttpBrokerTest {
         HttpTransport transport = new HttpTransport();
         closeables.add(transport);
         HttpBroker broker = new HttpBroker(HttpBrokerConfig.defaults()
-                .withRegistration(Duration.ofMillis(400), Duration.ofMillis(100)), registry, transport);
+                .withRegistration(Duration.ofMillis(1500), Duration.ofMillis(100)), registry, transport);
         broker.connect();
         closeables.add(broker);
         Subscription s = broker.subscribe("orders", e -> { }, SubscribeOptions.queue("a"));
 
-        // two TTLs: only heartbeats keep it
-        await().during(Duration.ofMillis(800)).atMost(WAIT)
+        // two TTLs: only heartbeats keep it (a TTL of 15 heartbeats: a busy machine's pauses cannot expire it)
+        await().during(Duration.ofMillis(3000)).atMost(WAIT)
                 .until(() -> registry.getService("topic:orders").size() == 1);
 
         s.unsubscribe();
