@@ -78,8 +78,10 @@ public class Received {
 
     @PreDestroy
     synchronized void close() {
-        LOG.log(Level.INFO, "received {0} orders in all ({1} distinct, {2} duplicates)", String.valueOf(total),
-                String.valueOf(seen.cardinality()), String.valueOf(duplicates));
+        // on stderr, not the log: java.util.logging resets its handlers in its own shutdown hook, so on SIGTERM a
+        // log record made here may never be written
+        System.err.println("received " + total + " orders in all (" + seen.cardinality() + " distinct, "
+                + duplicates + " duplicates)");
         if (record != null) {
             try {
                 record.close();
