@@ -22,11 +22,11 @@ public final class ErrorJson {
     public static String write(MicroException e) {
         StringBuilder sb = new StringBuilder(64 + e.detail().length());
         sb.append("{\"id\":");
-        quote(sb, e.id());
+        GoJson.quote(sb, e.id());
         sb.append(",\"code\":").append(e.code()).append(",\"detail\":");
-        quote(sb, e.detail());
+        GoJson.quote(sb, e.detail());
         sb.append(",\"status\":");
-        quote(sb, e.status());
+        GoJson.quote(sb, e.status());
         return sb.append('}').toString();
     }
 
@@ -52,28 +52,6 @@ public final class ErrorJson {
             }
         }
         return new MicroException("", 0, text, "");
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 
     /** A small parser for one flat JSON object of strings and numbers; unknown fields are skipped. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.microcdi.broker.BrokerMessage;
+import io.microcdi.internal.GoJson;
 import io.microcdi.metadata.Metadata;
 
 import java.io.IOException;
@@ -31,7 +32,6 @@ final class SubMessage {
     static final String TOPIC_HEADER = ":topic";
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private SubMessage() {
     }
@@ -67,9 +67,9 @@ final class SubMessage {
                 sb.append(',');
             }
             first = false;
-            quote(sb, e.getKey());
+            GoJson.quote(sb, e.getKey());
             sb.append(':');
-            quote(sb, e.getValue());
+            GoJson.quote(sb, e.getValue());
         }
         sb.append("},\"Body\":\"");
         byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -156,38 +156,5 @@ final class SubMessage {
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** A JSON string as Go's encoder writes it, HTML escaping included. */
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '<', '>', '&', '\u2028', '\u2029' -> unicode(sb, c);
-                default -> {
-                    if (c < 0x20) {
-                        unicode(sb, c);
-                    } else if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length()
-                            && Character.isLowSurrogate(s.charAt(i + 1)))
-                            && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
-                        sb.append("\\ufffd"); // Go writes invalid UTF-8 as U+FFFD
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
-    }
-
-    private static void unicode(StringBuilder sb, char c) {
-        sb.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
-                .append(HEX[c & 0xf]);
     }
 }

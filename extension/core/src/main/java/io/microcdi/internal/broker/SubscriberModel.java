@@ -5,6 +5,7 @@ import io.microcdi.codec.Codec;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.ConfigException;
 import io.microcdi.config.MicroConfig;
+import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.metadata.Metadata;
 
 import java.lang.invoke.MethodHandle;
@@ -114,26 +115,11 @@ public final class SubscriberModel {
 
     /** A method handle bound to {@code instance}, shaped {@code (Object payload, Metadata headers) -> Object}. */
     static MethodHandle invoker(Method m, Object instance) {
-        MethodHandle mh = unreflect(m).bindTo(instance);
+        MethodHandle mh = ServiceModel.unreflect(m).bindTo(instance);
         if (m.getParameterCount() == 1) {
             mh = MethodHandles.dropArguments(mh, 1, Metadata.class);
         }
         return mh.asType(MethodType.methodType(Object.class, Object.class, Metadata.class));
-    }
-
-    private static MethodHandle unreflect(Method m) {
-        try {
-            return MethodHandles.publicLookup().unreflect(m);
-        } catch (IllegalAccessException e) {
-            // a package-private method, or a public one of a package-private class: allowed on the class path once
-            // made accessible
-            try {
-                m.setAccessible(true);
-                return MethodHandles.lookup().unreflect(m);
-            } catch (IllegalAccessException | RuntimeException inner) {
-                throw new IllegalArgumentException("cannot access " + m + ": " + inner.getMessage(), inner);
-            }
-        }
     }
 
     /** The name the validator compares: {@code int}, {@code byte[]}, {@code java.util.List}. */

@@ -118,11 +118,16 @@ public final class ServiceModel {
         return request -> h.invokeExact(request);
     }
 
-    private static MethodHandle unreflect(Method m) {
+    /**
+     * A method handle of {@code m}, made once at start: a public method, or (on the class path) one of a
+     * package-private class or a package-private method once made accessible.
+     */
+    public static MethodHandle unreflect(Method m) {
         try {
             return MethodHandles.publicLookup().unreflect(m);
         } catch (IllegalAccessException e) {
-            // a public method of a package-private class: allowed on the class path once made accessible
+            // a public method of a package-private class, or a package-private method: allowed on the class path once
+            // made accessible
             try {
                 m.setAccessible(true);
                 return MethodHandles.lookup().unreflect(m);
