@@ -158,6 +158,10 @@ public class MicroExtension implements BuildCompatibleExtension {
                 .withParam(MicroModel.SUBSCRIBERS, subscribers.values().stream().map(SubscriberEntry::type)
                         .sorted(java.util.Comparator.comparing(ClassInfo::name)) // the order registration comes in varies
                         .toArray(ClassInfo[]::new))
+                .withParam(MicroModel.TOPICS, publishers.values().stream().map(PublisherEntry::topic)
+                        .toArray(String[]::new))
+                .withParam(MicroModel.TOPIC_SITES, publishers.values().stream().map(PublisherEntry::where)
+                        .toArray(String[]::new))
                 .createWith(MicroModel.Creator.class);
         for (ClientEntry c : clients.values()) {
             // A client of a class is registered too (its creation would fail): without a bean the container would

@@ -3,10 +3,12 @@ package io.microcdi.cdi;
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.Subscription;
 import io.microcdi.codec.Codecs;
+import io.microcdi.config.ConfigException;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.internal.broker.BrokerSubscriptions;
 import io.microcdi.internal.broker.SubscriberMethod;
 import io.microcdi.internal.broker.SubscriberModel;
+import io.microcdi.internal.broker.TopicNames;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.server.Server;
 import jakarta.annotation.Priority;
@@ -60,6 +62,7 @@ public class MicroLifecycle {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) Startup startup) {
+        checkPublishers();
         if (!config.bool("micro.server.enabled", true)) {
             return;
         }
@@ -74,6 +77,24 @@ public class MicroLifecycle {
                 throw e;
             }
         }
+    }
+
+    /**
+     * A process that publishes checks what its publishers need at start, not at its first publish: every
+     * {@code @Topic} resolves (naming the injection point when it does not) and the broker's configuration reads.
+     */
+    private void checkPublishers() {
+        if (model.publishers().isEmpty()) {
+            return;
+        }
+        for (MicroModel.PublisherSite p : model.publishers()) {
+            String topic = TopicNames.resolve(p.topic(), config, "@Topic at " + p.where()).trim();
+            if (topic.isEmpty()) {
+                throw new ConfigException("@Topic(\"" + p.topic() + "\") at " + p.where()
+                        + " resolves to an empty topic (expected: a topic name)");
+            }
+        }
+        beans.select(Broker.class).get(); // made and connected now: a bad micro.broker.* value fails the start
     }
 
     private void serve() {

@@ -23,13 +23,31 @@ public final class MicroModel {
     static final String NAMES = "names";
     static final String VERSIONS = "versions";
     static final String SUBSCRIBERS = "subscribers";
+    static final String TOPICS = "topics";
+    static final String TOPIC_SITES = "topicSites";
 
     private final List<ServiceBean> services;
     private final List<Class<?>> subscribers;
+    private final List<PublisherSite> publishers;
 
-    MicroModel(List<ServiceBean> services, List<Class<?>> subscribers) {
+    MicroModel(List<ServiceBean> services, List<Class<?>> subscribers, List<PublisherSite> publishers) {
         this.services = List.copyOf(services);
         this.subscribers = List.copyOf(subscribers);
+        this.publishers = List.copyOf(publishers);
+    }
+
+    /** The {@code @Topic} publishers injected somewhere, one per (topic, payload type). */
+    public List<PublisherSite> publishers() {
+        return publishers;
+    }
+
+    /**
+     * One {@code @Topic} injection.
+     *
+     * @param topic the topic as written (it may name configuration: {@code ${key:default}})
+     * @param where the injection point, for messages
+     */
+    public record PublisherSite(String topic, String where) {
     }
 
     /** The discovered services, in discovery order. */
@@ -65,7 +83,13 @@ public final class MicroModel {
                 list.add(new ServiceBean(classes[i], names[i], versions[i]));
             }
             Class<?>[] subscribers = params.get(SUBSCRIBERS, Class[].class, new Class<?>[0]);
-            return new MicroModel(list, List.of(subscribers));
+            String[] topics = params.get(TOPICS, String[].class, new String[0]);
+            String[] sites = params.get(TOPIC_SITES, String[].class, new String[0]);
+            List<PublisherSite> publishers = new ArrayList<>();
+            for (int i = 0; i < topics.length; i++) {
+                publishers.add(new PublisherSite(topics[i], sites[i]));
+            }
+            return new MicroModel(list, List.of(subscribers), publishers);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.microcdi.cdi;
 
 import io.microcdi.cdi.pubsub.BadSubscriber;
+import io.microcdi.cdi.pubsub.Checkout;
 import io.microcdi.cdi.pubsub.DependentSubscriber;
 import io.microcdi.cdi.pubsub.EmptyTopicPublisherUser;
 import io.microcdi.cdi.pubsub.RawPublisherUser;
@@ -27,7 +28,7 @@ class PubSubValidationCdiTest {
         if (container != null && container.isRunning()) {
             container.close();
         }
-        for (String key : List.of("micro.registry", "micro.broker")) {
+        for (String key : List.of("micro.registry", "micro.broker", "micro.server.enabled", "micro.broker.retries")) {
             System.clearProperty(key);
         }
     }
@@ -98,5 +99,17 @@ class PubSubValidationCdiTest {
                 io.microcdi.cdi.app.Echo.class, io.microcdi.cdi.pubsub.CountingBrokerProvider.class);
         assertThat(container.select(MicroLifecycle.class).get().subscriptions()).isEmpty();
         assertThat(io.microcdi.cdi.pubsub.CountingBrokerProvider.created).isEqualTo(before);
+    }
+
+    @Test
+    void aPublisherOnlyProcessChecksItsTopicsAndBrokerAtStart() {
+        // client-only: no server, no subscriptions; the unresolvable topic still stops the start, naming the field
+        assertThatThrownBy(() -> container = MicroCdiTest.boot(Map.of("micro.registry", "memory", "micro.broker",
+                "memory", "micro.server.enabled", "false"), io.microcdi.cdi.pubsub.UnsetTopicPublisherUser.class))
+                .hasStackTraceContaining("test.pubsub.nowhere")
+                .hasStackTraceContaining("UnsetTopicPublisherUser");
+        assertThatThrownBy(() -> container = MicroCdiTest.boot(Map.of("micro.registry", "memory", "micro.broker",
+                "memory", "micro.server.enabled", "false", "micro.broker.retries", "lots"), Checkout.class))
+                .hasStackTraceContaining("micro.broker.retries=lots");
     }
 }
