@@ -151,6 +151,11 @@ public final class MemoryBroker implements Broker {
                 options.queue(), handler, options.autoAck());
         mine.add(s);
         topics.add(s);
+        if (workers == null) {
+            // a disconnect ran meanwhile and may have missed it: no subscription may outlive its broker
+            s.unsubscribe();
+            throw notConnected("subscribe to " + topic);
+        }
         return s;
     }
 
