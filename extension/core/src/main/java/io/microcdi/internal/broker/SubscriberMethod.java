@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One {@code @Subscribe} method, resolved once at start: its topic and queue, a decoder per codec and a method handle
@@ -40,6 +42,7 @@ public final class SubscriberMethod implements Broker.Handler {
     public static final String DEFAULT_CONTENT_TYPE = "application/json";
     static final String ID = "go.micro.server";
 
+    private final long waitNanos;
     private final String name;
     private final String topic;
     private final String queue;
@@ -53,9 +56,12 @@ public final class SubscriberMethod implements Broker.Handler {
      * @param invoker  shaped {@code (Object payload, Metadata headers) -> Object}, bound to the bean
      * @param async    whether the result is a {@link CompletionStage} to wait for
      * @param decoders a decoder of the payload type for each codec of {@code codecs}
+     * @param waitNanos how long a worker waits for an async subscriber's stage ({@code micro.broker.publish-timeout}:
+     *                  no publisher waits longer)
      */
     SubscriberMethod(String name, String topic, String queue, MethodHandle invoker, boolean async, Codecs codecs,
-                     Map<Codec, Codec.Decoder<?>> decoders) {
+                     Map<Codec, Codec.Decoder<?>> decoders, long waitNanos) {
+        this.waitNanos = waitNanos;
         this.name = name;
         this.topic = topic;
         this.queue = queue;
@@ -130,9 +136,14 @@ public final class SubscriberMethod implements Broker.Handler {
             }
         });
         try {
-            done.get();
+            // bounded: a stage that never completes must not hold a worker (64 of them on JDK 17) for ever
+            done.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw failure(e.getCause());
+        } catch (TimeoutException e) {
+            throw new MicroException(ID, 408, name + ": its CompletionStage did not complete within "
+                    + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms (micro.broker.publish-timeout)",
+                    MicroException.statusText(408), e);
         }
     }
 

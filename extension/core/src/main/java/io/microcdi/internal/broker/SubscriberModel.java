@@ -5,6 +5,7 @@ import io.microcdi.codec.Codec;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.ConfigException;
 import io.microcdi.config.MicroConfig;
+import io.microcdi.internal.delivery.DeliveryConfig;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.metadata.Metadata;
 
@@ -15,6 +16,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -102,13 +104,14 @@ public final class SubscriberModel {
                         + "\" resolves to an empty topic (expected: a topic name)");
             }
             Type payload = m.getGenericParameterTypes()[0];
+            Duration wait = config.duration(DeliveryConfig.PUBLISH_TIMEOUT, DeliveryConfig.DEFAULT_PUBLISH_TIMEOUT);
             Map<Codec, Codec.Decoder<?>> decoders = new HashMap<>();
             for (String contentType : codecs.contentTypes()) {
                 Codec codec = codecs.get(contentType);
                 decoders.put(codec, codec.decoder(payload));
             }
             subscribers.add(new SubscriberMethod(name, topic.trim(), queue.trim(), invoker(m, instance),
-                    shape(m).async(), codecs, decoders));
+                    shape(m).async(), codecs, decoders, wait.toNanos()));
         }
         return subscribers;
     }
