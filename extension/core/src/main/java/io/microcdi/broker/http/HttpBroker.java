@@ -9,6 +9,7 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.internal.config.Addresses;
 import io.microcdi.internal.delivery.Publication;
 import io.microcdi.internal.exec.HandlerExecutors;
+import io.microcdi.internal.registry.Heartbeat;
 import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
@@ -28,10 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The default broker ({@code http}): Go Micro's HTTP broker, with no broker server. Each subscription is a node in the
@@ -92,7 +89,7 @@ public final class HttpBroker implements Broker {
 
     /** What {@link #connect()} starts and {@link #disconnect()} stops. */
     private record Running(GroupDelivery.Sender sender, Listener listener, String advertise,
-                           ExecutorService workers, ScheduledExecutorService heartbeat, GroupSelector selector) {
+                           ExecutorService workers, Heartbeat heartbeat, GroupSelector selector) {
     }
 
     /** A broker registering in {@code registry} and delivering over {@code transport}; {@link #connect} starts it. */
@@ -137,12 +134,11 @@ public final class HttpBroker implements Broker {
             listener = transport.listen(config.address(), new SubEndpoint(subscriptions, workers));
             String bound = listener.address();
             String advertise = config.advertise().orElseGet(() -> Addresses.advertisable(bound));
-            ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
-                    HandlerExecutors.daemonThreads("microcdi-broker-register"));
             GroupSelector selector = new GroupSelector(registry, config.cacheTtl(), config.ejection());
             GroupDelivery.Sender sender = new GroupDelivery.Sender(poster, config.delivery(), new GoneLog());
-            running = new Running(sender, listener, advertise, workers, heartbeat, selector);
-            scheduleHeartbeat(running);
+            Running r = new Running(sender, listener, advertise, workers,
+                    Heartbeat.start("microcdi-broker-register", config.registerInterval(), this::reregister), selector);
+            running = r;
         } catch (RuntimeException | Error e) {
             if (listener != null) {
                 listener.close();
@@ -169,13 +165,8 @@ public final class HttpBroker implements Broker {
         if (r == null) {
             return;
         }
-        r.heartbeat().shutdownNow();
-        try {
-            // a heartbeat already inside register() must finish before we deregister, or it re-registers us
-            r.heartbeat().awaitTermination(config.delivery().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // a heartbeat already inside register() must finish before we deregister, or it re-registers us
+        r.heartbeat().stop(config.delivery().publishTimeout());
         for (HttpSubscription s : subscriptions.values()) {
             deregister(s);
         }
@@ -282,24 +273,14 @@ public final class HttpBroker implements Broker {
         }
     }
 
-    private void scheduleHeartbeat(Running r) {
-        long interval = config.registerInterval().toMillis();
-        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10));
-        r.heartbeat().schedule(() -> {
-            for (HttpSubscription s : subscriptions.values()) {
-                if (running != r) {
-                    return;
-                }
-                try {
-                    s.refresh(registry, config.registerTtl());
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "re-registering " + s + " failed: " + e.getMessage(), e);
-                }
+    private void reregister() {
+        for (HttpSubscription s : subscriptions.values()) {
+            try {
+                s.refresh(registry, config.registerTtl()); // a no-op once unsubscribed
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "re-registering " + s + " failed: " + e.getMessage(), e);
             }
-            if (running == r) {
-                scheduleHeartbeat(r);
-            }
-        }, interval - jitter, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The subscriptions being served (tests, diagnostics). */

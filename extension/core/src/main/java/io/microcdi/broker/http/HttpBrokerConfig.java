@@ -1,6 +1,7 @@
 package io.microcdi.broker.http;
 
 import io.microcdi.config.MicroConfig;
+import io.microcdi.internal.registry.Heartbeat;
 import io.microcdi.internal.config.Addresses;
 import io.microcdi.internal.delivery.DeliveryConfig;
 import io.microcdi.selector.cache.Ejection;
@@ -33,8 +34,8 @@ public record HttpBrokerConfig(String address, Optional<String> advertise, Durat
     public static final String ADDRESS = "micro.broker.address";
     public static final String ADVERTISE = "micro.broker.advertise";
     public static final String DEFAULT_ADDRESS = "127.0.0.1:0";
-    public static final Duration DEFAULT_REGISTER_TTL = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_REGISTER_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REGISTER_TTL = Heartbeat.DEFAULT_TTL;
+    public static final Duration DEFAULT_REGISTER_INTERVAL = Heartbeat.DEFAULT_INTERVAL;
 
     public HttpBrokerConfig {
         if (registerInterval.compareTo(registerTtl) >= 0 && !registerTtl.isZero()) {
@@ -55,12 +56,9 @@ public record HttpBrokerConfig(String address, Optional<String> advertise, Durat
      * {@code micro.selector.ejection.*}.
      */
     public static HttpBrokerConfig from(MicroConfig c) {
-        Duration ttl = c.duration("micro.register.ttl", DEFAULT_REGISTER_TTL);
-        Duration interval = c.duration("micro.register.interval", DEFAULT_REGISTER_INTERVAL);
-        if (interval.compareTo(ttl) >= 0) {
-            throw MicroConfig.invalid("micro.register.interval", interval.toString(),
-                    "shorter than micro.register.ttl (" + ttl + ") so the node is refreshed before it expires");
-        }
+        Heartbeat.Timing timing = Heartbeat.Timing.from(c); // as the server reads them
+        Duration ttl = timing.ttl();
+        Duration interval = timing.interval();
         return new HttpBrokerConfig(
                 Addresses.hostPort(c, ADDRESS, DEFAULT_ADDRESS),
                 c.get(ADVERTISE).map(a -> Addresses.hostPort(c, ADVERTISE, a)),

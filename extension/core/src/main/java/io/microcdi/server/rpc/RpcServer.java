@@ -8,6 +8,7 @@ import io.microcdi.internal.ErrorJson;
 import io.microcdi.internal.config.Addresses;
 import io.microcdi.internal.context.CallDeadline;
 import io.microcdi.internal.exec.HandlerExecutors;
+import io.microcdi.internal.registry.Heartbeat;
 import io.microcdi.internal.model.Schema;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Endpoint;
@@ -34,10 +35,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,7 +76,7 @@ public final class RpcServer implements Server {
     private volatile Listener listener;
     private volatile List<Service> registered = List.of();
     private volatile ExecutorService handlers;
-    private volatile ScheduledExecutorService heartbeat;
+    private volatile Heartbeat heartbeat;
     /** Calls accepted and not yet answered; {@link #drainLock} is notified when it reaches 0 during a stop. */
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Calls ever accepted: the shutdown grace ends once it stops moving. */
@@ -126,9 +124,7 @@ public final class RpcServer implements Server {
                 registry.register(s, config.registerTtl());
                 registered = append(registered, s);
             }
-            heartbeat = Executors.newSingleThreadScheduledExecutor(
-                    HandlerExecutors.daemonThreads("microcdi-register"));
-            scheduleHeartbeat();
+            heartbeat = Heartbeat.start("microcdi-register", config.registerInterval(), this::reregister);
         } catch (RuntimeException | Error e) {
             // undo what was done: no port, thread or registration may outlive a failed start
             stop();
@@ -164,15 +160,10 @@ public final class RpcServer implements Server {
         if (!started.get() || !stopped.compareAndSet(false, true)) {
             return;
         }
-        ScheduledExecutorService hb = heartbeat;
+        Heartbeat hb = heartbeat;
         if (hb != null) {
-            hb.shutdownNow();
-            try {
-                // a heartbeat already inside register() must finish before we deregister, or it re-registers us
-                hb.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // a heartbeat already inside register() must finish before we deregister, or it re-registers us
+            hb.stop(config.shutdownTimeout());
         }
         for (Service s : registered) {
             try {
@@ -462,24 +453,17 @@ public final class RpcServer implements Server {
         return Addresses.advertisable(bound);
     }
 
-    private void scheduleHeartbeat() {
-        long interval = config.registerInterval().toMillis();
-        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10));
-        heartbeat.schedule(() -> {
-            for (Service s : registered) {
-                if (stopped.get()) {
-                    return;
-                }
-                try {
-                    registry.register(s, config.registerTtl());
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "re-registering " + s.name() + " failed: " + e.getMessage(), e);
-                }
+    private void reregister() {
+        for (Service s : registered) {
+            if (stopped.get()) {
+                return;
             }
-            if (!stopped.get()) {
-                scheduleHeartbeat();
+            try {
+                registry.register(s, config.registerTtl());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "re-registering " + s.name() + " failed: " + e.getMessage(), e);
             }
-        }, interval - jitter, TimeUnit.MILLISECONDS);
+        }
     }
 
     // ---- routing table, built once at start ----

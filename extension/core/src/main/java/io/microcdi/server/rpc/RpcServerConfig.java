@@ -1,6 +1,7 @@
 package io.microcdi.server.rpc;
 
 import io.microcdi.config.MicroConfig;
+import io.microcdi.internal.registry.Heartbeat;
 import io.microcdi.internal.config.Addresses;
 
 import java.time.Duration;
@@ -36,8 +37,6 @@ public record RpcServerConfig(String address, Optional<String> advertise, String
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1:0";
     public static final String DEFAULT_VERSION = "latest";
-    public static final Duration DEFAULT_REGISTER_TTL = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_REGISTER_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     /** A grace period ends early once no call arrived for this long: the clients have moved on. */
@@ -46,12 +45,9 @@ public record RpcServerConfig(String address, Optional<String> advertise, String
 
     /** Reads {@code micro.server.*} and {@code micro.register.*}. */
     public static RpcServerConfig from(MicroConfig c) {
-        Duration ttl = c.duration("micro.register.ttl", DEFAULT_REGISTER_TTL);
-        Duration interval = c.duration("micro.register.interval", DEFAULT_REGISTER_INTERVAL);
-        if (interval.compareTo(ttl) >= 0) {
-            throw MicroConfig.invalid("micro.register.interval", interval.toString(),
-                    "shorter than micro.register.ttl (" + ttl + ") so the node is refreshed before it expires");
-        }
+        Heartbeat.Timing timing = Heartbeat.Timing.from(c);
+        Duration ttl = timing.ttl();
+        Duration interval = timing.interval();
         return new RpcServerConfig(
                 address(c, "micro.server.address", DEFAULT_ADDRESS),
                 c.get("micro.server.advertise").map(a -> address(c, "micro.server.advertise", a)),
