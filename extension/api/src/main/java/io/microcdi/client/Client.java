@@ -35,6 +35,19 @@ public interface Client extends AutoCloseable {
         return defaultOptions();
     }
 
+    /**
+     * A client whose every attempt goes through {@code wrappers} (the first outermost), sharing this client's
+     * selector, transport and connections. Build it once and keep it: the chain is composed here, not per call.
+     *
+     * @throws UnsupportedOperationException when this client cannot wrap attempts
+     */
+    default Client wrap(java.util.List<CallWrapper> wrappers) {
+        if (wrappers.isEmpty()) {
+            return this;
+        }
+        throw new UnsupportedOperationException("the " + name() + " client does not support call wrappers");
+    }
+
     @Override
     void close();
 }

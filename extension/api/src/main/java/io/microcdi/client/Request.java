@@ -26,4 +26,9 @@ public record Request(String service, String endpoint, String contentType, byte[
         Objects.requireNonNull(body, "body");
         metadata = metadata == null ? Metadata.empty() : metadata;
     }
+
+    /** A copy with other metadata. */
+    public Request withMetadata(Metadata metadata) {
+        return new Request(service, endpoint, contentType, body, metadata);
+    }
 }

@@ -109,6 +109,21 @@ public final class Metadata {
         return new Metadata(k, v);
     }
 
+    /** A copy without {@code key} (matched ignoring case); this one when it has no such entry. */
+    public Metadata without(String key) {
+        int i = indexOf(key);
+        if (i < 0) {
+            return this;
+        }
+        Builder b = builder(keys.length - 1);
+        for (int j = 0; j < keys.length; j++) {
+            if (j != i) {
+                b.put(keys[j], values[j]);
+            }
+        }
+        return b.build();
+    }
+
     /** A copy with the entries of {@code other} added, {@code other} winning on equal keys. */
     public Metadata merge(Metadata other) {
         if (other.isEmpty()) {

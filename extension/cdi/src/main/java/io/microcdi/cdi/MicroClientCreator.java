@@ -1,24 +1,40 @@
 package io.microcdi.cdi;
 
+import io.microcdi.annotation.Wrap;
+import io.microcdi.client.CallWrapper;
 import io.microcdi.client.Client;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.MicroConfig;
+import io.microcdi.internal.client.ClientInterception;
 import io.microcdi.internal.client.ClientProxies;
 import io.microcdi.client.rpc.RpcClientConfig;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.build.compatible.spi.Parameters;
 import jakarta.enterprise.inject.build.compatible.spi.SyntheticBeanCreator;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Creates the bean behind {@code @Inject @MicroClient("greeter") GreeterApi}: a typed proxy over the {@link Client}
- * bean, encoding with the codec of {@code micro.client.content-type}.
+ * bean, encoding with the codec of {@code micro.client.content-type}, its attempts going through the
+ * {@link CallWrapper} beans that apply to it and its calls through the interceptors bound on the interface.
  *
  * <pre>{@code
  * // registered by MicroExtension; users only inject
  * }</pre>
  *
- * <p>All lookups go through {@link Instance} in this one place, so moving to CDI 5's synthetic injections is local.
+ * <p>Wrappers and interceptors are resolved here, once per client: a call composes nothing. All lookups go through
+ * {@link Instance} in this one place, so moving to CDI 5's synthetic injections is local.
  */
 public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
 
@@ -38,6 +54,55 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
             throw MicroConfig.invalid("micro.client.content-type", contentType,
                     "one of " + String.join(", ", codecs.contentTypes()));
         }
-        return ClientProxies.create(type, service, client, codec);
+        Set<String> named = lookup.select(MicroModel.class).get().namedWrappers();
+        List<CallWrapper> wrappers = wrappers(lookup, type, named);
+        return ClientProxies.create(type, service, client.wrap(wrappers), codec, interception(lookup));
+    }
+
+    /**
+     * The wrappers of client {@code type}: every {@code CallWrapper} bean no client names, and those {@code type}
+     * names in {@code @Wrap}; by {@code @Priority} (lower first, outermost; none = after all that have one), then by
+     * class name.
+     */
+    static List<CallWrapper> wrappers(Instance<Object> lookup, Class<?> type, Set<String> named) {
+        Wrap wrap = type.getAnnotation(Wrap.class);
+        Set<String> mine = wrap == null ? Set.of()
+                : Arrays.stream(wrap.value()).map(Class::getName).collect(Collectors.toSet());
+        record Found(Bean<?> bean, CallWrapper wrapper) {
+        }
+        List<Found> found = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (Instance.Handle<CallWrapper> h : lookup.select(CallWrapper.class, Any.Literal.INSTANCE).handles()) {
+            Bean<?> bean = h.getBean();
+            String name = bean.getBeanClass().getName();
+            boolean namedHere = bean.getTypes().stream().anyMatch(t -> mine.contains(t.getTypeName()));
+            boolean namedElsewhere = bean.getTypes().stream().anyMatch(t -> named.contains(t.getTypeName()));
+            if (namedHere || !namedElsewhere) {
+                found.add(new Found(bean, h.get()));
+                bean.getTypes().forEach(t -> seen.add(t.getTypeName()));
+                seen.add(name);
+            }
+        }
+        for (String n : mine) {
+            if (!seen.contains(n)) {
+                throw new IllegalStateException("MICRO-0204: @Wrap(" + n + ".class) on " + type.getName()
+                        + ": no CallWrapper bean of that class (expected: a bean class such as @ApplicationScoped "
+                        + n.substring(n.lastIndexOf('.') + 1) + " implements CallWrapper)");
+            }
+        }
+        found.sort(Comparator.comparingInt((Found f) -> priority(f.bean()))
+                .thenComparing(f -> f.bean().getBeanClass().getName()));
+        return found.stream().map(Found::wrapper).toList();
+    }
+
+    private static int priority(Bean<?> bean) {
+        Priority p = bean.getBeanClass().getAnnotation(Priority.class);
+        return p == null ? Integer.MAX_VALUE : p.value();
+    }
+
+    /** The container's interceptors for bindings on client interfaces; none where there is no full BeanManager. */
+    private static ClientInterception interception(Instance<Object> lookup) {
+        Instance<BeanManager> bm = lookup.select(BeanManager.class);
+        return bm.isResolvable() ? new InterceptedClients(bm.get()) : ClientInterception.NONE;
     }
 }

@@ -5,6 +5,7 @@ import io.microcdi.annotation.MicroClient;
 import io.microcdi.annotation.Service;
 import io.microcdi.annotation.Subscribe;
 import io.microcdi.annotation.Topic;
+import io.microcdi.annotation.Wrap;
 import io.microcdi.broker.Publisher;
 import io.microcdi.internal.broker.SubscriberShape;
 import io.microcdi.internal.broker.SubscriberValidator;
@@ -127,6 +128,19 @@ public class MicroExtension implements BuildCompatibleExtension {
                 PubSubShapes.describe(ip)));
     }
 
+    /** The {@code CallWrapper} classes a client interface names in {@code @Wrap}. */
+    static List<String> wrapsNamed(ClassInfo type) {
+        AnnotationInfo wrap = type.annotation(Wrap.class);
+        if (wrap == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (var v : wrap.value().asArray()) {
+            names.add(declaration(v.asType()) == null ? v.asType().toString() : declaration(v.asType()).name());
+        }
+        return names;
+    }
+
     /** The client type of an injection point: {@code Api} for {@code Api}, {@code Instance<Api>}, {@code Provider<Api>}. */
     static Type clientType(Type t) {
         if (t.isParameterizedType() && LOOKUPS.contains(t.asParameterizedType().declaration().name())
@@ -162,6 +176,8 @@ public class MicroExtension implements BuildCompatibleExtension {
                         .toArray(String[]::new))
                 .withParam(MicroModel.TOPIC_SITES, publishers.values().stream().map(PublisherEntry::where)
                         .toArray(String[]::new))
+                .withParam(MicroModel.NAMED_WRAPPERS, clients.values().stream()
+                        .flatMap(c -> wrapsNamed(c.type()).stream()).distinct().toArray(String[]::new))
                 .createWith(MicroModel.Creator.class);
         for (ClientEntry c : clients.values()) {
             // A client of a class is registered too (its creation would fail): without a bean the container would

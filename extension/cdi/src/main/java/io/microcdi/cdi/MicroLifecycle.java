@@ -115,7 +115,7 @@ public class MicroLifecycle {
         for (Class<?> type : model.subscribers()) {
             // a normal-scoped bean's reference is its client proxy: taken once, it still reaches the current instance
             Object instance = beans.select(type, Any.Literal.INSTANCE).get();
-            all.addAll(SubscriberModel.define(type, instance, codecs, config));
+            all.addAll(SubscriberModel.define(type, instance, codecs, config, model.processService()));
         }
         Broker b = beans.select(Broker.class).get();
         subscriptions = BrokerSubscriptions.subscribe(b, all);

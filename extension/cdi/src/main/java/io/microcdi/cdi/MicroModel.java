@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.build.compatible.spi.SyntheticBeanCreator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What {@link MicroExtension} discovered, handed to run time: the {@code @Service} classes with their names, and the
@@ -25,15 +26,35 @@ public final class MicroModel {
     static final String SUBSCRIBERS = "subscribers";
     static final String TOPICS = "topics";
     static final String TOPIC_SITES = "topicSites";
+    static final String NAMED_WRAPPERS = "namedWrappers";
 
     private final List<ServiceBean> services;
     private final List<Class<?>> subscribers;
     private final List<PublisherSite> publishers;
+    private final Set<String> namedWrappers;
 
-    MicroModel(List<ServiceBean> services, List<Class<?>> subscribers, List<PublisherSite> publishers) {
+    MicroModel(List<ServiceBean> services, List<Class<?>> subscribers, List<PublisherSite> publishers,
+               Set<String> namedWrappers) {
         this.services = List.copyOf(services);
         this.subscribers = List.copyOf(subscribers);
         this.publishers = List.copyOf(publishers);
+        this.namedWrappers = Set.copyOf(namedWrappers);
+    }
+
+    /**
+     * The {@code CallWrapper} classes some {@code @MicroClient} interface names in {@code @Wrap}: they apply only to
+     * the clients naming them; every other wrapper bean applies to all.
+     */
+    public Set<String> namedWrappers() {
+        return namedWrappers;
+    }
+
+    /**
+     * The service this process calls itself by: the one {@code @Service} it serves, or {@code ""} when it serves
+     * none or several (its subscribers' calls then name no {@code Micro-From-Service}).
+     */
+    public String processService() {
+        return services.size() == 1 ? services.get(0).name() : "";
     }
 
     /** The {@code @Topic} publishers injected somewhere, one per (topic, payload type). */
@@ -89,7 +110,8 @@ public final class MicroModel {
             for (int i = 0; i < topics.length; i++) {
                 publishers.add(new PublisherSite(topics[i], sites[i]));
             }
-            return new MicroModel(list, List.of(subscribers), publishers);
+            String[] wrappers = params.get(NAMED_WRAPPERS, String[].class, new String[0]);
+            return new MicroModel(list, List.of(subscribers), publishers, Set.of(wrappers));
         }
     }
 }

@@ -23,6 +23,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import io.microcdi.context.CallContext;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -44,6 +45,16 @@ import java.util.List;
  */
 @Dependent
 public class MicroProducers {
+
+    /**
+     * {@code @Inject CallContext call}: a view of the call or message the current thread handles (each method reads
+     * the current one), so it injects anywhere, {@code @ApplicationScoped} beans included.
+     */
+    @Produces
+    @Singleton
+    CallContext callContext() {
+        return new CurrentCallContext();
+    }
 
     @Produces
     @Singleton

@@ -7,7 +7,9 @@ import io.microcdi.codec.json.JsonCodec;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.client.ClientProxies;
 import io.microcdi.internal.config.DefaultMicroConfig;
-import io.microcdi.internal.context.CallDeadline;
+import io.microcdi.context.CallContext;
+import io.microcdi.context.CallContexts;
+import io.microcdi.metadata.Metadata;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.registry.Node;
 import io.microcdi.registry.Service;
@@ -75,8 +77,8 @@ class ResilienceTest {
             if (delayMillis > 0) {
                 Thread.sleep(delayMillis);
             }
-            long d = CallDeadline.current();
-            deadlineLeftMillis = d == CallDeadline.NONE ? -1 : TimeUnit.NANOSECONDS.toMillis(d - System.nanoTime());
+            long d = CallContexts.current().deadlineNanoTime();
+            deadlineLeftMillis = d == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(d - System.nanoTime());
             return new Reply("Hello " + h.name(), node);
         }
     }
@@ -335,11 +337,12 @@ class ResilienceTest {
     void aCallMadeWhileHandlingOneInheritsItsShorterDeadline() {
         Greeter inner = serve("inner");
         GreeterApi api = client(selector("random", Ejection.DEFAULTS), Map.of());
-        long outer = CallDeadline.enter(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300));
+        CallContext outer = CallContexts.attach(CallContexts.call("outer", "Outer.Handle", "", "",
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), Metadata.empty()));
         try {
             api.hello(new Hello("x")); // the client's own timeout is 5 s: the inbound 300 ms wins
         } finally {
-            CallDeadline.exit(outer);
+            CallContexts.restore(outer);
         }
         assertThat(inner.deadlineLeftMillis).isBetween(0L, 300L);
 

@@ -1,6 +1,8 @@
 package io.microcdi.client.rpc;
 
+import io.microcdi.client.CallFunc;
 import io.microcdi.client.CallOptions;
+import io.microcdi.client.CallWrapper;
 import io.microcdi.client.Client;
 import io.microcdi.client.Request;
 import io.microcdi.client.Response;
@@ -8,7 +10,9 @@ import io.microcdi.client.RetryPolicy;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
-import io.microcdi.internal.context.CallDeadline;
+import io.microcdi.internal.context.OutboundHeaders;
+import io.microcdi.context.CallContext;
+import io.microcdi.context.CallContexts;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
@@ -20,6 +24,7 @@ import io.microcdi.transport.Transport;
 import io.microcdi.transport.TransportException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +50,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  *
  * <p>Nothing blocks: each attempt continues on the transport's completion, a back-off on a timer. A call made while
- * handling an inbound call inherits what is left of that call's deadline when it is shorter than its own.
+ * handling an inbound call ({@link CallContext}) inherits what is left of that call's deadline when it is shorter
+ * than its own, carries its metadata and names its service in {@code Micro-From-Service}. {@link #wrap} makes a view
+ * whose attempts go through {@link CallWrapper}s.
  */
 public final class RpcClient implements Client {
 
@@ -64,6 +71,8 @@ public final class RpcClient implements Client {
     private volatile boolean closed;
     /** Calls waiting on their back-off before a retry. */
     private final Set<Call> waiting = ConcurrentHashMap.newKeySet();
+    /** One attempt, unwrapped: what the innermost {@link CallWrapper} calls. */
+    private final CallFunc send = this::send;
 
     /** A client with the default retry policy and no per-service settings (tests, embedding). */
     public RpcClient(RpcClientConfig config, Selector selector, Transport transport) {
@@ -108,8 +117,17 @@ public final class RpcClient implements Client {
 
     @Override
     public CompletableFuture<Response> call(Request request, CallOptions options) {
+        return call(request, options, null);
+    }
+
+    @Override
+    public Client wrap(List<CallWrapper> wrappers) {
+        return wrappers.isEmpty() ? this : new Wrapped(List.copyOf(wrappers));
+    }
+
+    private CompletableFuture<Response> call(Request request, CallOptions options, CallFunc chain) {
         try {
-            return start(request, options);
+            return start(request, options, chain);
         } catch (RuntimeException e) {
             // a bad per-service setting, a selector or transport that throws: the caller gets a failed future
             return CompletableFuture.failedFuture(e instanceof MicroException ? e
@@ -118,16 +136,24 @@ public final class RpcClient implements Client {
         }
     }
 
-    private CompletableFuture<Response> start(Request request, CallOptions options) {
+    private CompletableFuture<Response> start(Request request, CallOptions options, CallFunc chain) {
         if (closed) {
             return CompletableFuture.failedFuture(closed(request));
         }
         long now = System.nanoTime();
         long deadline = now + options.requestTimeout().toNanos();
-        long inherited = CallDeadline.current();
-        boolean inheritedShorter = inherited != CallDeadline.NONE && inherited - deadline < 0;
-        if (inheritedShorter) {
-            deadline = inherited;
+        boolean inheritedShorter = false;
+        CallContext inbound = CallContexts.current();
+        if (inbound.active()) {
+            long inherited = inbound.deadlineNanoTime();
+            inheritedShorter = inherited != 0 && inherited - deadline < 0;
+            if (inheritedShorter) {
+                deadline = inherited;
+            }
+            Metadata sent = OutboundHeaders.metadata(request.metadata(), inbound);
+            if (sent != request.metadata()) {
+                request = request.withMetadata(sent);
+            }
         }
         CompletableFuture<Response> result = new CompletableFuture<>();
         ServiceCalls calls = calls(request.service());
@@ -150,8 +176,7 @@ public final class RpcClient implements Client {
             result.completeExceptionally(e);
             return result;
         }
-        new Call(request, options, endpoint, next, deadline, inheritedShorter, String.valueOf(ids.getAndIncrement()),
-                result).attempt();
+        new Call(request, options, endpoint, next, deadline, inheritedShorter, chain, result).attempt();
         return result;
     }
 
@@ -170,21 +195,22 @@ public final class RpcClient implements Client {
         final long deadline;
         /** The deadline is an inbound call's, shorter than this call's own timeout. */
         final boolean inherited;
-        final String id;
+        /** The wrapped attempt, or {@code null}: straight to the transport. */
+        final CallFunc chain;
         final CompletableFuture<Response> result;
         int attempts;
         /** The current attempt had the whole budget it is configured with (not a remnant of the deadline). */
         boolean fullBudget;
 
         Call(Request request, CallOptions options, Endpoint endpoint, Next next, long deadline, boolean inherited,
-             String id, CompletableFuture<Response> result) {
+             CallFunc chain, CompletableFuture<Response> result) {
             this.request = request;
             this.options = options;
             this.endpoint = endpoint;
             this.next = next;
             this.deadline = deadline;
             this.inherited = inherited;
-            this.id = id;
+            this.chain = chain;
             this.result = result;
         }
 
@@ -215,34 +241,49 @@ public final class RpcClient implements Client {
                 return;
             }
             attempts++;
-            CompletableFuture<Message> sent;
             try {
-                Message message = new Message(headers(request, endpoint, id, budget), request.body());
-                sent = transport.send(node.address(), message, Duration.ofNanos(budget));
+                if (chain == null) {
+                    transport.send(node.address(), message(request, endpoint, budget), Duration.ofNanos(budget))
+                            .whenComplete((response, error) -> done(node, response, error));
+                } else {
+                    CompletableFuture<Response> wrapped = chain.call(node, request,
+                            options.withRequestTimeout(Duration.ofNanos(budget)));
+                    if (wrapped == null) {
+                        throw new IllegalStateException("a CallWrapper returned no future");
+                    }
+                    wrapped.whenComplete((response, error) -> settle(node, response,
+                            error == null ? null : unwrap(error)));
+                }
             } catch (RuntimeException e) {
-                // a transport that throws instead of failing its future: the node is still marked, once
+                // a transport or wrapper that throws instead of failing its future: the node is still marked, once
                 next.mark(node, null);
                 result.completeExceptionally(describe(e, node));
-                return;
             }
-            sent.whenComplete((response, error) -> done(node, response, error));
         }
 
+        /** The transport's outcome: an answer (maybe an error the node sent) or a failure to get one. */
         private void done(Node node, Message response, Throwable error) {
-            Throwable failure;
-            if (error == null) {
+            if (error != null) {
+                settle(node, null, unwrap(error));
+                return;
+            }
+            MicroException sent = sentError(response);
+            settle(node, sent == null ? new Response(response.header(), response.body()) : null, sent);
+        }
+
+        /**
+         * The attempt's outcome: an answer, an error the node (or a wrapper) answered with, or a failure to reach the
+         * node, which counts against it.
+         */
+        private void settle(Node node, Response response, Throwable failure) {
+            if (failure == null) {
                 next.mark(node, null);
-                String microError = response.header().get("Micro-Error");
-                if (microError == null) {
-                    microError = response.header().get("X-Micro-Error");
-                }
-                if (microError == null) {
-                    result.complete(new Response(response.header(), response.body()));
-                    return;
-                }
-                failure = ErrorJson.parse(microError);
+                result.complete(response);
+                return;
+            }
+            if (failure instanceof MicroException) {
+                next.mark(node, null); // the node answered
             } else {
-                failure = unwrap(error);
                 // the node's fault: it refused, reset or hung; not a timeout that only a nearly spent budget caused
                 boolean nodeFault = !(failure instanceof TimeoutException) || fullBudget;
                 next.mark(node, nodeFault ? failure : null);
@@ -354,6 +395,42 @@ public final class RpcClient implements Client {
                 MicroException.statusText(503));
     }
 
+    /** One attempt, unwrapped: the innermost {@link CallFunc} of a wrapped client. */
+    private CompletableFuture<Response> send(Node node, Request request, CallOptions options) {
+        long budget = options.requestTimeout().toNanos();
+        Endpoint endpoint = calls(request.service()).endpoint(request);
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        transport.send(node.address(), message(request, endpoint, budget), options.requestTimeout())
+                .whenComplete((response, error) -> {
+                    if (error != null) {
+                        answer.completeExceptionally(unwrap(error));
+                        return;
+                    }
+                    MicroException sent = sentError(response);
+                    if (sent != null) {
+                        answer.completeExceptionally(sent);
+                    } else {
+                        answer.complete(new Response(response.header(), response.body()));
+                    }
+                });
+        return answer;
+    }
+
+    /** The error a node answered with ({@code Micro-Error}), or {@code null}. */
+    private static MicroException sentError(Message response) {
+        String microError = response.header().get("Micro-Error");
+        if (microError == null) {
+            microError = response.header().get("X-Micro-Error");
+        }
+        return microError == null ? null : ErrorJson.parse(microError);
+    }
+
+    /** The message of one attempt: its own {@code Micro-Id} (as Go Micro: one per attempt) and budget. */
+    private Message message(Request request, Endpoint endpoint, long budgetNanos) {
+        return new Message(headers(request, endpoint, String.valueOf(ids.getAndIncrement()), budgetNanos),
+                request.body());
+    }
+
     private Metadata headers(Request r, Endpoint endpoint, String id, long remainingNanos) {
         Metadata template = endpoint.headers;
         Metadata.Builder b;
@@ -417,6 +494,65 @@ public final class RpcClient implements Client {
             t = t.getCause();
         }
         return t;
+    }
+
+    /** This client with its attempts going through a chain of wrappers composed once. */
+    private final class Wrapped implements Client {
+        private final List<CallWrapper> wrappers;
+        private final CallFunc chain;
+
+        Wrapped(List<CallWrapper> wrappers) {
+            this.wrappers = wrappers;
+            CallFunc c = send;
+            for (int i = wrappers.size() - 1; i >= 0; i--) {
+                c = wrappers.get(i).wrap(c);
+                if (c == null) {
+                    throw new IllegalArgumentException(wrappers.get(i).getClass().getName()
+                            + ".wrap returned null (expected: a CallFunc)");
+                }
+            }
+            this.chain = c;
+        }
+
+        @Override
+        public String name() {
+            return RpcClient.this.name();
+        }
+
+        @Override
+        public CompletableFuture<Response> call(Request request, CallOptions options) {
+            return RpcClient.this.call(request, options, chain);
+        }
+
+        @Override
+        public CallOptions defaultOptions() {
+            return RpcClient.this.defaultOptions();
+        }
+
+        @Override
+        public CallOptions defaultOptions(String service) {
+            return RpcClient.this.defaultOptions(service);
+        }
+
+        @Override
+        public Client wrap(List<CallWrapper> more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            List<CallWrapper> all = new ArrayList<>(wrappers);
+            all.addAll(more);
+            return new Wrapped(List.copyOf(all));
+        }
+
+        /** The client it wraps is shared and closed by its owner. */
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return "rpc client wrapped by " + wrappers;
+        }
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.microcdi.internal.broker;
 
+import io.microcdi.context.CallContext;
+import io.microcdi.context.CallContexts;
+import io.microcdi.internal.context.InboundHeaders;
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.BrokerMessage;
 import io.microcdi.broker.Event;
@@ -32,6 +35,9 @@ import java.util.concurrent.TimeoutException;
  * method's {@code MicroException} as is, anything else as a 500 naming the method). What a failed delivery leads to
  * (a retry on another member of the group, a failed publish) is the broker's to decide.
  *
+ * <p>The method (and its interceptors) runs with the message's {@link CallContext} attached: topic, subscriber,
+ * publishing service and metadata, carried on by the calls and messages it sends.
+ *
  * <p>It runs on the thread the broker calls it on: the brokers here call handlers on their worker pool (virtual
  * threads, or {@code micro.broker.handler-threads}), never on an I/O thread, so it does not hop again. A method
  * returning a stage keeps that worker until the stage completes: the broker learns the outcome from the return.
@@ -50,6 +56,8 @@ public final class SubscriberMethod implements Broker.Handler {
     private final boolean async;
     private final Codecs codecs;
     private final Map<Codec, Codec.Decoder<?>> decoders;
+    private final String service;
+    private final String endpoint;
 
     /**
      * @param name     {@code Class#method}, for errors
@@ -58,9 +66,13 @@ public final class SubscriberMethod implements Broker.Handler {
      * @param decoders a decoder of the payload type for each codec of {@code codecs}
      * @param waitNanos how long a worker waits for an async subscriber's stage ({@code micro.broker.publish-timeout}:
      *                  no publisher waits longer)
+     * @param service  the service of this process, for the message's {@link CallContext} ({@code ""}: none)
+     * @param endpoint {@code Class.method}, for the message's {@link CallContext}
      */
     SubscriberMethod(String name, String topic, String queue, MethodHandle invoker, boolean async, Codecs codecs,
-                     Map<Codec, Codec.Decoder<?>> decoders, long waitNanos) {
+                     Map<Codec, Codec.Decoder<?>> decoders, long waitNanos, String service, String endpoint) {
+        this.service = service;
+        this.endpoint = endpoint;
         this.waitNanos = waitNanos;
         this.name = name;
         this.topic = topic;
@@ -91,14 +103,21 @@ public final class SubscriberMethod implements Broker.Handler {
         BrokerMessage message = event.message();
         Metadata header = message.header();
         Object payload = decode(header, message.body());
-        Object result;
+        String from = header.get("Micro-From-Service");
+        CallContext outer = CallContexts.attach(CallContexts.message(topic, service, endpoint,
+                from != null ? from : header.get("X-Micro-From-Service"), "", InboundHeaders.metadata(header)));
         try {
-            result = (Object) invoker.invokeExact(payload, header);
-        } catch (Throwable t) {
-            throw failure(t);
-        }
-        if (async) {
-            await(result);
+            Object result;
+            try {
+                result = (Object) invoker.invokeExact(payload, header);
+            } catch (Throwable t) {
+                throw failure(t);
+            }
+            if (async) {
+                await(result);
+            }
+        } finally {
+            CallContexts.restore(outer);
         }
     }
 

@@ -85,6 +85,15 @@ public final class SubscriberModel {
      *                                  to nothing
      */
     public static List<SubscriberMethod> define(Class<?> type, Object instance, Codecs codecs, MicroConfig config) {
+        return define(type, instance, codecs, config, "");
+    }
+
+    /**
+     * As {@link #define(Class, Object, Codecs, MicroConfig)}, for a process serving {@code service}: the service its
+     * subscribers' calls name as {@code Micro-From-Service} ({@code ""}: none).
+     */
+    public static List<SubscriberMethod> define(Class<?> type, Object instance, Codecs codecs, MicroConfig config,
+                                                String service) {
         List<Method> methods = subscriberMethods(type);
         List<String> problems = new ArrayList<>();
         for (Method m : methods) {
@@ -111,7 +120,8 @@ public final class SubscriberModel {
                 decoders.put(codec, codec.decoder(payload));
             }
             subscribers.add(new SubscriberMethod(name, topic.trim(), queue.trim(), invoker(m, instance),
-                    shape(m).async(), codecs, decoders, wait.toNanos()));
+                    shape(m).async(), codecs, decoders, wait.toNanos(), service,
+                    m.getDeclaringClass().getSimpleName() + "." + m.getName()));
         }
         return subscribers;
     }

@@ -1,11 +1,14 @@
 package io.microcdi.internal.broker;
 
+import io.microcdi.context.CallContext;
+import io.microcdi.context.CallContexts;
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.BrokerMessage;
 import io.microcdi.broker.Publisher;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
 import io.microcdi.errors.MicroException;
+import io.microcdi.internal.context.OutboundHeaders;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.metadata.Metadata;
 
@@ -115,7 +118,7 @@ public final class TopicPublisher<T> implements Publisher<T> {
                 throw new CompletionException(cause instanceof TimeoutException t ? timedOut(t) : failure(cause));
             }
             return null;
-        }, HandlerExecutors.callbacks());
+        }, HandlerExecutors.callbacks(CallContexts.current()));
     }
 
     /** Encodes and hands the message to the broker. */
@@ -126,6 +129,10 @@ public final class TopicPublisher<T> implements Publisher<T> {
         } catch (CodecException e) {
             throw new MicroException(ID + ".codec", 500, "publish to " + topic + ": " + e.getMessage(),
                     MicroException.statusText(500), e);
+        }
+        CallContext inbound = CallContexts.current();
+        if (inbound.active()) {
+            metadata = OutboundHeaders.metadata(metadata, inbound);
         }
         Metadata header = metadata.isEmpty()
                 ? base.toBuilder(1).put("Micro-Id", newId()).build()

@@ -7,6 +7,7 @@ import io.microcdi.client.Request;
 import io.microcdi.client.Response;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
+import io.microcdi.context.CallContexts;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.model.EndpointNames;
@@ -73,27 +74,39 @@ public final class ClientProxies {
      * @throws IllegalArgumentException when {@code type} is not a valid client interface
      */
     public static <T> T create(Class<T> type, String service, Client client, Codec codec) {
+        return create(type, service, client, codec, ClientInterception.NONE);
+    }
+
+    /**
+     * As {@link #create(Class, String, Client, Codec)}, each method's call inside what {@code interception} puts
+     * around it (resolved here, once per method). {@code client} is the one to call through, already
+     * {@linkplain Client#wrap wrapped} for this interface.
+     */
+    public static <T> T create(Class<T> type, String service, Client client, Codec codec,
+                               ClientInterception interception) {
         List<String> problems = ModelValidator.client(type.getName(), type.isInterface(), shapes(type));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         Endpoint onType = type.getAnnotation(Endpoint.class);
         String handler = onType != null ? onType.value() : EndpointNames.clientHandler(type.getSimpleName());
-        Map<Method, Call> calls = new HashMap<>();
+        Map<Method, ClientInterception.MethodCall> calls = new HashMap<>();
         for (Method m : clientMethods(type)) {
-            calls.put(m, new Call(service, handler, m, client, codec));
+            Call call = new Call(service, handler, m, client, codec);
+            calls.put(m, interception.around(type, m, call));
         }
         Handler h = new Handler(type, service, Map.copyOf(calls));
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, h));
     }
 
-    private record Handler(Class<?> type, String service, Map<Method, Call> calls) implements InvocationHandler {
+    private record Handler(Class<?> type, String service, Map<Method, ClientInterception.MethodCall> calls)
+            implements InvocationHandler {
 
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            Call call = calls.get(method);
+            ClientInterception.MethodCall call = calls.get(method);
             if (call != null) {
-                return call.invoke(args == null ? null : args[0]);
+                return call.invoke(proxy, args);
             }
             if (method.isDefault()) {
                 return InvocationHandler.invokeDefault(proxy, method, args);
@@ -108,7 +121,7 @@ public final class ClientProxies {
     }
 
     /** One interface method, resolved. */
-    private static final class Call {
+    private static final class Call implements ClientInterception.MethodCall {
         private final String service;
         private final String endpoint;
         private final String contentType;
@@ -139,7 +152,9 @@ public final class ClientProxies {
             }
         }
 
-        Object invoke(Object argument) throws Throwable {
+        @Override
+        public Object invoke(Object proxy, Object[] args) throws Throwable {
+            Object argument = args == null || args.length == 0 ? null : args[0];
             byte[] body;
             try {
                 body = takesRequest && argument != null ? encoder.encode(argument) : EMPTY;
@@ -151,8 +166,9 @@ public final class ClientProxies {
                     new Request(service, endpoint, contentType, body, Metadata.empty()), options);
             if (async) {
                 // the client completes on an I/O thread: the caller's continuations must not run there
-                // handleAsync, not thenApplyAsync: a failed stage would run the caller's handlers on the I/O thread
-                return f.handleAsync(this::decodeOrRethrow, HandlerExecutors.callbacks());
+                // handleAsync, not thenApplyAsync: a failed stage would run the caller's handlers on the I/O thread;
+                // they run in the context of the call being handled, if any (they are its continuation)
+                return f.handleAsync(this::decodeOrRethrow, HandlerExecutors.callbacks(CallContexts.current()));
             }
             try {
                 // the client always completes within the budget; the margin only guards against a stalled I/O thread

@@ -1,8 +1,12 @@
 package io.microcdi.internal.exec;
 
+import io.microcdi.context.CallContext;
+import io.microcdi.context.CallContexts;
+
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -57,6 +61,25 @@ public final class HandlerExecutors {
      */
     public static ExecutorService callbacks() {
         return Callbacks.EXECUTOR;
+    }
+
+    /**
+     * {@link #callbacks()}, running each continuation in {@code context} (the call that was being handled when the
+     * async call or publish was made), so that its code sees that call and carries it on; {@link #callbacks()}
+     * itself outside any call.
+     */
+    public static Executor callbacks(CallContext context) {
+        if (!context.active()) {
+            return Callbacks.EXECUTOR;
+        }
+        return task -> Callbacks.EXECUTOR.execute(() -> {
+            CallContext previous = CallContexts.attach(context);
+            try {
+                task.run();
+            } finally {
+                CallContexts.restore(previous);
+            }
+        });
     }
 
     /** Holder: created on first use only. */

@@ -6,7 +6,9 @@ import io.microcdi.codec.Codecs;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
 import io.microcdi.internal.config.Addresses;
-import io.microcdi.internal.context.CallDeadline;
+import io.microcdi.context.CallContext;
+import io.microcdi.context.CallContexts;
+import io.microcdi.internal.context.InboundHeaders;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.registry.Heartbeat;
 import io.microcdi.internal.model.Schema;
@@ -52,6 +54,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * server.start();
  * }</pre>
  *
+ * <p>The handler runs with the call's {@link CallContext} attached: its interceptors and code see the service,
+ * endpoint, caller, deadline and metadata, and the calls it makes carry them on.
+ *
  * <p>Bad input never stops the server: unknown endpoint 404, malformed body 400, unsupported content type 415,
  * expired deadline 408, a handler exception 500 with its message (never a stack trace).
  */
@@ -62,6 +67,8 @@ public final class RpcServer implements Server {
     static final String DEFAULT_CONTENT_TYPE = "application/json";
 
     private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
+    /** A deadline of {@code 0}: the caller sent no {@code Timeout}. */
+    private static final long NO_DEADLINE = 0;
 
     private final RpcServerConfig config;
     private final Registry registry;
@@ -280,8 +287,8 @@ public final class RpcServer implements Server {
                         service == null ? "" : " of service " + service, routes.names());
             }
             String timeout = h.get("Timeout");
-            long deadline = timeout == null ? CallDeadline.NONE : deadline(timeout, received);
-            if (deadline != CallDeadline.NONE && deadline - System.nanoTime() <= 0) {
+            long deadline = timeout == null ? NO_DEADLINE : deadline(timeout, received);
+            if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
                 drops.dropped(endpoint, received, "before it started");
                 throw MicroException.timeout(ID, "deadline of %s ns passed before %s started", timeout, endpoint);
             }
@@ -293,13 +300,17 @@ public final class RpcServer implements Server {
                 throw MicroException.badRequest(route.errorId, "%s: %s", endpoint, e.getMessage());
             }
             Object result;
-            long outer = CallDeadline.enter(deadline); // calls the handler makes inherit what is left
+            // interceptors and the handler see the call; calls it makes inherit its metadata and deadline
+            CallContext call = CallContexts.call(route.service, route.endpoint,
+                    header(h, "Micro-From-Service", "X-Micro-From-Service"), exchange.remoteAddress(), deadline,
+                    InboundHeaders.metadata(h));
+            CallContext outer = CallContexts.attach(call);
             try {
                 result = route.invoke(argument);
             } finally {
-                CallDeadline.exit(outer);
+                CallContexts.restore(outer);
             }
-            if (deadline != CallDeadline.NONE && deadline - System.nanoTime() <= 0) {
+            if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
                 // nobody waits for this answer any more: do not encode it
                 drops.dropped(endpoint, received, "after its handler returned");
                 // under the service's id, as the handler's own errors: it ran, so a client must not retry it
@@ -314,7 +325,7 @@ public final class RpcServer implements Server {
                         fail(exchange, id, route.error(unwrap(error)));
                         return;
                     }
-                    if (deadline != CallDeadline.NONE && deadline - System.nanoTime() <= 0) {
+                    if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
                         drops.dropped(ep, received, "before its handler completed");
                         fail(exchange, id, MicroException.timeout(route.errorId,
                                 "deadline of %s ns passed while %s ran", timeout, ep));
@@ -351,7 +362,7 @@ public final class RpcServer implements Server {
             return received; // already expired
         }
         long d = received + Math.min(nanos, Long.MAX_VALUE / 4);
-        return d == CallDeadline.NONE ? 1 : d;
+        return d == NO_DEADLINE ? 1 : d;
     }
 
     /**
@@ -522,6 +533,8 @@ public final class RpcServer implements Server {
 
     /** One endpoint with its decoder and encoder for every codec, resolved once. */
     private static final class Route {
+        final String service;
+        final String endpoint;
         final String errorId;
         final Codec[] codecs;
         final Codec.Decoder<?>[] decoders;
@@ -533,6 +546,8 @@ public final class RpcServer implements Server {
         Route(String service, EndpointDefinition e, List<Codec> all) {
             // Go Micro services raise errors under their own name (errors.BadRequest("go.micro.srv.greeter", ...))
             this.errorId = service;
+            this.service = service;
+            this.endpoint = e.name();
             this.codecs = all.toArray(Codec[]::new);
             this.decoders = new Codec.Decoder<?>[codecs.length];
             this.encoders = new Codec.Encoder[codecs.length];
