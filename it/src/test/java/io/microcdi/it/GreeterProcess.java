@@ -147,6 +147,15 @@ public final class GreeterProcess implements AutoCloseable {
         return jar;
     }
 
+    /** The wrappers example's runnable jar ({@code examples/wrappers/target/wrappers.jar}). */
+    static Path wrappersJar() {
+        Path jar = Path.of(System.getProperty("wrappers.jar", "../examples/wrappers/target/wrappers.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build examples/wrappers first");
+        }
+        return jar;
+    }
+
     /**
      * The runnable jar the build made ({@code examples/greeter/target/greeter.jar}, its dependencies in {@code lib/}):
      * the processes run exactly what a user runs.

@@ -92,6 +92,12 @@ public interface CallContext {
     Metadata metadata();
 
     /**
+     * The metadata as the caller sent it, before any interceptor changed it: what an access log or a tracer wants
+     * (the {@code traceparent} the caller sent, say). Not what travels on: that is {@link #metadata()}.
+     */
+    Metadata received();
+
+    /**
      * Replaces the metadata sent on with calls and messages from now on.
      *
      * @throws IllegalStateException outside a call

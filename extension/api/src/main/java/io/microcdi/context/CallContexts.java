@@ -122,6 +122,7 @@ public final class CallContexts {
         private final String callerService;
         private final String remoteAddress;
         private final long deadline;
+        private final Metadata received;
         private volatile Metadata metadata;
 
         Inbound(Kind kind, String service, String endpoint, String topic, String callerService, String remoteAddress,
@@ -134,6 +135,7 @@ public final class CallContexts {
             this.remoteAddress = orEmpty(remoteAddress);
             this.deadline = deadline;
             this.metadata = metadata == null ? Metadata.empty() : metadata;
+            this.received = this.metadata;
         }
 
         private static String orEmpty(String s) {
@@ -178,6 +180,11 @@ public final class CallContexts {
         @Override
         public Metadata metadata() {
             return metadata;
+        }
+
+        @Override
+        public Metadata received() {
+            return received;
         }
 
         @Override
@@ -238,6 +245,11 @@ public final class CallContexts {
 
         @Override
         public Metadata metadata() {
+            return Metadata.empty();
+        }
+
+        @Override
+        public Metadata received() {
             return Metadata.empty();
         }
 

@@ -66,6 +66,8 @@ class CallContextsTest {
         c.putMetadata("x-id", null); // removes, whatever the case
         assertThat(c.metadata().get("X-Added")).isEqualTo("yes");
         assertThat(c.metadata().contains("X-Id")).isFalse();
+        assertThat(c.received().get("X-Id")).isEqualTo("7"); // as the caller sent it
+        assertThat(c.received().contains("X-Added")).isFalse();
     }
 
     @Test

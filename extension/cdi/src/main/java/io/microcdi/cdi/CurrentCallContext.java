@@ -52,6 +52,11 @@ final class CurrentCallContext implements CallContext {
     }
 
     @Override
+    public Metadata received() {
+        return CallContexts.current().received();
+    }
+
+    @Override
     public void setMetadata(Metadata metadata) {
         CallContexts.current().setMetadata(metadata);
     }

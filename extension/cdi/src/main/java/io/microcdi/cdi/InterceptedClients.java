@@ -26,16 +26,21 @@ import java.util.Map;
  * public interface GreeterApi { HelloReply hello(HelloRequest request); }
  * }</pre>
  *
- * <p>The interceptors see the proxy as {@link InvocationContext#getTarget()} and the interface method; a client is
+ * <p>Bindings given to the constructor apply to every client as if on its interface ({@code micro.client.wrappers}).
+ * The interceptors see the proxy as {@link InvocationContext#getTarget()} and the interface method; a client is
  * not a bean class, so this uses the full CDI {@link BeanManager} (Weld, Open Liberty). A CDI Lite container
  * (Quarkus) gets its own implementation.
  */
 final class InterceptedClients implements ClientInterception {
 
     private final BeanManager beans;
+    /** Bindings every client has, as if on each interface ({@code micro.client.wrappers}). */
+    private final Annotation[] everywhere;
 
-    InterceptedClients(BeanManager beans) {
+    /** With {@code everywhere} bound on every interface (an interface's own binding of the same type wins). */
+    InterceptedClients(BeanManager beans, Annotation... everywhere) {
         this.beans = beans;
+        this.everywhere = everywhere.clone();
     }
 
     @Override
@@ -58,9 +63,15 @@ final class InterceptedClients implements ClientInterception {
         return (proxy, args) -> new Invocation(proxy, method, args, interceptors, instances, inner).proceed();
     }
 
-    /** The interceptor bindings of the interface, those of the method replacing any of the same type. */
+    /**
+     * The interceptor bindings every client has, then those of the interface, then those of the method, each
+     * replacing any of the same type before it.
+     */
     private Annotation[] bindings(Class<?> type, Method method) {
         Map<Class<? extends Annotation>, Annotation> found = new LinkedHashMap<>();
+        for (Annotation a : everywhere) {
+            found.put(a.annotationType(), a);
+        }
         for (Annotation a : type.getAnnotations()) {
             if (beans.isInterceptorBinding(a.annotationType())) {
                 found.put(a.annotationType(), a);

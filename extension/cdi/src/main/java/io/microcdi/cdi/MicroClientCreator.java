@@ -9,6 +9,7 @@ import io.microcdi.config.MicroConfig;
 import io.microcdi.internal.client.ClientInterception;
 import io.microcdi.internal.client.ClientProxies;
 import io.microcdi.client.rpc.RpcClientConfig;
+import io.microcdi.wrappers.BuiltInWrapper;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -17,17 +18,21 @@ import jakarta.enterprise.inject.build.compatible.spi.SyntheticBeanCreator;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Creates the bean behind {@code @Inject @MicroClient("greeter") GreeterApi}: a typed proxy over the {@link Client}
- * bean, encoding with the codec of {@code micro.client.content-type}, its attempts going through the
- * {@link CallWrapper} beans that apply to it and its calls through the interceptors bound on the interface.
+ * bean, encoding with the codec of {@code micro.client.content-type}, its attempts going through the built-in
+ * wrappers {@code micro.client.wrappers} or {@code @Wrap} names, then the {@link CallWrapper} beans that apply to it,
+ * and its calls through the interceptors bound on the interface (or on every client by
+ * {@code micro.client.wrappers}).
  *
  * <pre>{@code
  * // registered by MicroExtension; users only inject
@@ -40,6 +45,7 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
 
     static final String INTERFACE = "interface";
     static final String SERVICE = "service";
+    static final String CLIENT_WRAPPERS = "micro.client.wrappers";
 
     @Override
     public Object create(Instance<Object> lookup, Parameters params) {
@@ -55,8 +61,29 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
                     "one of " + String.join(", ", codecs.contentTypes()));
         }
         Set<String> named = lookup.select(MicroModel.class).get().namedWrappers();
-        List<CallWrapper> wrappers = wrappers(lookup, type, named);
-        return ClientProxies.create(type, service, client.wrap(wrappers), codec, interception(lookup));
+        Set<BuiltInWrapper> everywhere = BuiltInWrapper.parse(CLIENT_WRAPPERS, config.get(CLIENT_WRAPPERS, ""));
+        List<CallWrapper> wrappers = new ArrayList<>(builtIns(type, everywhere, config));
+        wrappers.addAll(wrappers(lookup, type, named));
+        Annotation[] bindings = everywhere.stream().filter(b -> !b.wrapsClients()).map(BuiltInWrapper::binding)
+                .toArray(Annotation[]::new);
+        return ClientProxies.create(type, service, client.wrap(wrappers), codec, interception(lookup, bindings));
+    }
+
+    /**
+     * The built-in wrappers of client {@code type}, outermost of all: those {@code micro.client.wrappers} names for
+     * every client and those {@code type} names in {@code @Wrap} (made here, as they are no beans), in
+     * {@link BuiltInWrapper} order.
+     */
+    static List<CallWrapper> builtIns(Class<?> type, Set<BuiltInWrapper> everywhere, MicroConfig config) {
+        Set<BuiltInWrapper> mine = EnumSet.noneOf(BuiltInWrapper.class);
+        everywhere.stream().filter(BuiltInWrapper::wrapsClients).forEach(mine::add);
+        Wrap wrap = type.getAnnotation(Wrap.class);
+        if (wrap != null) {
+            for (Class<?> c : wrap.value()) {
+                BuiltInWrapper.ofClientWrapper(c.getName()).ifPresent(mine::add);
+            }
+        }
+        return mine.stream().map(b -> b.newClientWrapper(config)).toList();
     }
 
     /**
@@ -84,7 +111,7 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
             }
         }
         for (String n : mine) {
-            if (!seen.contains(n)) {
+            if (!seen.contains(n) && BuiltInWrapper.ofClientWrapper(n).isEmpty()) {
                 throw new IllegalStateException("MICRO-0204: @Wrap(" + n + ".class) on " + type.getName()
                         + ": no CallWrapper bean of that class (expected: a bean class such as @ApplicationScoped "
                         + n.substring(n.lastIndexOf('.') + 1) + " implements CallWrapper)");
@@ -101,8 +128,8 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
     }
 
     /** The container's interceptors for bindings on client interfaces; none where there is no full BeanManager. */
-    private static ClientInterception interception(Instance<Object> lookup) {
+    private static ClientInterception interception(Instance<Object> lookup, Annotation[] everywhere) {
         Instance<BeanManager> bm = lookup.select(BeanManager.class);
-        return bm.isResolvable() ? new InterceptedClients(bm.get()) : ClientInterception.NONE;
+        return bm.isResolvable() ? new InterceptedClients(bm.get(), everywhere) : ClientInterception.NONE;
     }
 }

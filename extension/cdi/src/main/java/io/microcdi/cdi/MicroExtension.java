@@ -12,8 +12,11 @@ import io.microcdi.internal.broker.SubscriberValidator;
 import io.microcdi.internal.model.EndpointNames;
 import io.microcdi.internal.model.MethodShape;
 import io.microcdi.internal.model.ModelValidator;
+import io.microcdi.wrappers.BuiltInWrapper;
 import jakarta.enterprise.inject.build.compatible.spi.BeanInfo;
 import jakarta.enterprise.inject.build.compatible.spi.BuildCompatibleExtension;
+import jakarta.enterprise.inject.build.compatible.spi.ClassConfig;
+import jakarta.enterprise.inject.build.compatible.spi.Enhancement;
 import jakarta.enterprise.inject.build.compatible.spi.InjectionPointInfo;
 import jakarta.enterprise.inject.build.compatible.spi.Messages;
 import jakarta.enterprise.inject.build.compatible.spi.Registration;
@@ -25,6 +28,7 @@ import jakarta.enterprise.lang.model.declarations.ClassInfo;
 import jakarta.enterprise.lang.model.declarations.MethodInfo;
 import jakarta.enterprise.lang.model.types.Type;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -44,8 +48,9 @@ import java.util.Set;
  * @Inject @Topic("orders") Publisher<OrderPlaced> orders;    // likewise
  * }</pre>
  *
- * <p>Everything here works on the CDI language model, never on reflection, and reads no configuration: plugins are
- * chosen at run time by {@link MicroProducers}.
+ * <p>Everything here works on the CDI language model, never on reflection. It reads one configuration key,
+ * {@code micro.server.wrappers} (the built-in interceptors to bind on every service and subscriber, see
+ * {@link #addServerWrappers}); plugins are chosen at run time by {@link MicroProducers}.
  */
 public class MicroExtension implements BuildCompatibleExtension {
 
@@ -57,6 +62,8 @@ public class MicroExtension implements BuildCompatibleExtension {
     private final Map<String, ClientEntry> clients = new LinkedHashMap<>();
     private final Map<String, SubscriberEntry> subscribers = new LinkedHashMap<>();
     private final Map<String, PublisherEntry> publishers = new LinkedHashMap<>();
+    /** {@code micro.server.wrappers}, read at the first enhancement. */
+    private Set<BuiltInWrapper> serverWrappers;
 
     private record ServiceEntry(ClassInfo type, String name, String version) {
     }
@@ -109,6 +116,30 @@ public class MicroExtension implements BuildCompatibleExtension {
                 } else if (q.name().equals(Topic.class.getName())) {
                     collectPublisher(ip, q);
                 }
+            }
+        }
+    }
+
+    /**
+     * Adds the interceptor bindings of the built-in wrappers {@code micro.server.wrappers} names ({@code logging},
+     * {@code metrics}, {@code trace}, {@code auth}) to every {@code @Service} class and class with {@code @Subscribe}
+     * methods, unless it has them already. An unknown name fails the start, naming the key and the allowed names.
+     *
+     * <p>The one configuration key this extension reads: on Quarkus it runs at build time, so the value is the
+     * build's.
+     */
+    @Enhancement(types = Object.class, withSubtypes = true, withAnnotations = {Service.class, Subscribe.class})
+    public void addServerWrappers(ClassConfig type) {
+        if (serverWrappers == null) {
+            serverWrappers = BuiltInWrapper.parse("micro.server.wrappers", ConfigProvider.getConfig()
+                    .getOptionalValue("micro.server.wrappers", String.class).orElse(""));
+        }
+        if (type.info().isInterface() || type.info().isAnnotation() || type.info().isEnum()) {
+            return;
+        }
+        for (BuiltInWrapper w : serverWrappers) {
+            if (!type.info().hasAnnotation(w.binding().annotationType())) {
+                type.addAnnotation(w.binding());
             }
         }
     }

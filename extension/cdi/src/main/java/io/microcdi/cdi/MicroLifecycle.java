@@ -11,6 +11,7 @@ import io.microcdi.internal.broker.SubscriberModel;
 import io.microcdi.internal.broker.TopicNames;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.server.Server;
+import io.microcdi.wrappers.BuiltInWrapper;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -62,6 +63,8 @@ public class MicroLifecycle {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) Startup startup) {
+        // read by the extension only when there is a service or subscriber to bind them on: a typo fails everywhere
+        BuiltInWrapper.parse("micro.server.wrappers", config.get("micro.server.wrappers", ""));
         checkPublishers();
         if (!config.bool("micro.server.enabled", true)) {
             return;

@@ -1,0 +1,84 @@
+package io.microcdi.wrappers;
+
+import io.microcdi.config.MicroConfig;
+import io.microcdi.context.CallContext;
+import io.microcdi.context.CallContexts;
+import io.microcdi.errors.MicroException;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lets a call served or message handled through only with {@code Authorization: Bearer <token>} naming one of the
+ * tokens of {@code micro.auth.tokens}; answers anything else with
+ * {@code 401 Unauthorized: missing or invalid bearer token} under the service's id. An example of a check, not an
+ * identity system: the tokens are shared secrets from configuration.
+ *
+ * <pre>{@code
+ * micro.auth.tokens=s3cret,r0tated      # comma-separated; each one is accepted
+ * }</pre>
+ *
+ * <p>The tokens are read once, when the interceptor is made with the bean it guards: at the start for a
+ * {@code @Singleton} or {@code @Dependent} bean, at the first call for a normal-scoped one. Without any token that
+ * fails with a {@link io.microcdi.config.ConfigException} naming {@code micro.auth.tokens} (a guarded endpoint is
+ * never left open). Tokens are compared in constant time and never logged. It does nothing on a
+ * {@code @MicroClient} interface (there {@link BearerTokenWrapper} sends a token), nor on a method called outside
+ * any call.
+ */
+@BearerToken
+@Interceptor
+@Priority(Interceptor.Priority.LIBRARY_BEFORE + 30)
+public class BearerTokenInterceptor {
+
+    /** The accepted tokens, comma-separated. */
+    public static final String TOKENS = "micro.auth.tokens";
+
+    private static final String SCHEME = "Bearer ";
+
+    private final byte[][] tokens;
+
+    @Inject
+    public BearerTokenInterceptor(MicroConfig config) {
+        List<byte[]> found = new ArrayList<>();
+        for (String t : config.get(TOKENS, "").split(",")) {
+            if (!t.isBlank()) {
+                found.add(t.trim().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        if (found.isEmpty()) {
+            throw MicroConfig.invalid(TOKENS, "", "one or more bearer tokens, comma-separated: @BearerToken or "
+                    + "micro.server.wrappers=auth guards a bean");
+        }
+        this.tokens = found.toArray(byte[][]::new);
+    }
+
+    @AroundInvoke
+    Object check(InvocationContext ic) throws Exception {
+        CallContext call = CallContexts.current();
+        if (call.active() && !Calls.isClient(ic.getTarget()) && !accepted(call.metadata().get("Authorization"))) {
+            throw new MicroException(call.service(), 401, "missing or invalid bearer token",
+                    MicroException.statusText(401));
+        }
+        return ic.proceed();
+    }
+
+    private boolean accepted(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            return false;
+        }
+        byte[] given = authorization.substring(SCHEME.length()).trim().getBytes(StandardCharsets.UTF_8);
+        boolean ok = false;
+        for (byte[] token : tokens) {
+            // every token compared, each in a time that depends on the given length only
+            ok |= MessageDigest.isEqual(given, token);
+        }
+        return ok;
+    }
+}

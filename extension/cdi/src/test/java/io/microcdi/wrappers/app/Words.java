@@ -1,0 +1,5 @@
+package io.microcdi.wrappers.app;
+
+/** The payload of the test services. */
+public record Words(String text) {
+}
