@@ -18,7 +18,8 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * <p>The wrappers are CDI beans of these classes; together with the global ones they run in {@code @Priority} order
- * (lower first, outermost), then by class name.
+ * (lower first, outermost), then by class name. The built-in {@code TraceContextWrapper} and
+ * {@code BearerTokenWrapper} (package {@code io.microcdi.wrappers}) need no bean and run outermost.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -26,6 +26,7 @@ public final class CallContexts {
 
     private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
     private static final CallContext NONE = new Inactive();
+    private static final CallContext VIEW = new CurrentView();
 
     private CallContexts() {
     }
@@ -34,6 +35,14 @@ public final class CallContexts {
     public static CallContext current() {
         CallContext c = CURRENT.get();
         return c != null ? c : NONE;
+    }
+
+    /**
+     * A view of whatever context the current thread handles: every method reads {@link #current()}. One object serves
+     * every thread (what {@code @Inject CallContext} gives); to keep a call's context, take {@link #current()}.
+     */
+    public static CallContext view() {
+        return VIEW;
     }
 
     /**
@@ -66,7 +75,8 @@ public final class CallContexts {
      */
     public static CallContext attach(CallContext context) {
         CallContext previous = CURRENT.get();
-        CURRENT.set(context.active() ? context : null);
+        CallContext c = context == VIEW ? previous : context; // the view stands for what is attached already
+        CURRENT.set(c != null && c.active() ? c : null);
         return previous;
     }
 
@@ -188,7 +198,7 @@ public final class CallContexts {
         }
 
         @Override
-        public void setMetadata(Metadata metadata) {
+        public synchronized void setMetadata(Metadata metadata) {
             this.metadata = Objects.requireNonNull(metadata, "metadata");
         }
 
@@ -203,6 +213,69 @@ public final class CallContexts {
             return kind == Kind.CALL
                     ? "call " + service + " " + endpoint + (callerService.isEmpty() ? "" : " from " + callerService)
                     : "message " + topic + " -> " + endpoint;
+        }
+    }
+
+    /** What {@link #view()} gives: reads the current thread's context each time. */
+    private static final class CurrentView implements CallContext {
+        @Override
+        public Kind kind() {
+            return current().kind();
+        }
+
+        @Override
+        public String service() {
+            return current().service();
+        }
+
+        @Override
+        public String endpoint() {
+            return current().endpoint();
+        }
+
+        @Override
+        public String topic() {
+            return current().topic();
+        }
+
+        @Override
+        public String callerService() {
+            return current().callerService();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return current().remoteAddress();
+        }
+
+        @Override
+        public long deadlineNanoTime() {
+            return current().deadlineNanoTime();
+        }
+
+        @Override
+        public Metadata metadata() {
+            return current().metadata();
+        }
+
+        @Override
+        public Metadata received() {
+            return current().received();
+        }
+
+        @Override
+        public void setMetadata(Metadata metadata) {
+            current().setMetadata(metadata);
+        }
+
+        @Override
+        public void putMetadata(String key, String value) {
+            current().putMetadata(key, value);
+        }
+
+        @Override
+        public String toString() {
+            return "current " + current();
         }
     }
 

@@ -139,6 +139,22 @@ class CallContextsTest {
     }
 
     @Test
+    void theViewReadsTheCurrentContextAndAttachingItChangesNothing() {
+        CallContext view = CallContexts.view();
+        assertThat(view.active()).isFalse();
+        CallContext c = call("v");
+        CallContext previous = CallContexts.attach(c);
+        try {
+            assertThat(view.metadata().get("X-Id")).isEqualTo("v");
+            CallContext same = CallContexts.attach(view); // no recursion: the view stands for c
+            assertThat(CallContext.current()).isSameAs(c);
+            CallContexts.restore(same);
+        } finally {
+            CallContexts.restore(previous);
+        }
+    }
+
+    @Test
     void attachingAnInactiveContextDetaches() {
         CallContext none = CallContext.current();
         CallContext previous = CallContexts.attach(call("x"));

@@ -123,7 +123,7 @@ public class MicroExtension implements BuildCompatibleExtension {
     /**
      * Adds the interceptor bindings of the built-in wrappers {@code micro.server.wrappers} names ({@code logging},
      * {@code metrics}, {@code trace}, {@code auth}) to every {@code @Service} class and class with {@code @Subscribe}
-     * methods, unless it has them already. An unknown name fails the start, naming the key and the allowed names.
+     * methods ({@code auth}: to services only), unless it has them already. An unknown name fails the start, naming the key and the allowed names.
      *
      * <p>The one configuration key this extension reads: on Quarkus it runs at build time, so the value is the
      * build's.
@@ -138,6 +138,10 @@ public class MicroExtension implements BuildCompatibleExtension {
             return;
         }
         for (BuiltInWrapper w : serverWrappers) {
+            // auth guards services only: a message published outside any call carries no token to check
+            if (w == BuiltInWrapper.AUTH && !type.info().hasAnnotation(Service.class)) {
+                continue;
+            }
             if (!type.info().hasAnnotation(w.binding().annotationType())) {
                 type.addAnnotation(w.binding());
             }

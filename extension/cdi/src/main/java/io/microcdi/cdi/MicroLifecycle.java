@@ -11,6 +11,9 @@ import io.microcdi.internal.broker.SubscriberModel;
 import io.microcdi.internal.broker.TopicNames;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.server.Server;
+import io.microcdi.wrappers.BearerToken;
+import io.microcdi.wrappers.BearerTokenInterceptor;
+import io.microcdi.wrappers.BearerTokenWrapper;
 import io.microcdi.wrappers.BuiltInWrapper;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,8 +66,7 @@ public class MicroLifecycle {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) Startup startup) {
-        // read by the extension only when there is a service or subscriber to bind them on: a typo fails everywhere
-        BuiltInWrapper.parse("micro.server.wrappers", config.get("micro.server.wrappers", ""));
+        checkWrappers();
         checkPublishers();
         if (!config.bool("micro.server.enabled", true)) {
             return;
@@ -80,6 +82,41 @@ public class MicroLifecycle {
                 throw e;
             }
         }
+    }
+
+    /**
+     * The built-in wrappers' configuration is checked at start, not at the first call or injection that needs it: both
+     * lists name known wrappers, and the tokens the named or bound bearer-token check needs are set.
+     */
+    private void checkWrappers() {
+        // the extension reads it only when there is a service or subscriber to bind them on: a typo fails everywhere
+        var server = BuiltInWrapper.parse("micro.server.wrappers", config.get("micro.server.wrappers", ""));
+        var client = BuiltInWrapper.parse("micro.client.wrappers", config.get("micro.client.wrappers", ""));
+        if (client.contains(BuiltInWrapper.AUTH)) {
+            BearerTokenWrapper.fromConfig(config);
+        }
+        boolean guarded = server.contains(BuiltInWrapper.AUTH) && !model.services().isEmpty();
+        for (MicroModel.ServiceBean s : model.services()) {
+            guarded |= bearerToken(s.type());
+        }
+        for (Class<?> s : model.subscribers()) {
+            guarded |= bearerToken(s);
+        }
+        if (guarded) {
+            new BearerTokenInterceptor(config); // fails naming micro.auth.tokens when none is set
+        }
+    }
+
+    private static boolean bearerToken(Class<?> type) {
+        if (type.isAnnotationPresent(BearerToken.class)) {
+            return true;
+        }
+        for (var m : type.getMethods()) {
+            if (m.isAnnotationPresent(BearerToken.class)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -24,6 +24,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import io.microcdi.context.CallContext;
+import io.microcdi.context.CallContexts;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -53,7 +54,7 @@ public class MicroProducers {
     @Produces
     @Singleton
     CallContext callContext() {
-        return new CurrentCallContext();
+        return CallContexts.view();
     }
 
     @Produces

@@ -62,9 +62,10 @@ public class BearerTokenInterceptor {
     @AroundInvoke
     Object check(InvocationContext ic) throws Exception {
         CallContext call = CallContexts.current();
-        if (call.active() && !Calls.isClient(ic.getTarget()) && !accepted(call.metadata().get("Authorization"))) {
-            throw new MicroException(call.service(), 401, "missing or invalid bearer token",
-                    MicroException.statusText(401));
+        // what the caller sent, whatever an interceptor outside this one changed since
+        if (call.active() && !Calls.isClient(ic.getTarget()) && !accepted(call.received().get("Authorization"))) {
+            throw new MicroException(call.service().isEmpty() ? "go.micro.server" : call.service(), 401,
+                    "missing or invalid bearer token", MicroException.statusText(401));
         }
         return ic.proceed();
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * client call made, until it returns, throws, or (for a {@link CompletionStage}) completes, without blocking.
  *
  * <p>A bean method called directly while a call is handled (one bean calling another) is not a second call: only
- * the outermost intercepted method of each inbound call is timed. A method called outside any call is not timed.
+ * the outermost intercepted method of each inbound call on a thread is timed (one called from a continuation of the
+ * call on another thread is timed again). A method called outside any call is not timed.
  */
 abstract class TimedInterceptor {
 

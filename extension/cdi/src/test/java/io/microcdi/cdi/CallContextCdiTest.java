@@ -153,8 +153,8 @@ class CallContextCdiTest {
     }
 
     @Test
-    void nothingLeaksIntoTheNextCallOnAThread() throws Exception {
-        // one handler thread: both calls run on it
+    void theNextCallOnAHandlerThreadSeesOnlyItsOwnCall() throws Exception {
+        // one handler thread: both calls run on it (leaks onto reused threads: the test below)
         boot(Map.of("micro.server.handler-threads", "1", "micro.server.virtual-threads", "false"));
         inCall(Metadata.of("X-Id", "1"), () -> callers.inspector.inspect(new Msg("a")));
 

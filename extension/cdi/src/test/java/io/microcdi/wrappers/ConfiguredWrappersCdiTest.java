@@ -72,10 +72,8 @@ class ConfiguredWrappersCdiTest {
     }
 
     @Test
-    void anUnknownClientWrapperFailsTheClientNamingTheKey() {
-        weld.start(Map.of("micro.client.wrappers", "tracing"), Plain.class, Callers.class);
-
-        assertThatThrownBy(() -> weld.bean(Callers.class).plain())
+    void anUnknownClientWrapperFailsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> weld.start(Map.of("micro.client.wrappers", "tracing"), Plain.class, Callers.class))
                 .hasStackTraceContaining("micro.client.wrappers=tracing (expected: a comma-separated list of ");
     }
 }

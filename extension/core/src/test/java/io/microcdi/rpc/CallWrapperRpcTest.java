@@ -53,6 +53,14 @@ class CallWrapperRpcTest {
             String tenant = io.microcdi.context.CallContext.current().metadata().get("X-Tenant");
             return new Reply("Hello " + h.name() + (tenant == null ? "" : " of " + tenant));
         }
+
+        /** Fails the first call with a retryable 503, as an overloaded Go Micro server does. */
+        public Reply once(Hello h) {
+            if (calls.incrementAndGet() == 1) {
+                throw new MicroException("go.micro.server", 503, "busy", "Service Unavailable");
+            }
+            return new Reply("Once " + h.name());
+        }
     }
 
     private final MemoryRegistry registry = new MemoryRegistry();
@@ -162,6 +170,41 @@ class CallWrapperRpcTest {
         Client broken = client.wrap(List.of(next -> (node, request, options) -> null));
         assertThatThrownBy(() -> broken.call(hello("x"), CallOptions.defaults()).join())
                 .cause().hasMessageContaining("a CallWrapper returned no future");
+    }
+
+    @Test
+    void aWrapperThatNeverAnswersTimesOutWithTheAttempt() {
+        Client stuck = client.wrap(List.of(next -> (node, request, options) -> new CompletableFuture<>()));
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> stuck.call(hello("x"), CallOptions.defaults()
+                .withRequestTimeout(Duration.ofMillis(200)).withRetries(0)).join())
+                .cause().isInstanceOfSatisfying(MicroException.class, e -> assertThat(e.code()).isEqualTo(408));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void everyAttemptsWrappersRunInTheContextOfTheCallBeingHandled() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Client wrapped = client.wrap(List.of(next -> (node, request, options) -> {
+            seen.add(io.microcdi.context.CallContext.current().metadata().getOrDefault("X-Id", "none") + "@"
+                    + Thread.currentThread().getName());
+            return next.call(node, request, options);
+        }));
+        Request once = new Request("greeter", "Greeter.Once", "application/json",
+                "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8), Metadata.empty());
+        var previous = io.microcdi.context.CallContexts.attach(io.microcdi.context.CallContexts.call("front",
+                "Front.Get", "", "", 0, Metadata.of("X-Id", "42")));
+        CompletableFuture<Response> f;
+        try {
+            f = wrapped.call(once, CallOptions.defaults().withRetries(1));
+        } finally {
+            io.microcdi.context.CallContexts.restore(previous);
+        }
+
+        assertThat(body(f.join())).contains("Once x");
+        // the retry runs on the back-off timer or an I/O thread, in the same context
+        assertThat(seen).hasSize(2).allMatch(s -> s.startsWith("42@"));
     }
 
     @Test

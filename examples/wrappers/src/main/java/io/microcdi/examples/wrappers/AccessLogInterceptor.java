@@ -16,7 +16,7 @@ import jakarta.interceptor.InvocationContext;
  *
  * <pre>{@code
  * INFO: frontend Frontend.Relay caller=- from=127.0.0.1:40310 request=5f0c... parent=9e8d... span=a1b2... -> ok in 14 ms
- * INFO: backend Backend.Inspect caller=frontend from=127.0.0.1:40322 request=77e1... parent=a1b2... span=- -> 401 Unauthorized in 3 ms
+ * INFO: backend Backend.Inspect caller=frontend from=127.0.0.1:40322 request=77e1... parent=a1b2... span=c3d4... -> 401 Unauthorized in 3 ms
  * }</pre>
  *
  * <p>It runs before the library interceptors ({@code @TraceContext} is {@code LIBRARY_BEFORE}), so it sees the call as

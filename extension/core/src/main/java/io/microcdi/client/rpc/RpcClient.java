@@ -57,6 +57,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RpcClient implements Client {
 
     static final String ID = "go.micro.client";
+    /** How much longer than its budget a wrapped attempt may take before it fails as timed out. */
+    private static final long WRAPPED_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final RpcClientConfig config;
     private final MicroConfig source;
@@ -176,7 +178,8 @@ public final class RpcClient implements Client {
             result.completeExceptionally(e);
             return result;
         }
-        new Call(request, options, endpoint, next, deadline, inheritedShorter, chain, result).attempt();
+        new Call(request, options, endpoint, next, deadline, inheritedShorter, chain,
+                chain != null && inbound.active() ? inbound : null, result).attempt();
         return result;
     }
 
@@ -197,13 +200,15 @@ public final class RpcClient implements Client {
         final boolean inherited;
         /** The wrapped attempt, or {@code null}: straight to the transport. */
         final CallFunc chain;
+        /** The call being handled when this one was made, for the wrappers of later attempts; or {@code null}. */
+        final CallContext context;
         final CompletableFuture<Response> result;
         int attempts;
         /** The current attempt had the whole budget it is configured with (not a remnant of the deadline). */
         boolean fullBudget;
 
         Call(Request request, CallOptions options, Endpoint endpoint, Next next, long deadline, boolean inherited,
-             CallFunc chain, CompletableFuture<Response> result) {
+             CallFunc chain, CallContext context, CompletableFuture<Response> result) {
             this.request = request;
             this.options = options;
             this.endpoint = endpoint;
@@ -211,6 +216,7 @@ public final class RpcClient implements Client {
             this.deadline = deadline;
             this.inherited = inherited;
             this.chain = chain;
+            this.context = context;
             this.result = result;
         }
 
@@ -246,12 +252,7 @@ public final class RpcClient implements Client {
                     transport.send(node.address(), message(request, endpoint, budget), Duration.ofNanos(budget))
                             .whenComplete((response, error) -> done(node, response, error));
                 } else {
-                    CompletableFuture<Response> wrapped = chain.call(node, request,
-                            options.withRequestTimeout(Duration.ofNanos(budget)));
-                    if (wrapped == null) {
-                        throw new IllegalStateException("a CallWrapper returned no future");
-                    }
-                    wrapped.whenComplete((response, error) -> settle(node, response,
+                    wrapped(node, budget).whenComplete((response, error) -> settle(node, response,
                             error == null ? null : unwrap(error)));
                 }
             } catch (RuntimeException e) {
@@ -259,6 +260,28 @@ public final class RpcClient implements Client {
                 next.mark(node, null);
                 result.completeExceptionally(describe(e, node));
             }
+        }
+
+        /**
+         * The attempt through the wrappers: in the context of the call being handled when this one was made (a retry
+         * runs on a timer or I/O thread), and bounded by its budget even if a wrapper never completes its future.
+         */
+        private CompletableFuture<Response> wrapped(Node node, long budget) {
+            CompletableFuture<Response> wrapped;
+            CallContext previous = context == null ? null : CallContexts.attach(context);
+            try {
+                wrapped = chain.call(node, request, options.withRequestTimeout(Duration.ofNanos(budget)));
+            } finally {
+                if (context != null) {
+                    CallContexts.restore(previous);
+                }
+            }
+            if (wrapped == null) {
+                throw new IllegalStateException("a CallWrapper returned no future");
+            }
+            // the transport times out at the budget itself; the margin lets its own timeout come first
+            return wrapped.isDone() ? wrapped
+                    : wrapped.copy().orTimeout(budget + WRAPPED_MARGIN_NANOS, TimeUnit.NANOSECONDS);
         }
 
         /** The transport's outcome: an answer (maybe an error the node sent) or a failure to get one. */

@@ -2,12 +2,12 @@ package io.microcdi.internal.context;
 
 import io.microcdi.metadata.Metadata;
 
-import java.util.Set;
 
 /**
  * Which received headers become a call's or message's metadata (and so travel on downstream): all but the
  * protocol's own. Dropped: {@code Micro-*} and {@code X-Micro-*} (routing, ids, errors, the caller's name),
- * {@code Timeout} (the deadline travels as a deadline), and HTTP's entity and hop-by-hop headers.
+ * {@code Timeout} (the deadline travels as a deadline), HTTP's entity and hop-by-hop headers, the proxy's
+ * credentials ({@code Proxy-Authorization}) and cookies (a browser's session, not the service's metadata).
  *
  * <pre>{@code
  * Metadata md = InboundHeaders.metadata(request.header());   // X-Tenant, Authorization, traceparent ... stay
@@ -15,9 +15,11 @@ import java.util.Set;
  */
 public final class InboundHeaders {
 
-    private static final Set<String> PROTOCOL = Set.of("content-type", "content-length", "accept", "accept-encoding",
+    /** Compared ignoring case, without allocating. */
+    private static final String[] PROTOCOL = {"content-type", "content-length", "accept", "accept-encoding",
             "content-encoding", "transfer-encoding", "connection", "keep-alive", "host", "te", "trailer", "upgrade",
-            "expect", "user-agent", "proxy-connection", "timeout");
+            "expect", "user-agent", "proxy-connection", "proxy-authorization", "proxy-authenticate", "cookie",
+            "set-cookie", "timeout"};
 
     private InboundHeaders() {
     }
@@ -47,7 +49,15 @@ public final class InboundHeaders {
 
     /** Whether {@code key} is the protocol's, not the caller's metadata. */
     public static boolean isProtocol(String key) {
-        return key.regionMatches(true, 0, "Micro-", 0, 6) || key.regionMatches(true, 0, "X-Micro-", 0, 8)
-                || key.startsWith(":") || PROTOCOL.contains(key.toLowerCase(java.util.Locale.ROOT));
+        if (key.regionMatches(true, 0, "Micro-", 0, 6) || key.regionMatches(true, 0, "X-Micro-", 0, 8)
+                || key.startsWith(":")) {
+            return true;
+        }
+        for (String p : PROTOCOL) {
+            if (p.length() == key.length() && p.equalsIgnoreCase(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

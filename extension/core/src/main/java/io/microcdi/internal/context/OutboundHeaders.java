@@ -24,10 +24,11 @@ public final class OutboundHeaders {
         if (carried.isEmpty() && from.isEmpty()) {
             return own;
         }
-        Metadata.Builder b = Metadata.builder(carried.size() + own.size() + 1);
+        Metadata.Builder b = Metadata.builder(carried.size() + own.size() + 2);
         carried.forEach(b::put);
         if (!from.isEmpty()) {
-            b.put("Micro-From-Service", from);
+            // both spellings, as every Micro-* header: Go Micro v1 reads X-Micro-From-Service
+            b.put("Micro-From-Service", from).put("X-Micro-From-Service", from);
         }
         own.forEach(b::put);
         return b.build();

@@ -13,7 +13,8 @@ class HeadersTest {
         Metadata received = Metadata.of("Content-Type", "application/json", "Micro-Id", "1", "X-Micro-Id", "1",
                 "Micro-Endpoint", "Greeter.Hello", "micro-from-service", "gateway", "Timeout", "5000000",
                 "Host", "127.0.0.1:1", "User-Agent", "curl", "Content-Length", "2", "Accept", "application/json",
-                "X-Tenant", "acme", "Authorization", "Bearer t", "traceparent", "00-aa-bb-01", "X-Microscope", "kept");
+                "X-Tenant", "acme", "Authorization", "Bearer t", "traceparent", "00-aa-bb-01", "X-Microscope", "kept",
+                "Proxy-Authorization", "Basic p", "Cookie", "s=1", "Connection", "keep-alive");
 
         Metadata md = InboundHeaders.metadata(received);
 
@@ -39,6 +40,7 @@ class HeadersTest {
         assertThat(sent.get("X-Tenant")).isEqualTo("acme");
         assertThat(sent.get("X-Request-Id")).isEqualTo("r2"); // the sender's own value wins
         assertThat(sent.get("Micro-From-Service")).isEqualTo("frontend");
+        assertThat(sent.get("X-Micro-From-Service")).isEqualTo("frontend");
         Metadata own = Metadata.of("X-A", "1");
         assertThat(OutboundHeaders.metadata(own, CallContexts.current())).isSameAs(own); // outside any call
     }
