@@ -32,4 +32,12 @@ public interface Next {
      */
     default void mark(Node node, Throwable error) {
     }
+
+    /**
+     * Reports that the attempt on {@code node} never reached it (a call wrapper answered instead): it counts neither as
+     * a success nor as a failure of the node, but ends the attempt as {@link #mark} does. The default marks a success.
+     */
+    default void skip(Node node) {
+        mark(node, null);
+    }
 }

@@ -154,6 +154,62 @@ class CallWrapperRpcTest {
     }
 
     @Test
+    void onlyWhatTheNodeAnsweredCountsForOrAgainstIt() {
+        List<String> outcomes = new CopyOnWriteArrayList<>();
+        io.microcdi.selector.Selector base = CachingSelector.of("random", registry);
+        io.microcdi.selector.Selector recording = new io.microcdi.selector.Selector() {
+            public String name() {
+                return "recording";
+            }
+
+            public io.microcdi.selector.Next select(String service, io.microcdi.selector.SelectOptions options) {
+                io.microcdi.selector.Next n = base.select(service, options);
+                return new io.microcdi.selector.Next() {
+                    public io.microcdi.registry.Node next() {
+                        return n.next();
+                    }
+
+                    public void mark(io.microcdi.registry.Node node, Throwable error) {
+                        outcomes.add(error == null ? "ok" : "failed");
+                        n.mark(node, error);
+                    }
+
+                    public void skip(io.microcdi.registry.Node node) {
+                        outcomes.add("skipped");
+                        n.skip(node);
+                    }
+                };
+            }
+
+            public void mark(String service, io.microcdi.registry.Node node, Throwable error) {
+                base.mark(service, node, error);
+            }
+
+            public void reset(String service) {
+                base.reset(service);
+            }
+
+            public void close() {
+                base.close();
+            }
+        };
+        RpcClient own = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(Map.of())), recording, transport);
+        CallWrapper deny = next -> (node, request, options) -> request.endpoint().equals("Greeter.Hello")
+                && request.body().length > 12
+                ? CompletableFuture.failedFuture(MicroException.unauthorized("auth", "no"))
+                : next.call(node, request, options);
+        Client wrapped = own.wrap(List.of(deny));
+
+        assertThat(wrapped.call(hello("x"), CallOptions.defaults()).join()).isNotNull();           // the node answered
+        assertThatThrownBy(() -> wrapped.call(hello("long name"), CallOptions.defaults()).join()); // the wrapper did
+        Request unknown = new Request("greeter", "Greeter.Missing", "application/json", "{}".getBytes(
+                StandardCharsets.UTF_8), Metadata.empty());
+        assertThatThrownBy(() -> wrapped.call(unknown, CallOptions.defaults()).join());           // the node's 404
+
+        assertThat(outcomes).containsExactly("ok", "skipped", "ok");
+    }
+
+    @Test
     void aWrapperThatThrowsFailsTheCallAndTheServerIsNotCalled() {
         Client wrapped = client.wrap(List.of(next -> (node, request, options) -> {
             throw new IllegalStateException("wrapper bug");

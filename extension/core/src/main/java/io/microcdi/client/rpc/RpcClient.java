@@ -75,6 +75,12 @@ public final class RpcClient implements Client {
     private final Set<Call> waiting = ConcurrentHashMap.newKeySet();
     /** One attempt, unwrapped: what the innermost {@link CallWrapper} calls. */
     private final CallFunc send = this::send;
+    /**
+     * The failures of wrapped attempts that came from the node (its error answer, or failing to reach it), as opposed
+     * to a wrapper's own: only those count for or against the node. Filled on the error path only; weak keys.
+     */
+    private final Set<Throwable> fromNode = java.util.Collections.synchronizedSet(
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
     /** A client with the default retry policy and no per-service settings (tests, embedding). */
     public RpcClient(RpcClientConfig config, Selector selector, Transport transport) {
@@ -257,7 +263,11 @@ public final class RpcClient implements Client {
                 }
             } catch (RuntimeException e) {
                 // a transport or wrapper that throws instead of failing its future: the node is still marked, once
-                next.mark(node, null);
+                if (chain == null) {
+                    next.mark(node, null);
+                } else {
+                    next.skip(node);
+                }
                 result.completeExceptionally(describe(e, node));
             }
         }
@@ -304,7 +314,9 @@ public final class RpcClient implements Client {
                 result.complete(response);
                 return;
             }
-            if (failure instanceof MicroException) {
+            if (chain != null && !fromNode.remove(failure)) {
+                next.skip(node); // a wrapper's own failure (a short-circuit): says nothing about the node
+            } else if (failure instanceof MicroException) {
                 next.mark(node, null); // the node answered
             } else {
                 // the node's fault: it refused, reset or hung; not a timeout that only a nearly spent budget caused
@@ -426,11 +438,14 @@ public final class RpcClient implements Client {
         transport.send(node.address(), message(request, endpoint, budget), options.requestTimeout())
                 .whenComplete((response, error) -> {
                     if (error != null) {
-                        answer.completeExceptionally(unwrap(error));
+                        Throwable failure = unwrap(error);
+                        fromNode.add(failure);
+                        answer.completeExceptionally(failure);
                         return;
                     }
                     MicroException sent = sentError(response);
                     if (sent != null) {
+                        fromNode.add(sent);
                         answer.completeExceptionally(sent);
                     } else {
                         answer.complete(new Response(response.header(), response.body()));

@@ -117,6 +117,14 @@ final class CallNext implements Next, Strategy.Candidates {
         set.outcome(h, error, ejection);
     }
 
+    @Override
+    public void skip(Node node) {
+        int i = last >= 0 && view.nodes[last] == node ? last : indexOf(node);
+        if (i >= 0) {
+            view.health[i].inFlight.decrementAndGet(); // no outcome: the node was not asked
+        }
+    }
+
     private int indexOf(Node node) {
         for (int i = 0; i < view.nodes.length; i++) {
             if (view.nodes[i] == node || view.nodes[i].id().equals(node.id())) {
