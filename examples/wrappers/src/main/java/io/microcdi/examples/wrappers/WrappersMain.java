@@ -42,9 +42,13 @@ public final class WrappersMain {
 
     private static int call(String[] args) {
         for (int i = 1; i < args.length; i++) {
+            if ((args[i].equals("--timeout") || args[i].equals("--token")) && i + 1 >= args.length) {
+                System.err.println("call: " + args[i] + " needs a value");
+                return 64;
+            }
             switch (args[i]) {
-                case "--timeout" -> System.setProperty("micro.client.request-timeout", value(args, ++i));
-                case "--token" -> System.setProperty("example.token", value(args, ++i));
+                case "--timeout" -> System.setProperty("micro.client.request-timeout", args[++i]);
+                case "--token" -> System.setProperty("example.token", args[++i]);
                 case "--no-token" -> System.setProperty("example.send-token", "false");
                 default -> {
                     System.err.println("call: unknown option " + args[i]
@@ -66,13 +70,6 @@ public final class WrappersMain {
                 return 1;
             }
         }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
     }
 
     private static void print(Codec json, Object value) {
