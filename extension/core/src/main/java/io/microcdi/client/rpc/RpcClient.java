@@ -59,6 +59,8 @@ public final class RpcClient implements Client {
     static final String ID = "go.micro.client";
     /** How much longer than its budget a wrapped attempt may take before it fails as timed out. */
     private static final long WRAPPED_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Set by {@link #send} on the thread that runs it: whether a wrapper chain reached the transport at once. */
+    private static final ThreadLocal<boolean[]> SENT = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private final RpcClientConfig config;
     private final MicroConfig source;
@@ -278,6 +280,8 @@ public final class RpcClient implements Client {
          */
         private CompletableFuture<Response> wrapped(Node node, long budget) {
             CompletableFuture<Response> wrapped;
+            boolean[] sent = SENT.get();
+            sent[0] = false;
             CallContext previous = context == null ? null : CallContexts.attach(context);
             try {
                 wrapped = chain.call(node, request, options.withRequestTimeout(Duration.ofNanos(budget)));
@@ -289,9 +293,11 @@ public final class RpcClient implements Client {
             if (wrapped == null) {
                 throw new IllegalStateException("a CallWrapper returned no future");
             }
-            // the transport times out at the budget itself; the margin lets its own timeout come first
-            return wrapped.isDone() ? wrapped
-                    : wrapped.copy().orTimeout(budget + WRAPPED_MARGIN_NANOS, TimeUnit.NANOSECONDS);
+            if (wrapped.isDone() || sent[0]) {
+                return wrapped; // reached the transport, which times out at the budget itself: no timer per call
+            }
+            // a wrapper that went its own way (or calls on later): bounded here, with a margin for the transport's
+            return wrapped.copy().orTimeout(budget + WRAPPED_MARGIN_NANOS, TimeUnit.NANOSECONDS);
         }
 
         /** The transport's outcome: an answer (maybe an error the node sent) or a failure to get one. */
@@ -432,6 +438,7 @@ public final class RpcClient implements Client {
 
     /** One attempt, unwrapped: the innermost {@link CallFunc} of a wrapped client. */
     private CompletableFuture<Response> send(Node node, Request request, CallOptions options) {
+        SENT.get()[0] = true;
         long budget = options.requestTimeout().toNanos();
         Endpoint endpoint = calls(request.service()).endpoint(request);
         CompletableFuture<Response> answer = new CompletableFuture<>();
