@@ -35,8 +35,12 @@ import static org.awaitility.Awaitility.await;
 public final class GreeterProcess implements AutoCloseable {
 
 
-    /** The server's INFO line on stderr: {@code serving [greeter] on 127.0.0.1:PORT (registry ..., transport ...)}. */
-    private static final Pattern SERVING = Pattern.compile("serving \\[greeter\\] on (\\S+)");
+    /**
+     * The server's INFO line on stderr: {@code serving [greeter-proto, greeter] on 127.0.0.1:PORT (registry ...,
+     * transport ...)}; the list names every service of the process, in discovery order.
+     */
+    private static final Pattern SERVING =
+            Pattern.compile("serving \\[(?:[^\\]]*, )?greeter(?:, [^\\]]*)?\\] on (\\S+)");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Path LOGS = Path.of(System.getProperty("basedir", "."), "target", "it-logs");
 
@@ -183,7 +187,7 @@ public final class GreeterProcess implements AutoCloseable {
         return startedNanos;
     }
 
-    /** Waits for the server's "serving [greeter] on HOST:PORT" line and returns {@code HOST:PORT}. */
+    /** Waits for the server's "serving [..., greeter, ...] on HOST:PORT" line and returns {@code HOST:PORT}. */
     public String awaitServing(Duration timeout) {
         await("greeter " + name + " serving").atMost(timeout).pollInterval(Duration.ofMillis(50))
                 .until(() -> {

@@ -15,6 +15,9 @@ public interface CodecProvider {
     /** The plugin name, lower case. */
     String name();
 
-    /** A new codec. */
+    /**
+     * A new codec, or {@code null} when what it needs is missing from the class path (an optional library such as
+     * protobuf-java): it is then left out, and its content type is unsupported.
+     */
     Codec create(MicroConfig config);
 }

@@ -21,11 +21,16 @@ public final class Codecs {
         this.byType = byType;
     }
 
-    /** The given codecs; a later codec for the same content type replaces an earlier one. */
+    /**
+     * The given codecs; a later codec for the same content type replaces an earlier one, and {@code null} entries
+     * (providers whose library is missing) are left out.
+     */
     public static Codecs of(Collection<? extends Codec> codecs) {
         Map<String, Codec> m = new LinkedHashMap<>();
         for (Codec c : codecs) {
-            m.put(c.contentType().toLowerCase(Locale.ROOT), c);
+            if (c != null) {
+                m.put(c.contentType().toLowerCase(Locale.ROOT), c);
+            }
         }
         return new Codecs(Map.copyOf(m));
     }
@@ -44,8 +49,13 @@ public final class Codecs {
         return byType.get(bare);
     }
 
-    /** The content types served, for error messages. */
+    /** The content types served, in alphabetical order, for error messages. */
     public List<String> contentTypes() {
-        return List.copyOf(byType.keySet());
+        return byType.keySet().stream().sorted().toList();
+    }
+
+    /** The envelope codec for {@code contentType} (see {@link #get}), or {@code null} when it is a plain one or none. */
+    public Envelope envelope(String contentType) {
+        return get(contentType) instanceof Envelope e ? e : null;
     }
 }

@@ -3,7 +3,6 @@ package io.microcdi.cdi;
 import io.microcdi.annotation.Wrap;
 import io.microcdi.client.CallWrapper;
 import io.microcdi.client.Client;
-import io.microcdi.codec.Codec;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.internal.client.ClientInterception;
@@ -29,7 +28,8 @@ import java.util.stream.Collectors;
 
 /**
  * Creates the bean behind {@code @Inject @MicroClient("greeter") GreeterApi}: a typed proxy over the {@link Client}
- * bean, encoding with the codec of {@code micro.client.content-type}, its attempts going through the built-in
+ * bean, encoding with the codec of the method's or the interface's {@code @ContentType}, else of
+ * {@code micro.client.greeter.content-type}, else of {@code micro.client.content-type}, its attempts going through the built-in
  * wrappers {@code micro.client.wrappers} or {@code @Wrap} names, then the {@link CallWrapper} beans that apply to it,
  * and its calls through the interceptors bound on the interface (or on every client by
  * {@code micro.client.wrappers}).
@@ -54,19 +54,25 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
         Client client = lookup.select(Client.class).get();
         Codecs codecs = lookup.select(Codecs.class).get();
         MicroConfig config = lookup.select(MicroConfig.class).get();
-        String contentType = config.get("micro.client.content-type", RpcClientConfig.DEFAULT_CONTENT_TYPE);
-        Codec codec = codecs.get(contentType);
-        if (codec == null) {
-            throw MicroConfig.invalid("micro.client.content-type", contentType,
-                    "one of " + String.join(", ", codecs.contentTypes()));
-        }
+        String contentType = contentType(config, service, codecs);
         Set<String> named = lookup.select(MicroModel.class).get().namedWrappers();
         Set<BuiltInWrapper> everywhere = BuiltInWrapper.parse(CLIENT_WRAPPERS, config.get(CLIENT_WRAPPERS, ""));
         List<CallWrapper> wrappers = new ArrayList<>(builtIns(type, everywhere, config));
         wrappers.addAll(wrappers(lookup, type, named));
         Annotation[] bindings = everywhere.stream().filter(b -> !b.wrapsClients()).map(BuiltInWrapper::binding)
                 .toArray(Annotation[]::new);
-        return ClientProxies.create(type, service, client.wrap(wrappers), codec, interception(lookup, bindings));
+        return ClientProxies.create(type, service, client.wrap(wrappers), codecs, contentType,
+                interception(lookup, bindings));
+    }
+
+    /** The content type of calls to {@code service} by configuration, checked against the codecs there are. */
+    static String contentType(MicroConfig config, String service, Codecs codecs) {
+        String key = RpcClientConfig.contentTypeKey(config, service);
+        String contentType = config.get(key, RpcClientConfig.DEFAULT_CONTENT_TYPE).trim();
+        if (codecs.get(contentType) == null) {
+            throw MicroConfig.invalid(key, contentType, "one of " + String.join(", ", codecs.contentTypes()));
+        }
+        return contentType;
     }
 
     /**

@@ -195,7 +195,7 @@ class PubSubCdiTest {
         assertThatThrownBy(() -> broker.publish("orders", new BrokerMessage(
                 Metadata.of("Content-Type", "application/x-nope"), body)).get(10, TimeUnit.SECONDS))
                 .hasStackTraceContaining(Audit.class.getName() + "#onOrder: topic orders: no codec for Content-Type "
-                        + "application/x-nope (expected: one of application/json)");
+                        + "application/x-nope (expected: one of application/json, application/json-rpc)");
         assertThatThrownBy(() -> broker.publish("orders", new BrokerMessage(
                 Metadata.of("Content-Type", "application/json"), "{not json".getBytes(StandardCharsets.UTF_8)))
                 .get(10, TimeUnit.SECONDS))

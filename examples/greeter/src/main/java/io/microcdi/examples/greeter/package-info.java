@@ -1,5 +1,5 @@
 /**
- * The greeter: a MicroCDI service ({@link io.microcdi.examples.greeter.Greeter}) and a client of it
- * ({@link io.microcdi.examples.greeter.GreeterApi}), runnable as {@code java -jar greeter.jar}.
+ * The greeter: a MicroCDI service in JSON ({@link io.microcdi.examples.greeter.Greeter}) and in protobuf
+ * ({@link io.microcdi.examples.greeter.ProtoGreeter}), clients of both, runnable as {@code java -jar greeter.jar}.
  */
 package io.microcdi.examples.greeter;

@@ -7,6 +7,9 @@ import io.microcdi.client.Client;
 import io.microcdi.client.Request;
 import io.microcdi.client.Response;
 import io.microcdi.client.RetryPolicy;
+import io.microcdi.codec.CodecException;
+import io.microcdi.codec.Codecs;
+import io.microcdi.codec.Envelope;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
@@ -53,6 +56,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * handling an inbound call ({@link CallContext}) inherits what is left of that call's deadline when it is shorter
  * than its own, carries its metadata and names its service in {@code Micro-From-Service}. {@link #wrap} makes a view
  * whose attempts go through {@link CallWrapper}s.
+ *
+ * <p>A request whose content type is an {@link Envelope} ({@code application/json-rpc},
+ * {@code application/proto-rpc}) carries the plain message in {@link Request#body()}: the client wraps it with the
+ * endpoint and the attempt's id, and unwraps the answer, raising the envelope's error as a {@link MicroException}.
  */
 public final class RpcClient implements Client {
 
@@ -68,6 +75,8 @@ public final class RpcClient implements Client {
     private final Selector selector;
     private final Transport transport;
     private final RetryPolicy retryPolicy;
+    /** The codecs whose envelopes wrap requests of their content type; no others. */
+    private final Codecs codecs;
     private final AtomicLong ids = new AtomicLong();
     /** Per service: its settings and per-endpoint header templates, built once. */
     private final ConcurrentHashMap<String, ServiceCalls> services = new ConcurrentHashMap<>();
@@ -91,10 +100,20 @@ public final class RpcClient implements Client {
 
     /**
      * A client selecting with {@code selector} and sending over {@code transport}; {@code source} (may be
-     * {@code null}) supplies {@code micro.client.<service>.*}.
+     * {@code null}) supplies {@code micro.client.<service>.*}. Bodies go out as given: no envelopes.
      */
     public RpcClient(RpcClientConfig config, MicroConfig source, Selector selector, Transport transport,
                      RetryPolicy retryPolicy) {
+        this(config, source, selector, transport, retryPolicy, Codecs.of(List.of()));
+    }
+
+    /**
+     * As {@link #RpcClient(RpcClientConfig, MicroConfig, Selector, Transport, RetryPolicy)}, wrapping requests whose
+     * content type is one of the {@link Envelope}s among {@code codecs}.
+     */
+    public RpcClient(RpcClientConfig config, MicroConfig source, Selector selector, Transport transport,
+                     RetryPolicy retryPolicy, Codecs codecs) {
+        this.codecs = codecs;
         this.config = config;
         this.source = source;
         this.defaults = config.callOptions();
@@ -194,7 +213,7 @@ public final class RpcClient implements Client {
     private ServiceCalls calls(String service) {
         ServiceCalls c = services.get(service);
         return c != null ? c : services.computeIfAbsent(service,
-                s -> new ServiceCalls(config.forService(source, s)));
+                s -> new ServiceCalls(config.forService(source, s), codecs));
     }
 
     /** One call in progress: its attempts share the deadline and the {@link Next}. */
@@ -306,8 +325,16 @@ public final class RpcClient implements Client {
                 settle(node, null, unwrap(error));
                 return;
             }
-            MicroException sent = sentError(response);
-            settle(node, sent == null ? new Response(response.header(), response.body()) : null, sent);
+            Response answer;
+            MicroException sent;
+            try {
+                answer = answer(endpoint, response);
+                sent = null;
+            } catch (MicroException e) {
+                answer = null;
+                sent = e;
+            }
+            settle(node, answer, sent);
         }
 
         /**
@@ -450,15 +477,43 @@ public final class RpcClient implements Client {
                         answer.completeExceptionally(failure);
                         return;
                     }
-                    MicroException sent = sentError(response);
-                    if (sent != null) {
+                    Response ok;
+                    try {
+                        ok = answer(endpoint, response);
+                    } catch (MicroException sent) {
                         fromNode.add(sent);
                         answer.completeExceptionally(sent);
-                    } else {
-                        answer.complete(new Response(response.header(), response.body()));
+                        return;
                     }
+                    answer.complete(ok);
                 });
         return answer;
+    }
+
+    /**
+     * The node's answer, unwrapped from the endpoint's envelope if it has one.
+     *
+     * @throws MicroException the error the node answered with, in {@code Micro-Error} or the envelope
+     */
+    private static Response answer(Endpoint endpoint, Message response) {
+        MicroException sent = sentError(response);
+        if (sent != null) {
+            throw sent;
+        }
+        if (endpoint.envelope == null) {
+            return new Response(response.header(), response.body());
+        }
+        Envelope.Frame frame;
+        try {
+            frame = endpoint.envelope.readResponse(response.body());
+        } catch (CodecException e) {
+            throw new MicroException(ID, 500, "the answer is not a " + endpoint.contentType + " envelope: "
+                    + e.getMessage(), MicroException.statusText(500), e);
+        }
+        if (frame.error() != null) {
+            throw ErrorJson.parse(frame.error()); // Go Micro's errors.Parse: its JSON, or any text as the detail
+        }
+        return new Response(response.header(), frame.message());
     }
 
     /** The error a node answered with ({@code Micro-Error}), or {@code null}. */
@@ -472,8 +527,10 @@ public final class RpcClient implements Client {
 
     /** The message of one attempt: its own {@code Micro-Id} (as Go Micro: one per attempt) and budget. */
     private Message message(Request request, Endpoint endpoint, long budgetNanos) {
-        return new Message(headers(request, endpoint, String.valueOf(ids.getAndIncrement()), budgetNanos),
-                request.body());
+        String id = String.valueOf(ids.getAndIncrement());
+        byte[] body = endpoint.envelope == null ? request.body()
+                : endpoint.envelope.writeRequest(request.endpoint(), id, request.body());
+        return new Message(headers(request, endpoint, id, budgetNanos), body);
     }
 
     private Metadata headers(Request r, Endpoint endpoint, String id, long remainingNanos) {
@@ -493,16 +550,18 @@ public final class RpcClient implements Client {
     /** A service's settings and its endpoints' templates. */
     private static final class ServiceCalls {
         final RpcClientConfig.ServiceSettings settings;
+        final Codecs codecs;
         final ConcurrentHashMap<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
-        ServiceCalls(RpcClientConfig.ServiceSettings settings) {
+        ServiceCalls(RpcClientConfig.ServiceSettings settings, Codecs codecs) {
             this.settings = settings;
+            this.codecs = codecs;
         }
 
         Endpoint endpoint(Request r) {
             Endpoint e = endpoints.get(r.endpoint());
             if (e == null || !r.contentType().equals(e.contentType)) {
-                e = new Endpoint(r, settings.options().select());
+                e = new Endpoint(r, settings.options().select(), codecs.envelope(r.contentType()));
                 endpoints.put(r.endpoint(), e);
             }
             return e;
@@ -517,9 +576,12 @@ public final class RpcClient implements Client {
         final String contentType;
         final Metadata headers;
         final SelectOptions select;
+        /** The envelope requests of this content type travel in, or {@code null}. */
+        final Envelope envelope;
 
-        Endpoint(Request r, SelectOptions serviceSelect) {
+        Endpoint(Request r, SelectOptions serviceSelect, Envelope envelope) {
             this.contentType = r.contentType();
+            this.envelope = envelope;
             this.headers = Metadata.builder(8)
                     .put("Content-Type", r.contentType())
                     .put("Accept", r.contentType())

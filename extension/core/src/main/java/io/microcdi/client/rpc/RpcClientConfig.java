@@ -87,6 +87,15 @@ public record RpcClientConfig(Duration requestTimeout, int retries, Duration att
     }
 
     /**
+     * The key that sets the content type of typed calls to {@code service} when their interface and method do not
+     * ({@code @ContentType}): {@code micro.client.<service>.content-type}; unset, {@code micro.client.content-type}.
+     */
+    public static String contentTypeKey(MicroConfig c, String service) {
+        String own = PREFIX + service + ".content-type";
+        return c.get(own, "").isBlank() ? PREFIX + "content-type" : own;
+    }
+
+    /**
      * What {@code micro.client.<service>.*} says.
      *
      * @param options        the default options of calls to the service

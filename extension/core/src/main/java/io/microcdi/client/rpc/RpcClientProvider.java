@@ -35,6 +35,6 @@ public final class RpcClientProvider implements ClientProvider {
             throw MicroConfig.invalid("micro.client.content-type", cfg.contentType(),
                     "one of " + String.join(", ", codecs.contentTypes()));
         }
-        return new RpcClient(cfg, config, selector, transport, retryPolicy);
+        return new RpcClient(cfg, config, selector, transport, retryPolicy, codecs);
     }
 }

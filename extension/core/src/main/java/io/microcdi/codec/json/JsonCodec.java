@@ -60,26 +60,39 @@ public final class JsonCodec implements Codec {
 
     @Override
     public <T> Decoder<T> decoder(Type type) {
+        refuseProtobuf(type);
         JavaType javaType = mapper.constructType(type);
         ObjectReader reader = mapper.readerFor(javaType);
         boolean structured = !javaType.isPrimitive() && !javaType.isEnumType()
                 && !javaType.isTypeOrSubTypeOf(CharSequence.class) && !javaType.isTypeOrSubTypeOf(Number.class)
                 && !javaType.isTypeOrSubTypeOf(Boolean.class) && !javaType.isContainerType();
-        return data -> {
-            byte[] in = data.length == 0 && structured ? EMPTY_OBJECT : data;
-            if (in.length == 0) {
-                return null;
+        return new Decoder<>() {
+            @Override
+            public T decode(byte[] data) {
+                return decode(data, 0, data.length);
             }
-            try {
-                return reader.readValue(in);
-            } catch (IOException e) {
-                throw new CodecException(describe(e), e);
+
+            @Override
+            public T decode(byte[] data, int offset, int length) {
+                if (length == 0) {
+                    return structured ? read(EMPTY_OBJECT, 0, EMPTY_OBJECT.length) : null;
+                }
+                return read(data, offset, length);
+            }
+
+            private T read(byte[] data, int offset, int length) {
+                try {
+                    return reader.readValue(data, offset, length);
+                } catch (IOException e) {
+                    throw new CodecException(describe(e), e);
+                }
             }
         };
     }
 
     @Override
     public Encoder encoder(Type type) {
+        refuseProtobuf(type);
         ObjectWriter writer = type == null || type == Object.class
                 ? mapper.writer()
                 : mapper.writerFor(mapper.constructType(type));
@@ -91,6 +104,27 @@ public final class JsonCodec implements Codec {
                         + e.getOriginalMessage(), e);
             }
         };
+    }
+
+    /**
+     * A protobuf-java generated message is no plain Java bean: Jackson would fail on every call (or write its
+     * internals). Refused when the decoder or encoder is made, so the server answers such a call 415 listing
+     * {@code application/protobuf}, and a client of it fails when it is made.
+     */
+    private static void refuseProtobuf(Type type) {
+        Class<?> raw = type instanceof Class<?> c ? c
+                : type instanceof java.lang.reflect.ParameterizedType p && p.getRawType() instanceof Class<?> c ? c
+                : null;
+        for (Class<?> k = raw; k != null && k != Object.class; k = k.getSuperclass()) {
+            for (Class<?> i : k.getInterfaces()) {
+                if (i.getName().equals("com.google.protobuf.MessageLite")
+                        || i.getName().equals("com.google.protobuf.Message")
+                        || i.getName().equals("com.google.protobuf.MessageLiteOrBuilder")) {
+                    throw new IllegalArgumentException(CONTENT_TYPE + " cannot carry " + raw.getName()
+                            + ", a protobuf message (expected: application/protobuf or application/proto-rpc)");
+                }
+            }
+        }
     }
 
     /** One line naming the problem, the field and the position, without Jackson's source dump. */

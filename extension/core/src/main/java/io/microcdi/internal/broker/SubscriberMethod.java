@@ -130,7 +130,8 @@ public final class SubscriberMethod implements Broker.Handler {
         Codec.Decoder<?> decoder = codec == null ? null : decoders.get(codec);
         if (decoder == null) {
             throw new MicroException(ID, 415, name + ": topic " + topic + ": no codec for Content-Type " + contentType
-                    + " (expected: one of " + String.join(", ", codecs.contentTypes()) + ")",
+                    + " (expected: one of " + String.join(", ", decoders.keySet().stream().map(Codec::contentType)
+                    .sorted().toList()) + ")",
                     MicroException.statusText(415));
         }
         try {

@@ -117,7 +117,11 @@ public final class SubscriberModel {
             Map<Codec, Codec.Decoder<?>> decoders = new HashMap<>();
             for (String contentType : codecs.contentTypes()) {
                 Codec codec = codecs.get(contentType);
-                decoders.put(codec, codec.decoder(payload));
+                try {
+                    decoders.put(codec, codec.decoder(payload));
+                } catch (IllegalArgumentException cannotCarry) {
+                    // a codec that cannot carry the payload type (protobuf and a record): its messages get 415
+                }
             }
             subscribers.add(new SubscriberMethod(name, topic.trim(), queue.trim(), invoker(m, instance),
                     shape(m).async(), codecs, decoders, wait.toNanos(), service,

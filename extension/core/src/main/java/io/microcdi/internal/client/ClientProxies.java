@@ -1,5 +1,6 @@
 package io.microcdi.internal.client;
 
+import io.microcdi.annotation.ContentType;
 import io.microcdi.annotation.Endpoint;
 import io.microcdi.client.CallOptions;
 import io.microcdi.client.Client;
@@ -7,6 +8,7 @@ import io.microcdi.client.Request;
 import io.microcdi.client.Response;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
+import io.microcdi.codec.Codecs;
 import io.microcdi.context.CallContexts;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.exec.HandlerExecutors;
@@ -84,14 +86,37 @@ public final class ClientProxies {
      */
     public static <T> T create(Class<T> type, String service, Client client, Codec codec,
                                ClientInterception interception) {
+        return create(type, service, client, Codecs.of(List.of(codec)), codec.contentType(), interception);
+    }
+
+    /**
+     * As {@link #create(Class, String, Client, Codec, ClientInterception)}, each method calling with the content type
+     * its {@link ContentType} names, else its interface's, else {@code contentType}, encoded by that codec of
+     * {@code codecs}.
+     *
+     * @throws IllegalArgumentException when {@code type} is not a valid client interface, a content type has no
+     *                                  codec, or a codec cannot carry a method's types
+     */
+    public static <T> T create(Class<T> type, String service, Client client, Codecs codecs, String contentType,
+                               ClientInterception interception) {
         List<String> problems = ModelValidator.client(type.getName(), type.isInterface(), shapes(type));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         Endpoint onType = type.getAnnotation(Endpoint.class);
         String handler = onType != null ? onType.value() : EndpointNames.clientHandler(type.getSimpleName());
+        ContentType typeContentType = type.getAnnotation(ContentType.class);
         Map<Method, ClientInterception.MethodCall> calls = new HashMap<>();
         for (Method m : clientMethods(type)) {
+            ContentType own = m.getAnnotation(ContentType.class);
+            String ct = own != null ? own.value() : typeContentType != null ? typeContentType.value() : contentType;
+            String where = type.getName() + "." + m.getName();
+            Codec codec = codecs.get(ct);
+            if (codec == null) {
+                throw new IllegalArgumentException(where + ": content type " + ct
+                        + (own != null || typeContentType != null ? " of @ContentType" : "")
+                        + " (expected: one of " + String.join(", ", codecs.contentTypes()) + ")");
+            }
             Call call = new Call(service, handler, m, client, codec);
             calls.put(m, interception.around(type, m, call));
         }
@@ -142,10 +167,16 @@ public final class ClientProxies {
             this.client = client;
             this.options = client.defaultOptions(service);
             this.takesRequest = m.getParameterCount() == 1;
-            this.encoder = takesRequest ? codec.encoder(m.getGenericParameterTypes()[0]) : null;
             Type responseType = ServiceModel.responseType(m.getGenericReturnType());
             boolean none = responseType == void.class || responseType == Void.class;
-            this.decoder = none ? data -> null : codec.decoder(responseType);
+            try {
+                this.encoder = takesRequest ? codec.encoder(m.getGenericParameterTypes()[0]) : null;
+                this.decoder = none ? data -> null : codec.decoder(responseType);
+            } catch (IllegalArgumentException unsupported) {
+                // the codec cannot carry the method's types: said now, when the client is made, not per call
+                throw new IllegalArgumentException(m.getDeclaringClass().getName() + "." + m.getName() + ": "
+                        + unsupported.getMessage(), unsupported);
+            }
             if (async && !m.getReturnType().isAssignableFrom(CompletableFuture.class)) {
                 throw new IllegalArgumentException(m + ": an async client method returns CompletionStage or "
                         + "CompletableFuture");

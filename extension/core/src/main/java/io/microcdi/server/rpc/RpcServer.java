@@ -3,6 +3,7 @@ package io.microcdi.server.rpc;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
 import io.microcdi.codec.Codecs;
+import io.microcdi.codec.Envelope;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
 import io.microcdi.internal.config.Addresses;
@@ -59,6 +60,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Bad input never stops the server: unknown endpoint 404, malformed body 400, unsupported content type 415,
  * expired deadline 408, a handler exception 500 with its message (never a stack trace).
+ *
+ * <p>A request without routing headers ({@code Micro-Service}, {@code Micro-Method}, {@code Micro-Endpoint}, and no
+ * {@code Micro-Protocol}), or with {@code Micro-Target}, is read in its legacy {@link Envelope} form as a Go Micro
+ * server does: {@code application/json} as JSON-RPC, {@code application/protobuf} and
+ * {@code application/octet-stream} as protorpc. The method and id come from the envelope, and the answer, errors
+ * included, goes back in the same envelope under the request's content type.
  */
 public final class RpcServer implements Server {
 
@@ -69,6 +76,7 @@ public final class RpcServer implements Server {
     private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
     /** A deadline of {@code 0}: the caller sent no {@code Timeout}. */
     private static final long NO_DEADLINE = 0;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final RpcServerConfig config;
     private final Registry registry;
@@ -262,6 +270,8 @@ public final class RpcServer implements Server {
         Message request = exchange.request();
         Metadata h = request.header();
         String id = header(h, "Micro-Id", "X-Micro-Id");
+        // set when the request came in an envelope: the answer goes back in it
+        Enveloped enveloped = null;
         try {
             String contentType = h.get("Content-Type");
             if (contentType == null || contentType.isEmpty()) {
@@ -276,11 +286,37 @@ public final class RpcServer implements Server {
             if (endpoint == null || endpoint.isEmpty()) {
                 endpoint = header(h, "Micro-Method", "X-Micro-Method");
             }
-            if (endpoint == null || endpoint.isEmpty()) {
-                throw MicroException.badRequest(ID, "missing Micro-Endpoint header (expected: Handler.Method, "
-                        + "for example Greeter.Hello)");
-            }
             String service = header(h, "Micro-Service", "X-Micro-Service");
+            byte[] body = request.body();
+            int offset = 0;
+            int length = body.length;
+            Codec wire = legacy(h, endpoint, service) ? legacyCodec(codec) : codec;
+            if (wire instanceof Envelope envelope) {
+                enveloped = new Enveloped(envelope, codec.contentType(), null);
+                Envelope.Frame frame;
+                try {
+                    frame = envelope.readRequest(body);
+                } catch (CodecException e) {
+                    throw MicroException.badRequest(ID, "%s", e.getMessage());
+                }
+                if (frame.method() != null) {
+                    endpoint = frame.method();
+                }
+                if (frame.id() != null) {
+                    id = frame.id();
+                }
+                enveloped = new Enveloped(envelope, codec.contentType(), endpoint);
+                body = frame.data();
+                offset = frame.offset();
+                length = frame.length();
+                codec = envelope;
+            }
+            if (endpoint == null || endpoint.isEmpty()) {
+                throw MicroException.badRequest(ID, enveloped != null
+                        ? "no method in the " + enveloped.envelope.contentType() + " envelope and no Micro-Endpoint "
+                        + "header (expected: Handler.Method, for example Greeter.Hello)"
+                        : "missing Micro-Endpoint header (expected: Handler.Method, for example Greeter.Hello)");
+            }
             Route route = routes.find(service, endpoint);
             if (route == null) {
                 throw MicroException.notFound(ID, "unknown endpoint %s%s (serving: %s)", endpoint,
@@ -293,9 +329,12 @@ public final class RpcServer implements Server {
                 throw MicroException.timeout(ID, "deadline of %s ns passed before %s started", timeout, endpoint);
             }
             int c = route.codecIndex(codec);
+            if (route.unsupported[c] != null) {
+                throw new MicroException(ID, route.unsupported[c], 415);
+            }
             Object argument;
             try {
-                argument = route.decoders[c].decode(request.body());
+                argument = route.decoders[c].decode(body, offset, length);
             } catch (CodecException e) {
                 throw MicroException.badRequest(route.errorId, "%s: %s", endpoint, e.getMessage());
             }
@@ -320,34 +359,70 @@ public final class RpcServer implements Server {
             if (result instanceof CompletionStage<?> stage) {
                 String ct = codec.contentType();
                 String ep = endpoint;
+                String callId = id;
+                Enveloped env = enveloped;
                 stage.whenComplete((value, error) -> {
                     if (error != null) {
-                        fail(exchange, id, route.error(unwrap(error)));
+                        fail(exchange, callId, env, route.error(unwrap(error)));
                         return;
                     }
                     if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
                         drops.dropped(ep, received, "before its handler completed");
-                        fail(exchange, id, MicroException.timeout(route.errorId,
+                        fail(exchange, callId, env, MicroException.timeout(route.errorId,
                                 "deadline of %s ns passed while %s ran", timeout, ep));
                         return;
                     }
-                    byte[] body;
+                    byte[] encoded;
                     try {
-                        body = route.encode(c, value);
+                        encoded = route.encode(c, value);
                     } catch (MicroException e) {
-                        fail(exchange, id, e);
+                        fail(exchange, callId, env, e);
                         return;
                     }
-                    reply(exchange, id, ct, body);
+                    reply(exchange, callId, env, ct, encoded);
                 });
                 return;
             }
-            reply(exchange, id, codec.contentType(), route.encode(c, result));
+            reply(exchange, id, enveloped, codec.contentType(), route.encode(c, result));
         } catch (MicroException e) {
-            fail(exchange, id, e);
+            fail(exchange, id, enveloped, e);
         } catch (RuntimeException | Error e) {
-            fail(exchange, id, new MicroException(ID, 500, describe(e), MicroException.statusText(500), e));
+            fail(exchange, id, enveloped, new MicroException(ID, 500, describe(e), MicroException.statusText(500), e));
         }
+    }
+
+    /**
+     * Whether a request is in Go Micro's legacy form (server/rpc_server.go): no {@code Micro-Protocol} or
+     * {@code Micro-Topic}, and none of the routing headers or a {@code Micro-Target}.
+     */
+    private static boolean legacy(Metadata h, String endpoint, String service) {
+        boolean routed = (endpoint != null && !endpoint.isEmpty()) || (service != null && !service.isEmpty());
+        if (routed && header(h, "Micro-Target", "X-Micro-Target") == null) {
+            return false; // the usual case: one header lookup more
+        }
+        return header(h, "Micro-Protocol", "X-Micro-Protocol") == null
+                && header(h, "Micro-Topic", "X-Micro-Topic") == null;
+    }
+
+    /**
+     * The envelope codec a legacy request of {@code codec}'s content type is read with (Go Micro's legacy map:
+     * json to jsonrpc, protobuf and octet-stream to protorpc), or {@code codec} itself when there is none.
+     */
+    private Codec legacyCodec(Codec codec) {
+        String legacyType = switch (codec.contentType()) {
+            case "application/json" -> "application/json-rpc";
+            case "application/protobuf", "application/octet-stream" -> "application/proto-rpc";
+            default -> null;
+        };
+        Codec c = legacyType == null ? null : codecs.get(legacyType);
+        return c != null ? c : codec;
+    }
+
+    /**
+     * How an enveloped request is answered: in {@code envelope}, under the request's {@code contentType}, naming
+     * {@code method} (may be {@code null} when the envelope could not be read).
+     */
+    private record Enveloped(Envelope envelope, String contentType, String method) {
     }
 
     /** The deadline a {@code Timeout} header (nanoseconds left when sent) gives, counted from {@code received}. */
@@ -387,6 +462,15 @@ public final class RpcServer implements Server {
         }
     }
 
+    private void reply(Exchange exchange, String id, Enveloped enveloped, String contentType, byte[] body) {
+        if (enveloped == null) {
+            reply(exchange, id, contentType, body);
+        } else {
+            reply(exchange, id, enveloped.contentType, enveloped.envelope.writeResponse(enveloped.method, id, null,
+                    body));
+        }
+    }
+
     private void reply(Exchange exchange, String id, String contentType, byte[] body) {
         Metadata.Builder b = Metadata.builder(3).put("Content-Type", contentType);
         if (id != null) {
@@ -396,16 +480,27 @@ public final class RpcServer implements Server {
     }
 
     private void fail(Exchange exchange, String id, MicroException e) {
+        fail(exchange, id, null, e);
+    }
+
+    /**
+     * Answers {@code e}: in {@code Micro-Error} and the body, or, for an enveloped request, in {@code Micro-Error}
+     * and the envelope's error field (Go Micro puts the error's text there).
+     */
+    private void fail(Exchange exchange, String id, Enveloped enveloped, MicroException e) {
         if (e.code() >= 500 && e.getCause() != null) {
             LOG.log(Level.WARNING, "handler failed: " + e.detail(), e.getCause());
         }
         String json = ErrorJson.write(e);
-        Metadata.Builder b = Metadata.builder(5).put("Content-Type", "application/json")
+        Metadata.Builder b = Metadata.builder(5)
+                .put("Content-Type", enveloped == null ? "application/json" : enveloped.contentType)
                 .put("Micro-Error", json).put("X-Micro-Error", json);
         if (id != null) {
             b.put("Micro-Id", id).put("X-Micro-Id", id);
         }
-        send(exchange, new Message(b.build(), ErrorJson.bytes(e)));
+        byte[] body = enveloped == null ? ErrorJson.bytes(e)
+                : enveloped.envelope.writeResponse(enveloped.method, id, json, NO_BYTES);
+        send(exchange, new Message(b.build(), body));
     }
 
     private void send(Exchange exchange, Message message) {
@@ -479,6 +574,19 @@ public final class RpcServer implements Server {
 
     // ---- routing table, built once at start ----
 
+    /** The decoder of an endpoint without a request: the body is not read. */
+    private static final Codec.Decoder<Object> NO_ARGUMENT = new Codec.Decoder<>() {
+        @Override
+        public Object decode(byte[] data) {
+            return null;
+        }
+
+        @Override
+        public Object decode(byte[] data, int offset, int length) {
+            return null;
+        }
+    };
+
     /** Endpoints by name; when two services share an endpoint name, {@code Micro-Service} decides. */
     private static final class Routes {
         private final Map<String, Route> byEndpoint;
@@ -531,7 +639,10 @@ public final class RpcServer implements Server {
         }
     }
 
-    /** One endpoint with its decoder and encoder for every codec, resolved once. */
+    /**
+     * One endpoint with its decoder and encoder for every codec, resolved once; a codec that cannot carry the
+     * endpoint's types (protobuf and a record, say) has none, and the reason, answered 415.
+     */
     private static final class Route {
         final String service;
         final String endpoint;
@@ -539,6 +650,8 @@ public final class RpcServer implements Server {
         final Codec[] codecs;
         final Codec.Decoder<?>[] decoders;
         final Codec.Encoder[] encoders;
+        /** Per codec: why it cannot serve this endpoint, or {@code null}. */
+        final String[] unsupported;
         final boolean takesRequest;
         final boolean returnsNothing;
         final io.microcdi.server.EndpointInvoker invoker;
@@ -551,19 +664,42 @@ public final class RpcServer implements Server {
             this.codecs = all.toArray(Codec[]::new);
             this.decoders = new Codec.Decoder<?>[codecs.length];
             this.encoders = new Codec.Encoder[codecs.length];
+            this.unsupported = new String[codecs.length];
             this.takesRequest = e.requestType() != null;
             this.returnsNothing = e.responseType() == void.class || e.responseType() == Void.class;
+            List<String> served = new ArrayList<>();
             for (int i = 0; i < codecs.length; i++) {
-                decoders[i] = takesRequest ? codecs[i].decoder(e.requestType()) : data -> null;
-                if (returnsNothing) {
-                    // a void endpoint answers an empty message ({} in JSON): Go Micro's codecs fail on an empty body
-                    byte[] empty = codecs[i].encoder(Map.class).encode(Map.of());
-                    encoders[i] = value -> empty;
-                } else {
-                    encoders[i] = codecs[i].encoder(e.responseType());
+                try {
+                    decoders[i] = takesRequest ? codecs[i].decoder(e.requestType()) : NO_ARGUMENT;
+                    if (returnsNothing) {
+                        // a void endpoint answers an empty message ({} in JSON): Go Micro's codecs fail on an empty body
+                        byte[] empty = emptyMessage(codecs[i]);
+                        encoders[i] = value -> empty;
+                    } else {
+                        encoders[i] = codecs[i].encoder(e.responseType());
+                    }
+                    served.add(codecs[i].contentType());
+                } catch (IllegalArgumentException ex) {
+                    decoders[i] = null;
+                    encoders[i] = null;
+                    unsupported[i] = endpoint + ": " + ex.getMessage();
+                }
+            }
+            for (int i = 0; i < codecs.length; i++) {
+                if (unsupported[i] != null) {
+                    unsupported[i] += " (expected: one of " + String.join(", ", served) + ")";
                 }
             }
             this.invoker = e.invoker();
+        }
+
+        /** What a codec encodes for "no message": {@code {}} in JSON, no bytes in protobuf and raw bytes. */
+        private static byte[] emptyMessage(Codec codec) {
+            try {
+                return codec.encoder(Map.class).encode(Map.of());
+            } catch (IllegalArgumentException | CodecException e) {
+                return NO_BYTES;
+            }
         }
 
         int codecIndex(Codec codec) {

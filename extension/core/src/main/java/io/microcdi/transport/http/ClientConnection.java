@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -45,6 +46,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
     private final HttpWire.HeaderWriter writer = new HttpWire.HeaderWriter();
     /** Set by the pool right after the connect starts, before any call can see this connection. */
     volatile Channel channel;
+    /** The TLS handler, set when the channel is set up; {@code null} in plain text. */
+    SslHandler ssl;
     private ChannelHandlerContext ctx;
     /** This connection counts against the pool size until it closes. */
     private boolean holdsSlot = true;

@@ -10,6 +10,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -50,6 +53,8 @@ final class ConnectionPool {
     private final int dialTimeoutMillis;
     private final long ttlNanos;
     private final HttpDecoderConfig decoderConfig = HttpWire.decoderConfig();
+    /** {@code null}: plain text. */
+    private final SslContext tls;
 
     private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<ClientCall> waiters = new ArrayDeque<>();
@@ -70,6 +75,7 @@ final class ConnectionPool {
         this.maxConnections = config.poolSize();
         this.dialTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.dialTimeout().toMillis());
         this.ttlNanos = config.poolTtl().toNanos();
+        this.tls = config.tls().clientContext();
     }
 
     /**
@@ -213,6 +219,13 @@ final class ConnectionPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            // the host as dialed: SNI, and the name (or IP) the server's certificate must carry
+                            SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
+                            ssl.setHandshakeTimeoutMillis(millis);
+                            conn.ssl = ssl;
+                            ch.pipeline().addLast("tls", ssl);
+                        }
                         ch.pipeline()
                                 .addLast("http", new HttpResponseDecoder(decoderConfig))
                                 .addLast("idle", new IdleStateHandler(ttlNanos, 0, 0, TimeUnit.NANOSECONDS))
@@ -229,22 +242,36 @@ final class ConnectionPool {
         }
         conn.channel = f.channel();
         f.addListener((ChannelFutureListener) done -> {
-            if (done.isSuccess()) {
+            if (!done.isSuccess()) {
+                conn.dialFailed();
+                call.completeExceptionally(dialFailure(call, done.cause(), false));
+            } else if (tls == null) {
                 dialed.incrementAndGet();
                 conn.begin(call);
             } else {
-                conn.dialFailed();
-                call.completeExceptionally(dialFailure(call, done.cause()));
+                // nothing is written before the handshake is done, so a failed one is a failed dial: safe to retry
+                conn.ssl.handshakeFuture().addListener(shake -> {
+                    if (shake.isSuccess()) {
+                        dialed.incrementAndGet();
+                        conn.begin(call);
+                    } else {
+                        conn.dialFailed();
+                        done.channel().close();
+                        call.completeExceptionally(dialFailure(call, shake.cause(), true));
+                    }
+                });
             }
         });
     }
 
-    private Throwable dialFailure(ClientCall call, Throwable cause) {
-        if (cause instanceof ConnectTimeoutException && call.remaining() <= TimeUnit.MILLISECONDS.toNanos(1)) {
+    private Throwable dialFailure(ClientCall call, Throwable cause, boolean handshake) {
+        if ((cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException)
+                && call.remaining() <= TimeUnit.MILLISECONDS.toNanos(1)) {
             // the call's own deadline capped the dial timeout: report the call's timeout, as Go Micro does
             return call.timeout(address, "dial");
         }
-        return new TransportException("dial " + address + ": " + cause.getMessage(), cause, false);
+        return new TransportException((handshake ? "TLS handshake with " : "dial ") + address + ": "
+                + cause.getMessage(), cause, false);
     }
 
     /** Closes idle connections now and busy ones when their call ends; waiting callers fail. */

@@ -5,10 +5,11 @@ import io.microcdi.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Promise;
 
@@ -38,6 +39,8 @@ final class HttpListener implements Listener {
     private final int maxBodySize;
     private final long idleNanos;
     private final HttpDecoderConfig decoderConfig = HttpWire.decoderConfig();
+    /** {@code null}: plain text (HTTP/1.1, or HTTP/2 with prior knowledge). */
+    private final SslContext tls;
     private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
     private volatile Channel server;
     private volatile String address;
@@ -50,6 +53,7 @@ final class HttpListener implements Listener {
         this.handler = handler;
         this.maxBodySize = config.maxBodySize();
         this.idleNanos = config.idleTimeout().toNanos();
+        this.tls = config.tls().serverContext();
     }
 
     Transport.Handler handler() {
@@ -58,6 +62,10 @@ final class HttpListener implements Listener {
 
     int maxBodySize() {
         return maxBodySize;
+    }
+
+    HttpDecoderConfig decoderConfig() {
+        return decoderConfig;
     }
 
     /** Sets up each accepted connection. */
@@ -77,10 +85,13 @@ final class HttpListener implements Listener {
                     ch.close();
                     return;
                 }
-                ch.pipeline()
-                        .addLast("http", new HttpRequestDecoder(decoderConfig))
-                        .addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
-                        .addLast("mucp", new ServerConnection(HttpListener.this, ch));
+                ChannelPipeline p = ch.pipeline();
+                if (tls != null) {
+                    p.addLast("tls", tls.newHandler(ch.alloc()));
+                }
+                // the selector replaces itself with the HTTP/1.1 or the HTTP/2 handlers
+                p.addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
+                        .addLast("select", new ProtocolSelector(HttpListener.this, tls != null));
             }
         };
     }

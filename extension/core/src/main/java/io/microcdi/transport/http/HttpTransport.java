@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default transport ({@code http}): Go Micro's mucp over HTTP/1.1, on Netty. A call is one {@code POST /}; every
- * answer is {@code 200 OK}, with errors in the {@code Micro-Error} header.
+ * The default transport ({@code http}): Go Micro's mucp over HTTP/1.1 (HTTP/2 and TLS too), on Netty. A call is one
+ * {@code POST /}; every answer is {@code 200 OK}, with errors in the {@code Micro-Error} header.
  *
  * <pre>{@code
  * try (Transport t = new HttpTransport(HttpTransportConfig.from(config))) {
@@ -43,6 +43,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code microcdi-io-N}). A listener hands each request to its handler on the event loop; the handler must not block,
  * and may reply from any thread. The client keeps up to {@code micro.client.pool-size} keep-alive connections per
  * address, each carrying one call at a time.
+ *
+ * <p>Listeners also accept HTTP/2, one call per stream: cleartext with prior knowledge, and with TLS
+ * ({@link HttpTlsConfig}, {@code micro.transport.tls.*}) through ALPN, which offers {@code h2} and {@code http/1.1}; a
+ * TLS listener speaks only TLS. The client speaks HTTP/1.1, as Go Micro's does, over TLS when the process has a TLS
+ * setting: one setting for the whole process, as Go Micro's {@code Secure} option.
  *
  * <p>Besides Go Micro's {@code POST /}, the client can {@linkplain #post post to another path} and read the answer's
  * status (the HTTP broker's {@code /_sub}), over the same pooled connections; a listener tells its handler the

@@ -3,10 +3,11 @@ package io.microcdi.transport.http;
 import io.microcdi.config.MicroConfig;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * Settings of the {@code http} transport, bound once from {@code micro.transport.*}, {@code micro.server.*} and
- * {@code micro.client.*}.
+ * Settings of the {@code http} transport, bound once from {@code micro.transport.*} (TLS included),
+ * {@code micro.server.*} and {@code micro.client.*}.
  *
  * <pre>{@code
  * HttpTransportConfig c = HttpTransportConfig.from(config);   // micro.client.pool-size=20, ...
@@ -19,11 +20,13 @@ import java.time.Duration;
  *                    ({@code micro.server.idle-timeout})
  * @param poolSize    most connections the client keeps open to one address ({@code micro.client.pool-size})
  * @param poolTtl     how long an unused pooled connection is kept ({@code micro.client.pool-ttl})
- * @param dialTimeout longest wait for a TCP connect, capped by the call's own timeout
+ * @param dialTimeout longest wait for a TCP connect (and TLS handshake), capped by the call's own timeout
  *                    ({@code micro.client.dial-timeout})
+ * @param tls         TLS of listeners and client ({@code micro.transport.tls.*}); {@link HttpTlsConfig#none()} for
+ *                    plain text
  */
 public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize,
-                                  Duration poolTtl, Duration dialTimeout) {
+                                  Duration poolTtl, Duration dialTimeout, HttpTlsConfig tls) {
 
     /** Default {@link #maxBodySize}: 4 MiB, Go Micro's default message size. */
     public static final int DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024;
@@ -73,6 +76,18 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
         requirePositive("idleTimeout", idleTimeout);
         requirePositive("poolTtl", poolTtl);
         requirePositive("dialTimeout", dialTimeout);
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** Plain-text settings. */
+    public HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize, Duration poolTtl,
+                               Duration dialTimeout) {
+        this(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, HttpTlsConfig.none());
+    }
+
+    /** These settings with {@code tls}. */
+    public HttpTransportConfig withTls(HttpTlsConfig tls) {
+        return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls);
     }
 
     /** The defaults, with one I/O thread per available processor. */
@@ -81,7 +96,7 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
                 DEFAULT_IDLE_TIMEOUT, DEFAULT_POOL_SIZE, DEFAULT_POOL_TTL, DEFAULT_DIAL_TIMEOUT);
     }
 
-    /** Reads the keys above; a bad value fails here, naming its key. */
+    /** Reads the keys above and {@link HttpTlsConfig#from}; a bad value fails here, naming its key. */
     public static HttpTransportConfig from(MicroConfig config) {
         long maxBody = config.size(MAX_BODY_SIZE, DEFAULT_MAX_BODY_SIZE);
         if (maxBody > MAX_ARRAY) {
@@ -93,7 +108,8 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
                 config.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
                 config.integer(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 100_000),
                 config.duration(POOL_TTL, DEFAULT_POOL_TTL),
-                config.duration(DIAL_TIMEOUT, DEFAULT_DIAL_TIMEOUT));
+                config.duration(DIAL_TIMEOUT, DEFAULT_DIAL_TIMEOUT),
+                HttpTlsConfig.from(config));
     }
 
     private static void requirePositive(String name, Duration d) {

@@ -252,7 +252,7 @@ final class HttpWire {
         return resolve ? new InetSocketAddress(host, port) : InetSocketAddress.createUnresolved(host, port);
     }
 
-    private static boolean eq(CharSequence name, String lowerAscii) {
+    static boolean eq(CharSequence name, String lowerAscii) {
         for (int i = 0; i < lowerAscii.length(); i++) {
             if ((name.charAt(i) | 0x20) != lowerAscii.charAt(i)) {
                 return false;
@@ -327,7 +327,7 @@ final class HttpWire {
             }
         }
 
-        private static String sanitize(String value) {
+        static String sanitize(String value) {
             StringBuilder sb = new StringBuilder(value.length());
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
@@ -337,7 +337,7 @@ final class HttpWire {
         }
 
         /** Content-Length, Transfer-Encoding, Connection, Keep-Alive and Host describe this hop, which we frame. */
-        private static boolean framing(String name) {
+        static boolean framing(String name) {
             return switch (name.length()) {
                 case 4 -> eq(name, "host");
                 case 10 -> eq(name, "connection") || eq(name, "keep-alive");
@@ -347,7 +347,7 @@ final class HttpWire {
             };
         }
 
-        private static boolean token(String name) {
+        static boolean token(String name) {
             if (name.isEmpty()) {
                 return false;
             }

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * to the handler at a time: pipelined requests wait in {@link #waiting} (and reading pauses) until the one before was
  * answered, which keeps the answers in order without buffering replies.
  */
-final class ServerConnection extends ChannelInboundHandlerAdapter {
+final class ServerConnection extends ChannelInboundHandlerAdapter implements ServerExchange.Owner {
 
     private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
 
@@ -84,11 +84,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         this.local = HttpWire.format(channel.localAddress());
     }
 
-    String remoteAddress() {
+    @Override
+    public String remoteAddress() {
         return remote;
     }
 
-    String localAddress() {
+    @Override
+    public String localAddress() {
         return local;
     }
 
@@ -214,7 +216,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Called by {@link ServerExchange#reply} on any thread. */
-    void send(ServerExchange exchange) {
+    @Override
+    public void send(ServerExchange exchange) {
         EventExecutor loop = ctx.executor();
         if (loop.inEventLoop()) {
             write(exchange);
@@ -228,7 +231,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Writes the answer of {@code exchange} (on the event loop). */
-    void write(ServerExchange exchange) {
+    @Override
+    public void write(ServerExchange exchange) {
         if (exchange != inFlight) {
             return; // the connection closed meanwhile
         }

@@ -9,14 +9,15 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
- * One request received by an {@link HttpListener}; it is also the task that writes its answer on the event loop, so
- * replying from a handler thread costs one queued task and no other object.
+ * One request received by an {@link HttpListener} (an HTTP/1.1 request, or one HTTP/2 stream); it is also the task
+ * that writes its answer on the event loop, so replying from a handler thread costs one queued task and no other
+ * object.
  *
  * <pre>{@code
  * exchange.reply(new Message(Metadata.of("Content-Type", "application/json"), body));
  * }</pre>
  */
-final class ServerExchange implements Exchange, Runnable {
+class ServerExchange implements Exchange, Runnable {
 
     private static final VarHandle REPLIED;
 
@@ -28,7 +29,7 @@ final class ServerExchange implements Exchange, Runnable {
         }
     }
 
-    private final ServerConnection connection;
+    private final Owner connection;
     private final Message request;
     private final HttpMethod method;
     private final String uri;
@@ -40,7 +41,7 @@ final class ServerExchange implements Exchange, Runnable {
     private Message response;
     private int status = 200;
 
-    ServerExchange(ServerConnection connection, Message request, HttpMethod method, String uri, boolean keepAlive,
+    ServerExchange(Owner connection, Message request, HttpMethod method, String uri, boolean keepAlive,
                    byte[] connectionLine) {
         this.connection = connection;
         this.request = request;
@@ -134,5 +135,21 @@ final class ServerExchange implements Exchange, Runnable {
     @Override
     public String toString() {
         return "exchange from " + connection.remoteAddress();
+    }
+
+    /** The connection an exchange answers on: HTTP/1.1 ({@link ServerConnection}) or HTTP/2. */
+    interface Owner {
+
+        /** Writes the answer of {@code exchange} now on the event loop, or queues it there; from any thread. */
+        void send(ServerExchange exchange);
+
+        /** Writes the answer of {@code exchange}; on the event loop. */
+        void write(ServerExchange exchange);
+
+        /** The caller's address, {@code host:port}. */
+        String remoteAddress();
+
+        /** The address the request arrived on. */
+        String localAddress();
     }
 }

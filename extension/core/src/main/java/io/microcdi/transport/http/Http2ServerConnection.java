@@ -1,0 +1,519 @@
+package io.microcdi.transport.http;
+
+import io.microcdi.metadata.Metadata;
+import io.microcdi.transport.Message;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+
+/**
+ * One accepted HTTP/2 connection (TLS with ALPN {@code h2}, or cleartext with prior knowledge): each stream is one
+ * {@link ServerExchange}, answered on its stream as soon as its handler replies, in any order.
+ *
+ * <pre>{@code
+ * ch.pipeline().addLast(Http2ServerConnection.codec(), new Http2ServerConnection(listener, ch));
+ * }</pre>
+ *
+ * <p>It sits right behind Netty's {@link Http2FrameCodec}, which owns the framing, HPACK and flow control; this class
+ * turns a stream's {@code HEADERS} and {@code DATA} into one {@link Message} and its answer into {@code HEADERS}
+ * ({@code :status}, the headers lower-cased, {@code content-length}) and one {@code DATA} frame. Everything but
+ * {@link #send} runs on the channel's event loop. At most {@value #MAX_CONCURRENT_STREAMS} calls run at once per
+ * connection (the client waits for a free stream), as Go's HTTP/2 server.
+ */
+final class Http2ServerConnection extends ChannelInboundHandlerAdapter implements ServerExchange.Owner {
+
+    private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
+
+    /** {@code SETTINGS_MAX_CONCURRENT_STREAMS}: Go's HTTP/2 server allows 250. */
+    static final int MAX_CONCURRENT_STREAMS = 250;
+
+    /** The least {@link #discardBudget()}: 1 MiB. */
+    private static final long DISCARD_MIN = 1024 * 1024;
+
+    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+    private static final AsciiString OK = HttpResponseStatus.OK.codeAsText();
+    private static final AsciiString EXPECT = AsciiString.cached("expect");
+    private static final AsciiString CONTINUE = AsciiString.cached("100-continue");
+    private static final AsciiString CONTINUE_STATUS = HttpResponseStatus.CONTINUE.codeAsText();
+
+    private final HttpListener listener;
+    private final String remote;
+    private final String local;
+    /** Streams whose request is still arriving, by stream id. */
+    private final IntObjectHashMap<Request> reading = new IntObjectHashMap<>(8);
+    private final HeaderWriter writer = new HeaderWriter();
+    private ChannelHandlerContext ctx;
+    /** Exchanges handed to the handler and not answered yet. */
+    private int inFlight;
+    /** {@code GOAWAY} sent: the streams already opened are served, then the connection closes. */
+    private boolean draining;
+
+    Http2ServerConnection(HttpListener listener, Channel channel) {
+        this.listener = listener;
+        this.remote = HttpWire.format(channel.remoteAddress());
+        this.local = HttpWire.format(channel.localAddress());
+    }
+
+    /** The frame codec of a server connection: our stream limit, and room for long metadata headers. */
+    static Http2FrameCodec codec() {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                .maxHeaderListSize(HttpWire.MAX_HEAD_BYTES);
+        return Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                // close() closes; a graceful stop is ours to run (GOAWAY, answers, then close)
+                .decoupleCloseAndGoAway(true)
+                .build();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public String localAddress() {
+        return local;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2DataFrame data) {
+            try {
+                onData(data);
+            } finally {
+                data.release();
+            }
+        } else if (msg instanceof Http2HeadersFrame headers) {
+            onHeaders(headers);
+        } else if (msg instanceof Http2ResetFrame reset) {
+            forget(reset.stream().id()); // the caller gave up: its answer, if any, is dropped
+        } else {
+            ReferenceCountUtil.release(msg); // settings, pings, window updates, GOAWAY: the codec acted on them
+        }
+    }
+
+    private void onHeaders(Http2HeadersFrame frame) {
+        Http2FrameStream stream = frame.stream();
+        Request r = reading.get(stream.id());
+        if (r != null) {
+            // trailers carry nothing for mucp; they may end the request
+            if (frame.isEndStream()) {
+                finish(r);
+            }
+            return;
+        }
+        Http2Headers h = frame.headers();
+        long length = h.getLong(CONTENT_LENGTH, -1L);
+        if (length > listener.maxBodySize()) {
+            reject(stream, !frame.isEndStream(), 413, tooLarge(length));
+            return;
+        }
+        Metadata head = metadata(h);
+        CharSequence m = h.method();
+        HttpMethod method = m == null ? HttpMethod.POST : HttpMethod.valueOf(m.toString());
+        CharSequence p = h.path();
+        String path = p == null ? "/" : p.toString();
+        if (frame.isEndStream()) {
+            dispatch(new StreamExchange(this, new Message(head, HttpWire.empty()), method, path, stream));
+            return;
+        }
+        if (h.contains(EXPECT, CONTINUE, true)) {
+            // the client waits for this before it sends the body (curl would wait a second)
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(CONTINUE_STATUS), false)
+                    .stream(stream));
+        }
+        r = new Request(stream, head, method, path);
+        if (length >= 0) {
+            r.body = length == 0 ? HttpWire.empty() : new byte[(int) length];
+        }
+        reading.put(stream.id(), r);
+    }
+
+    private void onData(Http2DataFrame frame) {
+        int flowControlled = frame.initialFlowControlledBytes();
+        if (flowControlled > 0) {
+            // hand the window back as we read: the codec sends WINDOW_UPDATE once half of it is used
+            ctx.write(new DefaultHttp2WindowUpdateFrame(flowControlled).stream(frame.stream()), ctx.voidPromise());
+        }
+        Request r = reading.get(frame.stream().id());
+        if (r == null) {
+            return; // reset
+        }
+        ByteBuf data = frame.content();
+        int n = data.readableBytes();
+        if (r.discardBudget >= 0) {
+            discard(r, n, frame.isEndStream());
+            return;
+        }
+        if (n > 0) {
+            if (r.body != null) {
+                if (n > r.body.length - r.filled) {
+                    reject(r, 400, "malformed HTTP/2 request: body longer than its content-length");
+                    discard(r, 0, frame.isEndStream());
+                    return;
+                }
+                data.readBytes(r.body, r.filled, n);
+                r.filled += n;
+            } else {
+                r.partsSize += n;
+                if (r.partsSize > listener.maxBodySize()) {
+                    reject(r, 413, tooLarge(r.partsSize));
+                    discard(r, 0, frame.isEndStream());
+                    return;
+                }
+                if (r.parts == null) {
+                    r.parts = new ArrayList<>(4);
+                }
+                r.parts.add(data.retain());
+            }
+        }
+        if (frame.isEndStream()) {
+            finish(r);
+        }
+    }
+
+    private void finish(Request r) {
+        if (r.discardBudget >= 0) {
+            discard(r, 0, true);
+            return;
+        }
+        reading.remove(r.stream.id());
+        byte[] body;
+        if (r.body != null) {
+            if (r.filled != r.body.length) {
+                reject(r, 400, "malformed HTTP/2 request: body shorter than its content-length");
+                discard(r, 0, true);
+                return;
+            }
+            body = r.body;
+        } else {
+            body = HttpWire.gather(r.parts == null ? List.of() : r.parts, (int) r.partsSize);
+            HttpWire.release(r.parts);
+            r.parts = null;
+        }
+        dispatch(new StreamExchange(this, new Message(r.head, body), r.method, r.path, r.stream));
+    }
+
+    private void dispatch(StreamExchange exchange) {
+        inFlight++;
+        try {
+            listener.handler().handle(exchange);
+        } catch (RuntimeException | Error e) {
+            // the handler broke its contract; answer anyway so the caller does not wait for its timeout
+            LOG.log(Level.WARNING, "transport handler failed", e);
+            exchange.replyOnce(HttpWire.errorMessage(HttpWire.serverError(500, String.valueOf(e))));
+        }
+    }
+
+    /** Called by {@link ServerExchange#reply} on any thread. */
+    @Override
+    public void send(ServerExchange exchange) {
+        EventExecutor loop = ctx.executor();
+        if (loop.inEventLoop()) {
+            write(exchange);
+        } else {
+            try {
+                loop.execute(exchange);
+            } catch (RejectedExecutionException closed) {
+                // the transport is shut down; there is no one left to answer
+            }
+        }
+    }
+
+    /** Writes the answer of {@code exchange} on its stream (on the event loop). */
+    @Override
+    public void write(ServerExchange exchange) {
+        inFlight--;
+        Http2FrameStream stream = ((StreamExchange) exchange).stream;
+        if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
+            writeAnswer(stream, exchange.status(), exchange.response());
+            ctx.flush();
+        }
+        closeIfDone();
+    }
+
+    private void writeAnswer(Http2FrameStream stream, int status, Message response) {
+        byte[] body = response.body();
+        Metadata header = response.header();
+        Http2Headers h = new DefaultHttp2Headers(false, header.size() + 2);
+        h.status(status == 200 ? OK : HttpResponseStatus.valueOf(status).codeAsText());
+        writer.target = h;
+        try {
+            header.forEach(writer);
+        } finally {
+            writer.target = null;
+        }
+        h.setInt(CONTENT_LENGTH, body.length);
+        // ordinary promises: a stream the peer has just reset fails its write, which must not close the connection
+        ctx.write(new DefaultHttp2HeadersFrame(h, body.length == 0).stream(stream));
+        if (body.length > 0) {
+            ctx.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true).stream(stream));
+        }
+    }
+
+    /**
+     * The request on {@code r} cannot be read: its body is dropped as it arrives, and the structured error answers
+     * once the client has sent it all (up to {@link #discardBudget()} bytes; past that the answer goes out at once
+     * and the upload is cut).
+     */
+    private void reject(Request r, int code, String detail) {
+        HttpWire.release(r.parts);
+        r.parts = null;
+        r.body = null;
+        r.refusal = HttpWire.errorMessage(HttpWire.serverError(code, detail));
+        r.discardBudget = discardBudget();
+    }
+
+    /** A request refused from its headers. */
+    private void reject(Http2FrameStream stream, boolean stillSending, int code, String detail) {
+        Request r = new Request(stream, Metadata.empty(), HttpMethod.POST, "/");
+        reject(r, code, detail);
+        if (stillSending) {
+            reading.put(stream.id(), r);
+        } else {
+            discard(r, 0, true);
+        }
+    }
+
+    /**
+     * How much of a refused body is read and dropped. Answering before the upload ends, and then cutting it with
+     * {@code RST_STREAM(NO_ERROR)} as RFC 9113 section 8.1 allows, is what a misbehaving upload gets; for an ordinary
+     * one it trips real clients (curl 7.88 stalls on an early answer, the JDK 17 client fails on that reset).
+     */
+    private long discardBudget() {
+        return Math.max(listener.maxBodySize(), DISCARD_MIN);
+    }
+
+    private void discard(Request r, int n, boolean last) {
+        r.discardBudget -= n;
+        if (last) {
+            reading.remove(r.stream.id());
+            writeAnswer(r.stream, 200, r.refusal);
+            ctx.flush();
+            closeIfDone();
+        } else if (r.discardBudget < 0) {
+            reading.remove(r.stream.id());
+            writeAnswer(r.stream, 200, r.refusal);
+            ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR).stream(r.stream));
+            ctx.flush();
+            closeIfDone();
+        }
+    }
+
+    private void forget(int streamId) {
+        Request r = reading.remove(streamId);
+        if (r != null) {
+            HttpWire.release(r.parts);
+            r.parts = null;
+        }
+        closeIfDone();
+    }
+
+    private String tooLarge(long size) {
+        return "request body of " + size + " bytes exceeds micro.server.max-body-size (" + listener.maxBodySize()
+                + " bytes)";
+    }
+
+    private boolean idle() {
+        return inFlight == 0 && reading.isEmpty();
+    }
+
+    private void closeIfDone() {
+        if (draining && idle() && ctx.channel().isActive()) {
+            // after whatever was written before: the last answers must leave before the socket closes
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** {@code GOAWAY} naming the last stream opened: the client sends nothing new here, the open streams finish. */
+    private void goAway() {
+        if (!draining) {
+            draining = true;
+            ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+        }
+        closeIfDone();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2FrameStreamEvent) {
+            return; // stream state changes: the frames tell us all we need
+        }
+        if (evt == ServerConnection.DRAIN || (evt instanceof IdleStateEvent && idle())) {
+            goAway();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (Request r : reading.values()) {
+            HttpWire.release(r.parts);
+            r.parts = null;
+        }
+        reading.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            LOG.log(Level.DEBUG, "closing HTTP/2 connection from " + remote, cause);
+        }
+        ctx.close();
+    }
+
+    /**
+     * The headers of a request as metadata: pseudo-headers ({@code :path}, ...) and {@code host} left out, names as
+     * received (lower case; {@link Metadata} ignores case), values re-read as UTF-8 where they are not ASCII.
+     */
+    private static Metadata metadata(Http2Headers headers) {
+        Metadata.Builder b = Metadata.builder(headers.size());
+        for (Map.Entry<CharSequence, CharSequence> e : headers) {
+            CharSequence name = e.getKey();
+            int n = name.length();
+            if (n == 0 || name.charAt(0) == ':' || (n == 4 && HttpWire.eq(name, "host"))) {
+                continue;
+            }
+            b.put(name.toString(), HttpWire.fromWire(e.getValue().toString()));
+        }
+        return b.build();
+    }
+
+    /** A request whose body is still arriving. */
+    private static final class Request {
+
+        final Http2FrameStream stream;
+        final Metadata head;
+        final HttpMethod method;
+        final String path;
+        /** {@code >= 0}: refused; what may still be read and dropped before {@link #refusal} goes out anyway. */
+        long discardBudget = -1;
+        /** The error that answers a refused request. */
+        Message refusal;
+        /** The body when {@code content-length} announced it, else {@code null} and the slices in {@link #parts}. */
+        byte[] body;
+        int filled;
+        List<ByteBuf> parts;
+        long partsSize;
+
+        Request(Http2FrameStream stream, Metadata head, HttpMethod method, String path) {
+            this.stream = stream;
+            this.head = head;
+            this.method = method;
+            this.path = path;
+        }
+    }
+
+    /** An exchange on one stream. */
+    static final class StreamExchange extends ServerExchange {
+
+        final Http2FrameStream stream;
+
+        StreamExchange(ServerExchange.Owner connection, Message request, HttpMethod method, String path,
+                       Http2FrameStream stream) {
+            super(connection, request, method, path, true, null);
+            this.stream = stream;
+        }
+    }
+
+    /**
+     * Copies metadata into HTTP/2 headers: names lower-cased (HTTP/2 forbids upper case) through a small per-connection
+     * cache, connection-specific and framing headers left out, values sent as UTF-8 bytes as over HTTP/1.1.
+     */
+    private static final class HeaderWriter implements BiConsumer<String, String> {
+
+        /** Bounds the cache: metadata names are few, but a peer could send many distinct ones to be echoed. */
+        private static final int MAX_CACHED = 256;
+
+        private final Map<String, AsciiString> names = new HashMap<>();
+        Http2Headers target;
+
+        @Override
+        public void accept(String name, String value) {
+            AsciiString lower = names.get(name);
+            if (lower == null) {
+                if (!sendable(name)) {
+                    return;
+                }
+                lower = AsciiString.of(name).toLowerCase();
+                if (names.size() < MAX_CACHED) {
+                    names.put(name, lower);
+                }
+            }
+            target.add(lower, value(value));
+        }
+
+        private static boolean sendable(String name) {
+            if (!HttpWire.HeaderWriter.token(name) || HttpWire.HeaderWriter.framing(name)) {
+                return false;
+            }
+            // RFC 9113 section 8.2.2: connection-specific fields make the whole message malformed
+            return switch (name.length()) {
+                case 2 -> !HttpWire.eq(name, "te");
+                case 7 -> !HttpWire.eq(name, "upgrade");
+                case 16 -> !HttpWire.eq(name, "proxy-connection");
+                default -> true;
+            };
+        }
+
+        private static CharSequence value(String value) {
+            boolean ascii = true;
+            for (int i = 0, n = value.length(); i < n; i++) {
+                char c = value.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    return value(HttpWire.HeaderWriter.sanitize(value)); // never a CR, LF or NUL on the wire
+                }
+                if (c >= 0x80) {
+                    ascii = false;
+                }
+            }
+            // HPACK writes a String's chars as bytes; other text goes as its UTF-8 bytes, as Go writes it
+            return ascii ? value : new AsciiString(value.getBytes(StandardCharsets.UTF_8), false);
+        }
+    }
+}

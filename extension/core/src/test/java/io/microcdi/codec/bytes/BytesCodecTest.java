@@ -1,0 +1,59 @@
+package io.microcdi.codec.bytes;
+
+import io.microcdi.codec.Codec;
+import io.microcdi.codec.CodecException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BytesCodecTest {
+
+    public record Hello(String name) {
+    }
+
+    private final BytesCodec codec = new BytesCodec();
+
+    @Test
+    void byteArraysPassUntouched() {
+        byte[] body = {1, 2, 3};
+        Codec.Decoder<byte[]> d = codec.decoder(byte[].class);
+        assertThat(d.decode(body)).isSameAs(body);
+        assertThat(d.decode(body, 1, 2)).containsExactly(2, 3);
+        assertThat(codec.encoder(byte[].class).encode(body)).isSameAs(body);
+    }
+
+    @Test
+    void byteBuffersAreViewsOfTheBody() {
+        byte[] body = {1, 2, 3, 4};
+        ByteBuffer b = codec.<ByteBuffer>decoder(ByteBuffer.class).decode(body, 1, 2);
+        assertThat(b.remaining()).isEqualTo(2);
+        assertThat(b.get(0)).isEqualTo((byte) 2);
+
+        Codec.Encoder e = codec.encoder(ByteBuffer.class);
+        assertThat(e.encode(ByteBuffer.wrap(body))).isSameAs(body);
+        assertThat(e.encode(ByteBuffer.wrap(body, 2, 2))).containsExactly(3, 4);
+        ByteBuffer direct = ByteBuffer.allocateDirect(2).put((byte) 7).put((byte) 8).flip();
+        assertThat(e.encode(direct)).containsExactly(7, 8);
+        assertThat(direct.remaining()).as("encoding does not consume the buffer").isEqualTo(2);
+    }
+
+    @Test
+    void otherTypesFailWhenMade() {
+        assertThatThrownBy(() -> codec.decoder(Hello.class))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("application/octet-stream cannot carry")
+                .hasMessageContaining("Hello");
+        assertThatThrownBy(() -> codec.encoder(String.class)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> codec.encoder(Object.class).encode("x")).isInstanceOf(CodecException.class);
+    }
+
+    @Test
+    void names() {
+        assertThat(codec.name()).isEqualTo("bytes");
+        assertThat(codec.contentType()).isEqualTo("application/octet-stream");
+        assertThat(new BytesCodecProvider().create(null)).isInstanceOf(BytesCodec.class);
+    }
+}
