@@ -105,6 +105,24 @@ public class MicroLifecycle {
         if (guarded) {
             new BearerTokenInterceptor(config); // fails naming micro.auth.tokens when none is set
         }
+        // a @Wrap naming a class that is no bean would otherwise fail only where the client is first injected
+        for (String wrapper : model.namedWrappers()) {
+            if (BuiltInWrapper.ofClientWrapper(wrapper).isPresent()) {
+                continue;
+            }
+            boolean found;
+            try {
+                Class<?> type = Class.forName(wrapper, false, Thread.currentThread().getContextClassLoader());
+                found = !beans.select(type, Any.Literal.INSTANCE).isUnsatisfied();
+            } catch (ClassNotFoundException e) {
+                found = false;
+            }
+            if (!found) {
+                throw new IllegalStateException("MICRO-0204: @Wrap(" + wrapper + ".class) on a @MicroClient interface:"
+                        + " no CallWrapper bean of that class (expected: a bean class such as @ApplicationScoped "
+                        + wrapper.substring(wrapper.lastIndexOf('.') + 1) + " implements CallWrapper)");
+            }
+        }
     }
 
     private static boolean bearerToken(Class<?> type) {

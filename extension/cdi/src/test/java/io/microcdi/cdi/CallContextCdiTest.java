@@ -240,6 +240,15 @@ class CallContextCdiTest {
     }
 
     @Test
+    void aWrapNamingNoBeanFailsTheStart() {
+        container.close();
+        // InspectorApi names TenantHeader in @Wrap, which is no bean here
+        assertThatThrownBy(() -> container = MicroCdiTest.boot(Map.of("micro.registry", "memory", "micro.broker",
+                "memory"), Inspector.class, Downstream.class, Listener.class, Callers.class, Flaky.class))
+                .hasStackTraceContaining("MICRO-0204: @Wrap(" + TenantHeader.class.getName() + ".class)");
+    }
+
+    @Test
     void aClientInterceptorMayChangeTheArguments() {
         assertThat(callers.inspector.inspect(new Msg("rewrite")).text()).isEqualTo("rewritten");
     }
