@@ -42,6 +42,14 @@ public interface Envelope extends Codec {
     byte[] writeResponse(String method, String id, String error, byte[] message);
 
     /**
+     * As {@link #writeResponse(String, String, String, byte[])}, with {@code idString} telling whether the request
+     * sent its id as a string ({@link Frame#idString()}): a format that has both (JSON-RPC) echoes the id as sent.
+     */
+    default byte[] writeResponse(String method, String id, boolean idString, String error, byte[] message) {
+        return writeResponse(method, id, error, message);
+    }
+
+    /**
      * What an envelope holds: the message is {@code length} bytes of {@code data} from {@code offset}.
      *
      * @param method {@code Handler.Method}, or {@code null} when the envelope has none
@@ -50,8 +58,14 @@ public interface Envelope extends Codec {
      * @param data   the bytes read
      * @param offset where the message starts in {@code data}
      * @param length the message's length (0: an empty message)
+     * @param idString whether the id was sent as a string (JSON-RPC {@code "id":"1"}) rather than a number
      */
-    record Frame(String method, String id, String error, byte[] data, int offset, int length) {
+    record Frame(String method, String id, String error, byte[] data, int offset, int length, boolean idString) {
+
+        /** A frame whose id, if any, is not a string. */
+        public Frame(String method, String id, String error, byte[] data, int offset, int length) {
+            this(method, id, error, data, offset, length, false);
+        }
 
         public Frame {
             if (offset < 0 || length < 0 || offset + length > data.length) {

@@ -379,6 +379,32 @@ class CodecRoundTripTest {
     }
 
     @Test
+    void theJsonRpcIdIsEchoedAsSentInAnswersAndErrors() throws Exception {
+        Map<String, String> ids = new LinkedHashMap<>();
+        ids.put("\"1\"", "1");
+        ids.put("1", "1");
+        ids.put("1.0", "1.0");
+        ids.put("18446744073709551615", "18446744073709551615");
+        ids.put("\"a \\\"b\\\"\"", "a \"b\"");
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            HttpResponse<byte[]> ok = post(Map.of("Content-Type", "application/json"),
+                    "{\"method\":\"Greeter.Hello\",\"params\":[{\"name\":\"John\"}],\"id\":" + id.getKey() + "}");
+            assertThat(text(ok)).as(id.getKey()).isEqualTo("{\"id\":" + id.getKey()
+                    + ",\"result\":{\"greeting\":\"Hello John\"},\"error\":null}");
+            assertThat(ok.headers().firstValue("Micro-Id")).as(id.getKey()).hasValue(id.getValue());
+            HttpResponse<byte[]> failed = post(Map.of("Content-Type", "application/json"),
+                    "{\"method\":\"Greeter.Nope\",\"params\":[{}],\"id\":" + id.getKey() + "}");
+            assertThat(text(failed)).as(id.getKey()).startsWith("{\"id\":" + id.getKey() + ",\"result\":null,");
+        }
+        for (String none : new String[]{",\"id\":null", ""}) {
+            HttpResponse<byte[]> r = post(Map.of("Content-Type", "application/json"),
+                    "{\"method\":\"Greeter.Hello\",\"params\":[{\"name\":\"John\"}]" + none + "}");
+            assertThat(text(r)).as(none).isEqualTo("{\"id\":null,\"result\":{\"greeting\":\"Hello John\"},"
+                    + "\"error\":null}");
+        }
+    }
+
+    @Test
     void legacyAnswersCarryErrorsInTheEnvelope() throws Exception {
         HttpResponse<byte[]> handler = post(Map.of("Content-Type", "application/json"),
                 "{\"method\":\"Greeter.Hello\",\"params\":[{\"name\":\"\"}],\"id\":\"abc\"}");
@@ -525,6 +551,18 @@ class CodecRoundTripTest {
             cases.put("proto-rpc truncated to " + keep, List.of("application/octet-stream",
                     java.util.Arrays.copyOf(protorpc, keep), "go.micro.server"));
         }
+        // Jackson reads these as UTF-16 and has no byte offsets: once a 500 with a stack trace
+        cases.put("json-rpc in UTF-16LE", List.of("application/json", ISSUE_REQUEST.getBytes(StandardCharsets.UTF_16LE),
+                "go.micro.server"));
+        cases.put("json-rpc in UTF-16BE", List.of("application/json-rpc",
+                ISSUE_REQUEST.getBytes(StandardCharsets.UTF_16BE), "go.micro.server"));
+        cases.put("bytes after the json-rpc envelope", List.of("application/json",
+                (ISSUE_REQUEST + "garbage").getBytes(StandardCharsets.UTF_8), "go.micro.server"));
+        cases.put("a second json-rpc envelope", List.of("application/json",
+                (ISSUE_REQUEST + " " + ISSUE_REQUEST).getBytes(StandardCharsets.UTF_8), "go.micro.server"));
+        byte[] trailing = java.util.Arrays.copyOf(protorpc, protorpc.length + 3);
+        cases.put("bytes after the proto-rpc message frame", List.of("application/proto-rpc", trailing,
+                "go.micro.server"));
         cases.put("malformed protobuf message", List.of("application/proto-rpc",
                 new ProtoRpcCodec().writeRequest("ProtoGreeter.Hello", "1", new byte[]{0x0a, 50, 'J'}), "proto"));
 

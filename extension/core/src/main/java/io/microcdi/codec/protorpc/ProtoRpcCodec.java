@@ -133,6 +133,10 @@ public final class ProtoRpcCodec implements Envelope {
     private static Frame read(byte[] data, boolean response) {
         int envelope = frame(data, 0, "envelope");
         int body = frame(data, 4 + envelope, "message");
+        if (8 + envelope + body != data.length) {
+            throw new CodecException("proto-rpc: " + (data.length - 8 - envelope - body) + " bytes after the message "
+                    + "frame (expected: length-prefixed envelope, then message, then the end)", null);
+        }
         String method = null;
         String id = null;
         String error = null;

@@ -61,11 +61,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Bad input never stops the server: unknown endpoint 404, malformed body 400, unsupported content type 415,
  * expired deadline 408, a handler exception 500 with its message (never a stack trace).
  *
- * <p>A request without routing headers ({@code Micro-Service}, {@code Micro-Method}, {@code Micro-Endpoint}, and no
- * {@code Micro-Protocol}), or with {@code Micro-Target}, is read in its legacy {@link Envelope} form as a Go Micro
- * server does: {@code application/json} as JSON-RPC, {@code application/protobuf} and
- * {@code application/octet-stream} as protorpc. The method and id come from the envelope, and the answer, errors
- * included, goes back in the same envelope under the request's content type.
+ * <p>A request with neither {@code Micro-Protocol} nor {@code Micro-Topic}, and either without routing headers
+ * ({@code Micro-Service}, {@code Micro-Method}, {@code Micro-Endpoint}) or with {@code Micro-Target}, is read in its
+ * legacy {@link Envelope} form as a Go Micro server does: {@code application/json} as JSON-RPC,
+ * {@code application/protobuf} and {@code application/octet-stream} as protorpc. The method and id come from the
+ * envelope, and the answer, errors included, goes back in the same envelope (its id as sent) under the request's
+ * content type.
  */
 public final class RpcServer implements Server {
 
@@ -292,11 +293,12 @@ public final class RpcServer implements Server {
             int length = body.length;
             Codec wire = legacy(h, endpoint, service) ? legacyCodec(codec) : codec;
             if (wire instanceof Envelope envelope) {
-                enveloped = new Enveloped(envelope, codec.contentType(), null);
                 Envelope.Frame frame;
                 try {
                     frame = envelope.readRequest(body);
-                } catch (CodecException e) {
+                } catch (CodecException | IllegalArgumentException e) {
+                    // a frame out of the body's bounds is malformed input too, never a server error
+                    enveloped = new Enveloped(envelope, codec.contentType(), null, null, false);
                     throw MicroException.badRequest(ID, "%s", e.getMessage());
                 }
                 if (frame.method() != null) {
@@ -305,7 +307,7 @@ public final class RpcServer implements Server {
                 if (frame.id() != null) {
                     id = frame.id();
                 }
-                enveloped = new Enveloped(envelope, codec.contentType(), endpoint);
+                enveloped = new Enveloped(envelope, codec.contentType(), endpoint, frame.id(), frame.idString());
                 body = frame.data();
                 offset = frame.offset();
                 length = frame.length();
@@ -420,9 +422,14 @@ public final class RpcServer implements Server {
 
     /**
      * How an enveloped request is answered: in {@code envelope}, under the request's {@code contentType}, naming
-     * {@code method} (may be {@code null} when the envelope could not be read).
+     * {@code method} (may be {@code null} when the envelope could not be read) and echoing the envelope's {@code id}
+     * as sent ({@code idString}: it was a string).
      */
-    private record Enveloped(Envelope envelope, String contentType, String method) {
+    private record Enveloped(Envelope envelope, String contentType, String method, String id, boolean idString) {
+
+        byte[] answer(String error, byte[] message) {
+            return envelope.writeResponse(method, id, idString, error, message);
+        }
     }
 
     /** The deadline a {@code Timeout} header (nanoseconds left when sent) gives, counted from {@code received}. */
@@ -466,8 +473,7 @@ public final class RpcServer implements Server {
         if (enveloped == null) {
             reply(exchange, id, contentType, body);
         } else {
-            reply(exchange, id, enveloped.contentType, enveloped.envelope.writeResponse(enveloped.method, id, null,
-                    body));
+            reply(exchange, id, enveloped.contentType, enveloped.answer(null, body));
         }
     }
 
@@ -499,7 +505,7 @@ public final class RpcServer implements Server {
             b.put("Micro-Id", id).put("X-Micro-Id", id);
         }
         byte[] body = enveloped == null ? ErrorJson.bytes(e)
-                : enveloped.envelope.writeResponse(enveloped.method, id, json, NO_BYTES);
+                : enveloped.answer(json, NO_BYTES);
         send(exchange, new Message(b.build(), body));
     }
 

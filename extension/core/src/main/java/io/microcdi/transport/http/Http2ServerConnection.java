@@ -16,12 +16,14 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -37,6 +39,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     /** {@code SETTINGS_MAX_CONCURRENT_STREAMS}: Go's HTTP/2 server allows 250. */
     static final int MAX_CONCURRENT_STREAMS = 250;
+
+    /** The most a body buffer starts with, whatever its {@code content-length} says; it grows as DATA arrives. */
+    private static final int BODY_START = 64 * 1024;
 
     /** The least {@link #discardBudget()}: 1 MiB. */
     private static final long DISCARD_MIN = 1024 * 1024;
@@ -151,9 +157,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             reject(stream, !frame.isEndStream(), 413, tooLarge(length));
             return;
         }
+        HttpMethod method = method(h.method());
+        if (method == null) {
+            reject(stream, !frame.isEndStream(), 400, "malformed HTTP/2 request: invalid :method");
+            return;
+        }
         Metadata head = metadata(h);
-        CharSequence m = h.method();
-        HttpMethod method = m == null ? HttpMethod.POST : HttpMethod.valueOf(m.toString());
         CharSequence p = h.path();
         String path = p == null ? "/" : p.toString();
         if (frame.isEndStream()) {
@@ -167,7 +176,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         }
         r = new Request(stream, head, method, path);
         if (length >= 0) {
-            r.body = length == 0 ? HttpWire.empty() : new byte[(int) length];
+            // sized as the body arrives: a peer announcing big bodies on many streams it never sends gets little
+            r.expected = length;
+            r.body = length == 0 ? HttpWire.empty() : new byte[(int) Math.min(length, BODY_START)];
         }
         reading.put(stream.id(), r);
     }
@@ -190,10 +201,15 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         }
         if (n > 0) {
             if (r.body != null) {
-                if (n > r.body.length - r.filled) {
+                if (n > r.expected - r.filled) {
                     reject(r, 400, "malformed HTTP/2 request: body longer than its content-length");
                     discard(r, 0, frame.isEndStream());
                     return;
+                }
+                if (n > r.body.length - r.filled) {
+                    // at least double, never past the announced length (itself within micro.server.max-body-size)
+                    long size = Math.min(r.expected, Math.max(2L * r.body.length, (long) r.filled + n));
+                    r.body = Arrays.copyOf(r.body, (int) size);
                 }
                 data.readBytes(r.body, r.filled, n);
                 r.filled += n;
@@ -223,7 +239,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         reading.remove(r.stream.id());
         byte[] body;
         if (r.body != null) {
-            if (r.filled != r.body.length) {
+            if (r.filled != r.expected) {
                 reject(r, 400, "malformed HTTP/2 request: body shorter than its content-length");
                 discard(r, 0, true);
                 return;
@@ -382,7 +398,14 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         if (evt instanceof Http2FrameStreamEvent) {
             return; // stream state changes: the frames tell us all we need
         }
-        if (evt == ServerConnection.DRAIN || (evt instanceof IdleStateEvent && idle())) {
+        if (evt instanceof IdleStateEvent) {
+            // nothing arrived for micro.server.idle-timeout: requests still half sent are given up, as over HTTP/1.1
+            resetReading(Http2Error.CANCEL);
+            if (inFlight == 0) {
+                goAway();
+                return;
+            }
+        } else if (evt == ServerConnection.DRAIN) {
             goAway();
             return;
         }
@@ -399,12 +422,62 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         ctx.fireChannelInactive();
     }
 
+    /** Resets every stream whose request is still arriving. */
+    private void resetReading(Http2Error error) {
+        if (reading.isEmpty()) {
+            return;
+        }
+        for (Request r : reading.values()) {
+            HttpWire.release(r.parts);
+            r.parts = null;
+            ctx.write(new DefaultHttp2ResetFrame(error).stream(r.stream));
+        }
+        reading.clear();
+        ctx.flush();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2FrameStreamException se) {
+            // one bad stream (a content-length mismatch, bad headers): reset it, the connection serves on
+            Http2FrameStream stream = se.stream();
+            LOG.log(Level.DEBUG, () -> "resetting HTTP/2 stream " + stream.id() + " from " + remote, cause);
+            Request r = reading.remove(stream.id());
+            if (r != null) {
+                HttpWire.release(r.parts);
+                r.parts = null;
+            }
+            if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(se.error()).stream(stream));
+            }
+            closeIfDone();
+            return;
+        }
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // a connection error: the frame codec sends GOAWAY with its code, then closes
+            LOG.log(Level.DEBUG, () -> "HTTP/2 connection error from " + remote, cause);
+            return;
+        }
         if (!(cause instanceof IOException)) {
             LOG.log(Level.DEBUG, "closing HTTP/2 connection from " + remote, cause);
         }
         ctx.close();
+    }
+
+    /** The request's {@code :method}, {@code POST} when absent, {@code null} when it is no HTTP method token. */
+    private static HttpMethod method(CharSequence m) {
+        if (m == null) {
+            return HttpMethod.POST;
+        }
+        String name = m.toString();
+        if (!HttpWire.HeaderWriter.token(name)) {
+            return null;
+        }
+        try {
+            return HttpMethod.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
@@ -437,6 +510,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         Message refusal;
         /** The body when {@code content-length} announced it, else {@code null} and the slices in {@link #parts}. */
         byte[] body;
+        /** The announced {@code content-length} when {@link #body} is used. */
+        long expected;
         int filled;
         List<ByteBuf> parts;
         long partsSize;

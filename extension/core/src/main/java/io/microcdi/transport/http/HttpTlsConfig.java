@@ -243,15 +243,26 @@ public final class HttpTlsConfig {
         String pem = new String(read(key, file), StandardCharsets.US_ASCII);
         String expected = "an unencrypted PEM private key: PKCS#8 (BEGIN PRIVATE KEY), PKCS#1 (BEGIN RSA PRIVATE KEY) "
                 + "or SEC1 (BEGIN EC PRIVATE KEY)";
-        int begin = pem.indexOf("-----BEGIN ");
-        int typeEnd = begin < 0 ? -1 : pem.indexOf("-----", begin + 11);
-        if (typeEnd < 0) {
-            throw MicroConfig.invalid(key, file, expected);
-        }
-        String type = pem.substring(begin + 11, typeEnd);
-        int end = pem.indexOf("-----END " + type + "-----", typeEnd);
-        if (end < 0) {
-            throw MicroConfig.invalid(key, file, expected + " (no END " + type + " line)");
+        // the first block whose type ends in PRIVATE KEY: openssl ecparam -genkey writes EC PARAMETERS before it
+        int from = 0;
+        String type = null;
+        int typeEnd = -1;
+        int end = -1;
+        while (true) {
+            int begin = pem.indexOf("-----BEGIN ", from);
+            typeEnd = begin < 0 ? -1 : pem.indexOf("-----", begin + 11);
+            if (typeEnd < 0) {
+                throw MicroConfig.invalid(key, file, type == null ? expected : expected + " (it holds " + type + ")");
+            }
+            type = pem.substring(begin + 11, typeEnd);
+            end = pem.indexOf("-----END " + type + "-----", typeEnd);
+            if (end < 0) {
+                throw MicroConfig.invalid(key, file, expected + " (no END " + type + " line)");
+            }
+            if (type.endsWith("PRIVATE KEY")) {
+                break;
+            }
+            from = end + 14 + type.length();
         }
         byte[] der;
         try {

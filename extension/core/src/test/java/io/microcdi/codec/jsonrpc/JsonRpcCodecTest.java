@@ -99,15 +99,100 @@ class JsonRpcCodecTest {
     }
 
     @Test
-    void idsEchoNumbersAsNumbersAndTheRestAsStrings() {
+    void idsWithoutAFrameEchoNumbersAsNumbersAndTheRestAsStrings() {
         assertThat(new String(codec.writeResponse(null, null, null, new byte[0]), StandardCharsets.UTF_8))
                 .isEqualTo("{\"id\":null,\"result\":null,\"error\":null}");
         assertThat(new String(codec.writeResponse(null, "007", null, utf8("1")), StandardCharsets.UTF_8))
                 .isEqualTo("{\"id\":\"007\",\"result\":1,\"error\":null}");
-        assertThat(JsonRpcCodec.numeric("-12")).isTrue();
-        assertThat(JsonRpcCodec.numeric("1.5")).isFalse();
-        assertThat(JsonRpcCodec.numeric("")).isFalse();
-        assertThat(JsonRpcCodec.numeric("12345678901234567890")).isFalse();
+        assertThat(JsonRpcCodec.literal("-12")).isTrue();
+        assertThat(JsonRpcCodec.literal("1.5e-3")).isTrue();
+        assertThat(JsonRpcCodec.literal("12345678901234567890")).isTrue();
+        assertThat(JsonRpcCodec.literal("true")).isTrue();
+        for (String no : new String[]{"", "-", "01", "1.", ".5", "1e", "1e+", "0x1", "1 ", "NaN", "abc"}) {
+            assertThat(JsonRpcCodec.literal(no)).as(no).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"1\"", "1", "1.0", "18446744073709551615", "-0.5e+10", "true", "\"\"", "\"x\\\"<y>\"",
+            "\"\u00e9\"", "null"})
+    void idsAreEchoedExactlyAsSent(String id) {
+        Envelope.Frame f = codec.readRequest(utf8("{\"method\":\"A.B\",\"params\":[{}],\"id\":" + id + "}"));
+        assertThat(f.idString()).isEqualTo(id.startsWith("\""));
+        String echoed = id.replace("<", "\\u003c").replace(">", "\\u003e");
+        byte[] out = codec.writeResponse(f.method(), f.id(), f.idString(), null, utf8("{}"));
+        assertThat(new String(out, StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":" + echoed + ",\"result\":{},\"error\":null}");
+        assertThat(new String(codec.writeResponse(f.method(), f.id(), f.idString(), "e", new byte[0]),
+                StandardCharsets.UTF_8)).isEqualTo("{\"id\":" + echoed + ",\"result\":null,\"error\":\"e\"}");
+    }
+
+    @Test
+    void writingAnEnvelopeAllocatesOnlyTheOutputArray() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] message = utf8("{\"greeting\":\"Hello John\"}");
+        String error = "{\"id\":\"greeter\",\"code\":400,\"detail\":\"a <b>\",\"status\":\"Bad Request\"}";
+        int calls = 10_000;
+        long sizes = 0;
+        for (int round = 0; round < 3; round++) { // the last round measured, after warm-up
+            sizes = 0;
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < calls; i++) {
+                sizes += codec.writeRequest("Greeter.Hello", "12345", message).length;
+                sizes += codec.writeResponse("Greeter.Hello", "7", false, null, message).length;
+                sizes += codec.writeResponse(null, "abc", true, error, message).length;
+            }
+            long perCall = (threads.getCurrentThreadAllocatedBytes() - before) / (3L * calls);
+            if (round == 2) {
+                // an array's header and padding aside, nothing but the output (once about six objects a call)
+                assertThat(perCall).isLessThanOrEqualTo(sizes / (3L * calls) + 24);
+            }
+        }
+    }
+
+    @Test
+    void aMissingIdIsNull() {
+        Envelope.Frame f = codec.readRequest(utf8("{\"method\":\"A.B\",\"params\":[{}]}"));
+        assertThat(f.id()).isNull();
+        assertThat(new String(codec.writeResponse(f.method(), f.id(), f.idString(), null, utf8("{}")),
+                StandardCharsets.UTF_8)).isEqualTo("{\"id\":null,\"result\":{},\"error\":null}");
+    }
+
+    @Test
+    void writesQuotingLikeGo() {
+        String method = "A.B\"\\\n\t<&>\u0001\u00e9\u2028\ud83d\ude00\ud83d";
+        StringBuilder quoted = new StringBuilder();
+        io.microcdi.internal.GoJson.quote(quoted, method);
+        assertThat(new String(codec.writeRequest(method, "x", utf8("{}")), StandardCharsets.UTF_8))
+                .isEqualTo("{\"method\":" + quoted + ",\"params\":[{}],\"id\":\"x\"}");
+        String error = "a\"b<\u001f>\\&\r";
+        StringBuilder ascii = new StringBuilder();
+        io.microcdi.internal.GoJson.quote(ascii, error);
+        assertThat(new String(codec.writeResponse(null, "5", error, new byte[0]), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":5,\"result\":null,\"error\":" + ascii + "}");
+        assertThat(codec.readResponse(codec.writeResponse(null, "5", error, new byte[0])).error()).isEqualTo(error);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16LE", "UTF-16BE", "UTF-32BE"})
+    void aBodyThatIsNotUtf8IsACodecException(String charset) {
+        byte[] body = "{\"method\":\"Greeter.Hello\",\"params\":[{\"name\":\"John\"}],\"id\":1}"
+                .getBytes(java.nio.charset.Charset.forName(charset));
+        assertThatThrownBy(() -> codec.readRequest(body))
+                .isInstanceOf(CodecException.class)
+                .hasMessageStartingWith("json-rpc: expected UTF-8");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "{}", " 1", "]", "\u0000"})
+    void bytesAfterTheEnvelopeAreACodecException(String after) {
+        byte[] body = utf8("{\"method\":\"A.B\",\"params\":[{}],\"id\":1}" + after);
+        assertThatThrownBy(() -> codec.readRequest(body))
+                .isInstanceOf(CodecException.class)
+                .hasMessageStartingWith("json-rpc: ")
+                .hasMessageNotContaining("\n");
+        assertThat(codec.readRequest(utf8("{\"method\":\"A.B\",\"params\":[{}],\"id\":1} \r\n\t")).method())
+                .isEqualTo("A.B");
     }
 
     @Test

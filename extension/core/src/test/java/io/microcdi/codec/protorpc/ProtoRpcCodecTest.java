@@ -98,6 +98,16 @@ class ProtoRpcCodecTest {
         assertThatThrownBy(() -> codec.readRequest(huge)).hasMessageContaining("announces 4294967295 bytes");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4, 100})
+    void bytesAfterTheMessageFrameFail(int extra) {
+        byte[] longer = Arrays.copyOf(goRequest(), goRequest().length + extra);
+        assertThatThrownBy(() -> codec.readRequest(longer))
+                .isInstanceOf(CodecException.class)
+                .hasMessageStartingWith("proto-rpc: " + extra + " bytes after the message frame");
+        assertThatThrownBy(() -> codec.readResponse(longer)).isInstanceOf(CodecException.class);
+    }
+
     @Test
     void names() {
         assertThat(codec.name()).isEqualTo("protorpc");

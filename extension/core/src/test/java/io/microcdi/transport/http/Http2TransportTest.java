@@ -297,6 +297,19 @@ class Http2TransportTest {
     }
 
     @Test
+    void aBodyLongerThanItsFirstBufferArrivesWhole() throws Exception {
+        // the buffer for a content-length body starts at 64 KiB and grows as DATA arrives
+        HttpListener l = listen(Map.of("micro.server.max-body-size", "1m"), Http2TransportTest::echo);
+        byte[] body = new byte[300 * 1024 + 7];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) ('a' + i % 26);
+        }
+        HttpResponse<byte[]> r = client().send(post(l, body), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(r.body()).isEqualTo(body);
+    }
+
+    @Test
     void expectContinueIsAnsweredAtOnce() throws Exception {
         HttpTransport t = new HttpTransport(HttpTransportConfig.defaults());
         closing.add(t);

@@ -57,7 +57,10 @@ class HttpTlsConfigTest {
     }
 
     @Test
-    void keysInEveryCommonPemFormLoad() {
+    void keysInEveryCommonPemFormLoad() throws Exception {
+        // openssl ecparam -genkey puts an EC PARAMETERS block before the key
+        assertThat(Files.readString(pki.clientKey())).startsWith("-----BEGIN EC PARAMETERS-----")
+                .contains("-----BEGIN EC PRIVATE KEY-----");
         assertThat(from(HttpTlsConfig.CERT, pki.serverCert().toString(),
                 HttpTlsConfig.KEY, pki.serverKeyPkcs1().toString()).server()).isTrue();
         assertThat(from(HttpTlsConfig.CERT, pki.clientCert().toString(),

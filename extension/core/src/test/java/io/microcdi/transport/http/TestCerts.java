@@ -48,7 +48,10 @@ record TestCerts(Path dir) {
         return dir.resolve("client.pem");
     }
 
-    /** An EC key in the SEC1 form ({@code BEGIN EC PRIVATE KEY}), what {@code openssl ecparam -genkey} writes. */
+    /**
+     * An EC key in the SEC1 form ({@code BEGIN EC PRIVATE KEY}) after an {@code EC PARAMETERS} block, what
+     * {@code openssl ecparam -genkey} writes.
+     */
     Path clientKey() {
         return dir.resolve("client-key.pem");
     }
@@ -74,7 +77,7 @@ record TestCerts(Path dir) {
         c.openssl("rsa", "-in", "server-key.pem", "-traditional", "-out", "server-key-pkcs1.pem");
         c.openssl("pkcs12", "-export", "-in", "server.pem", "-inkey", "server-key.pem", "-out", "server.p12",
                 "-passout", "pass:secret");
-        c.openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "client-key.pem");
+        c.openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", "client-key.pem");
         c.openssl("req", "-new", "-key", "client-key.pem", "-out", "client.csr", "-subj", "/CN=client");
         c.openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-set_serial", "3",
                 "-days", "2", "-extfile", "client.ext", "-out", "client.pem");
