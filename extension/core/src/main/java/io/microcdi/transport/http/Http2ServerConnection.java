@@ -43,7 +43,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 
 /**
@@ -255,28 +254,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     private void dispatch(StreamExchange exchange) {
         inFlight++;
-        try {
-            listener.handler().handle(exchange);
-        } catch (RuntimeException | Error e) {
-            // the handler broke its contract; answer anyway so the caller does not wait for its timeout
-            LOG.log(Level.WARNING, "transport handler failed", e);
-            exchange.replyOnce(HttpWire.errorMessage(HttpWire.serverError(500, String.valueOf(e))));
-        }
+        exchange.dispatch(listener);
     }
 
-    /** Called by {@link ServerExchange#reply} on any thread. */
     @Override
-    public void send(ServerExchange exchange) {
-        EventExecutor loop = ctx.executor();
-        if (loop.inEventLoop()) {
-            write(exchange);
-        } else {
-            try {
-                loop.execute(exchange);
-            } catch (RejectedExecutionException closed) {
-                // the transport is shut down; there is no one left to answer
-            }
-        }
+    public EventExecutor loop() {
+        return ctx.executor();
     }
 
     /** Writes the answer of {@code exchange} on its stream (on the event loop). */

@@ -25,7 +25,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -206,28 +205,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
 
     private void dispatch(ServerExchange exchange) {
         inFlight = exchange;
-        try {
-            listener.handler().handle(exchange);
-        } catch (RuntimeException | Error e) {
-            // the handler broke its contract; answer anyway so the caller does not wait for its timeout
-            LOG.log(Level.WARNING, "transport handler failed", e);
-            exchange.replyOnce(HttpWire.errorMessage(HttpWire.serverError(500, String.valueOf(e))));
-        }
+        exchange.dispatch(listener);
     }
 
-    /** Called by {@link ServerExchange#reply} on any thread. */
     @Override
-    public void send(ServerExchange exchange) {
-        EventExecutor loop = ctx.executor();
-        if (loop.inEventLoop()) {
-            write(exchange);
-        } else {
-            try {
-                loop.execute(exchange);
-            } catch (RejectedExecutionException closed) {
-                // the transport is shut down; there is no one left to answer
-            }
-        }
+    public EventExecutor loop() {
+        return ctx.executor();
     }
 
     /** Writes the answer of {@code exchange} (on the event loop). */

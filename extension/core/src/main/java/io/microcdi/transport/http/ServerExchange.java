@@ -3,10 +3,12 @@ package io.microcdi.transport.http;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One request received by an {@link HttpListener} (an HTTP/1.1 request, or one HTTP/2 stream); it is also the task
@@ -18,6 +20,8 @@ import java.util.Objects;
  * }</pre>
  */
 class ServerExchange implements Exchange, Runnable {
+
+    private static final System.Logger LOG = System.getLogger(ServerExchange.class.getName());
 
     private static final VarHandle REPLIED;
 
@@ -132,6 +136,17 @@ class ServerExchange implements Exchange, Runnable {
         return connectionLine;
     }
 
+    /** Hands this exchange to the listener's handler; a handler that throws still gets its caller an answer. */
+    void dispatch(HttpListener listener) {
+        try {
+            listener.handler().handle(this);
+        } catch (RuntimeException | Error e) {
+            // the handler broke its contract; answer anyway so the caller does not wait for its timeout
+            LOG.log(System.Logger.Level.WARNING, "transport handler failed", e);
+            replyOnce(HttpWire.errorMessage(HttpWire.serverError(500, String.valueOf(e))));
+        }
+    }
+
     @Override
     public String toString() {
         return "exchange from " + connection.remoteAddress();
@@ -140,8 +155,22 @@ class ServerExchange implements Exchange, Runnable {
     /** The connection an exchange answers on: HTTP/1.1 ({@link ServerConnection}) or HTTP/2. */
     interface Owner {
 
+        /** The event loop the connection's writes run on. */
+        EventExecutor loop();
+
         /** Writes the answer of {@code exchange} now on the event loop, or queues it there; from any thread. */
-        void send(ServerExchange exchange);
+        default void send(ServerExchange exchange) {
+            EventExecutor loop = loop();
+            if (loop.inEventLoop()) {
+                write(exchange);
+            } else {
+                try {
+                    loop.execute(exchange);
+                } catch (RejectedExecutionException closed) {
+                    // the transport is shut down; there is no one left to answer
+                }
+            }
+        }
 
         /** Writes the answer of {@code exchange}; on the event loop. */
         void write(ServerExchange exchange);
