@@ -118,14 +118,19 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
         }
         for (String n : mine) {
             if (!seen.contains(n) && BuiltInWrapper.ofClientWrapper(n).isEmpty()) {
-                throw new IllegalStateException("MICRO-0204: @Wrap(" + n + ".class) on " + type.getName()
-                        + ": no CallWrapper bean of that class (expected: a bean class such as @ApplicationScoped "
-                        + n.substring(n.lastIndexOf('.') + 1) + " implements CallWrapper)");
+                throw noWrapperBean(n, type.getName());
             }
         }
         found.sort(Comparator.comparingInt((Found f) -> priority(f.bean()))
                 .thenComparing(f -> f.bean().getBeanClass().getName()));
         return found.stream().map(Found::wrapper).toList();
+    }
+
+    /** MICRO-0204: a {@code @Wrap} names {@code wrapper}, which is no bean; {@code where} names the client. */
+    static IllegalStateException noWrapperBean(String wrapper, String where) {
+        return new IllegalStateException("MICRO-0204: @Wrap(" + wrapper + ".class) on " + where
+                + ": no CallWrapper bean of that class (expected: a bean class such as @ApplicationScoped "
+                + wrapper.substring(wrapper.lastIndexOf('.') + 1) + " implements CallWrapper)");
     }
 
     private static int priority(Bean<?> bean) {

@@ -118,9 +118,7 @@ public class MicroLifecycle {
                 found = false;
             }
             if (!found) {
-                throw new IllegalStateException("MICRO-0204: @Wrap(" + wrapper + ".class) on a @MicroClient interface:"
-                        + " no CallWrapper bean of that class (expected: a bean class such as @ApplicationScoped "
-                        + wrapper.substring(wrapper.lastIndexOf('.') + 1) + " implements CallWrapper)");
+                throw MicroClientCreator.noWrapperBean(wrapper, "a @MicroClient interface");
             }
         }
     }
