@@ -10,7 +10,6 @@ import jakarta.interceptor.InvocationContext;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,17 +174,5 @@ final class InterceptedClients implements ClientInterception {
                 next = i; // proceed() may be called again by an interceptor that retries
             }
         }
-    }
-
-    /** The names of the interceptors around {@code method} of {@code type}, outermost first (for diagnostics). */
-    List<String> describe(Class<?> type, Method method) {
-        Annotation[] bindings = bindings(type, method);
-        List<String> names = new ArrayList<>();
-        if (bindings.length > 0) {
-            for (Interceptor<?> i : beans.resolveInterceptors(InterceptionType.AROUND_INVOKE, bindings)) {
-                names.add(i.getBeanClass().getName());
-            }
-        }
-        return names;
     }
 }
