@@ -81,6 +81,7 @@ public final class GreeterProcess implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private Path jar;
+        private String heap = "128m";
 
         private Spec(String name) {
             this.name = name;
@@ -89,6 +90,12 @@ public final class GreeterProcess implements AutoCloseable {
         /** Runs {@code jar} instead of the greeter's (another example, say). */
         public Spec jar(Path runnable) {
             this.jar = runnable;
+            return this;
+        }
+
+        /** The heap limit ({@code -Xmx}), {@code 128m} unless set. */
+        public Spec heap(String size) {
+            this.heap = size;
             return this;
         }
 
@@ -116,7 +123,7 @@ public final class GreeterProcess implements AutoCloseable {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> command = new ArrayList<>(List.of(java,
                     // a small, fast-starting JVM: 2 cores run several of these at once
-                    "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-Djava.net.preferIPv4Stack=true"));
             properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
             command.addAll(List.of("-jar", (jar != null ? jar : greeterJar()).toString()));

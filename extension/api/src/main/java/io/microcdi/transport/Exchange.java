@@ -50,4 +50,15 @@ public interface Exchange {
     default void reply(int status, Message response) {
         reply(response);
     }
+
+    /**
+     * Takes this request over as the first message of a stream ({@link MessageStream}): the request is not answered
+     * with {@link #reply}; everything after goes through the stream. Call it at most once, instead of replying.
+     *
+     * @throws UnsupportedOperationException when the transport cannot stream
+     * @throws IllegalStateException         when the request was already answered
+     */
+    default MessageStream stream() {
+        throw new UnsupportedOperationException("this transport does not stream");
+    }
 }

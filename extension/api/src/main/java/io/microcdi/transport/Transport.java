@@ -31,6 +31,36 @@ public interface Transport extends AutoCloseable {
      */
     CompletableFuture<Message> send(String address, Message request, Duration timeout);
 
+    /**
+     * Opens a stream to the node at {@code address} with {@code open}, the message that names the endpoint (its
+     * headers carry {@link MessageStream#STREAM_HEADER}). Completes once the stream is open, or exceptionally with a
+     * {@link TransportException} (connection failed: nothing reached the server) or a
+     * {@link java.util.concurrent.TimeoutException} after {@code connectTimeout}. A transport that cannot stream fails
+     * with {@link UnsupportedOperationException}.
+     */
+    default CompletableFuture<MessageStream> stream(String address, Message open, Duration connectTimeout) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("the " + name() + " transport does not stream"));
+    }
+
+    /**
+     * Opens a stream to {@code node}, as {@link #stream(String, Message, Duration)} to its address; a transport may
+     * read what the node's metadata says its listener can do (see {@link #nodeMetadata()}).
+     */
+    default CompletableFuture<MessageStream> stream(io.microcdi.registry.Node node, Message open,
+                                                    Duration connectTimeout) {
+        return stream(node.address(), open, connectTimeout);
+    }
+
+    /**
+     * What this transport's listeners can do that a client of the same transport may use, added to the metadata of
+     * every node a server registers (the {@code http} transport: {@code streams=h2}, its listeners take streams on
+     * HTTP/2 streams). Empty by default.
+     */
+    default java.util.Map<String, String> nodeMetadata() {
+        return java.util.Map.of();
+    }
+
     /** Closes client connections to {@code address}, for example when its node left the registry. */
     void disconnect(String address);
 

@@ -360,6 +360,8 @@ public class MicroExtension implements BuildCompatibleExtension {
         Type r = m.returnType();
         String returnType = r.isClass() ? r.asClass().declaration().name()
                 : r.isParameterizedType() ? r.asParameterizedType().declaration().name() : r.toString();
-        return new MethodShape(m.name(), m.parameters().size(), e == null ? "" : e.value().asString(), returnType);
+        String parameterType = m.parameters().isEmpty() ? "" : erasure(m.parameters().get(0).type());
+        return new MethodShape(m.name(), m.parameters().size(), e == null ? "" : e.value().asString(), returnType,
+                parameterType);
     }
 }

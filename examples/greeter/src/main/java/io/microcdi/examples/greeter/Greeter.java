@@ -2,9 +2,12 @@ package io.microcdi.examples.greeter;
 
 import io.microcdi.annotation.Service;
 import io.microcdi.errors.MicroException;
+import io.microcdi.stream.Streams;
+
+import java.util.concurrent.Flow;
 
 /**
- * The greeter service: endpoint {@code Greeter.Hello}.
+ * The greeter service: endpoints {@code Greeter.Hello} and {@code Greeter.Chat} (a bidirectional stream).
  *
  * <pre>{@code
  * curl -s -H 'Content-Type: application/json' -H 'Micro-Service: greeter' -H 'Micro-Endpoint: Greeter.Hello' \
@@ -20,5 +23,13 @@ public class Greeter {
             throw MicroException.badRequest("greeter.hello", "name is required");
         }
         return new HelloReply("Hello " + req.name());
+    }
+
+    /**
+     * Greets every name of a stream, one reply per request, as fast as the caller reads the replies: a slow reader
+     * slows the requests down, through the server, to the caller's producer.
+     */
+    public Flow.Publisher<HelloReply> chat(Flow.Publisher<HelloRequest> requests) {
+        return Streams.map(requests, this::hello);
     }
 }

@@ -1,6 +1,7 @@
 package io.microcdi.examples.greeter;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 
 /**
  * The client view of the greeter: {@code hello} and {@code helloAsync} both call {@code Greeter.Hello}.
@@ -16,4 +17,7 @@ public interface GreeterApi {
 
     /** Calls {@code Greeter.Hello} without blocking. */
     CompletionStage<HelloReply> helloAsync(HelloRequest req);
+
+    /** Opens a {@code Greeter.Chat} stream for each subscriber: sends {@code requests}, publishes the replies. */
+    Flow.Publisher<HelloReply> chat(Flow.Publisher<HelloRequest> requests);
 }

@@ -1,5 +1,11 @@
 package io.microcdi.client.rpc;
 
+import io.microcdi.internal.stream.Flows;
+import io.microcdi.internal.exec.HandlerExecutors;
+import io.microcdi.transport.MessageStream;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import io.microcdi.client.CallFunc;
 import io.microcdi.client.CallOptions;
 import io.microcdi.client.CallWrapper;
@@ -152,6 +158,61 @@ public final class RpcClient implements Client {
     @Override
     public Client wrap(List<CallWrapper> wrappers) {
         return wrappers.isEmpty() ? this : new Wrapped(List.copyOf(wrappers));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The stream opens with the endpoint's headers (both spellings), a {@code Micro-Id}, a {@code Micro-Stream}
+     * id (the same value) and the caller's metadata, and no {@code Timeout}: streams are not bounded by the request
+     * timeout. Call wrappers do not apply to streams (they wrap one request and its response).
+     */
+    @Override
+    public Flow.Publisher<Response> stream(Request open, Flow.Publisher<byte[]> requests, CallOptions options) {
+        Objects.requireNonNull(open, "open");
+        Objects.requireNonNull(requests, "requests");
+        Objects.requireNonNull(options, "options");
+        return subscriber -> {
+            Objects.requireNonNull(subscriber, "subscriber");
+            CallContext inbound = CallContexts.current();
+            Executor callbacks = HandlerExecutors.callbacks(inbound);
+            Request request = open;
+            Next next;
+            Message message;
+            String id = String.valueOf(ids.getAndIncrement());
+            try {
+                if (closed) {
+                    throw closed(open);
+                }
+                if (inbound.active()) {
+                    Metadata sent = OutboundHeaders.metadata(open.metadata(), inbound);
+                    if (sent != open.metadata()) {
+                        request = open.withMetadata(sent);
+                    }
+                }
+                ServiceCalls calls = calls(request.service());
+                Endpoint endpoint = calls.endpoint(request);
+                SelectOptions select = options.select();
+                if (calls.settings.endpointFilter() && select.endpoint() == null) {
+                    select = select == calls.settings.options().select() ? endpoint.select
+                            : select.withEndpoint(request.endpoint());
+                }
+                next = selector.select(request.service(), select);
+                Metadata.Builder h = Metadata.builder(request.metadata().size() + endpoint.headers.size() + 4);
+                request.metadata().forEach(h::put);
+                endpoint.headers.forEach(h::put);
+                message = new Message(h.put("Micro-Id", id).put("X-Micro-Id", id)
+                        .put(MessageStream.STREAM_HEADER, id).put("X-Micro-Stream", id).build(), null);
+            } catch (RuntimeException e) {
+                MicroException failure = e instanceof MicroException me ? me : new MicroException(ID, 500,
+                        "opening a stream to " + open.service() + " " + open.endpoint() + ": " + e.getMessage(),
+                        MicroException.statusText(500), e);
+                Flows.<Response>failed(failure).subscribe(subscriber);
+                return;
+            }
+            new ClientStream(message, request.service(), request.endpoint(), id, request.contentType(), next,
+                    transport, requests, options.retries(), options.requestTimeout(), subscriber, callbacks).start();
+        };
     }
 
     private CompletableFuture<Response> call(Request request, CallOptions options, CallFunc chain) {
@@ -639,6 +700,11 @@ public final class RpcClient implements Client {
         @Override
         public CallOptions defaultOptions(String service) {
             return RpcClient.this.defaultOptions(service);
+        }
+
+        @Override
+        public Flow.Publisher<Response> stream(Request open, Flow.Publisher<byte[]> requests, CallOptions options) {
+            return RpcClient.this.stream(open, requests, options);
         }
 
         @Override

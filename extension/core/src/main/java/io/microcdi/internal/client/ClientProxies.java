@@ -1,5 +1,9 @@
 package io.microcdi.internal.client;
 
+import io.microcdi.internal.stream.Flows;
+import io.microcdi.server.EndpointDefinition;
+import java.util.Objects;
+import java.util.concurrent.Flow;
 import io.microcdi.annotation.ContentType;
 import io.microcdi.annotation.Endpoint;
 import io.microcdi.client.CallOptions;
@@ -117,7 +121,9 @@ public final class ClientProxies {
                         + (own != null || typeContentType != null ? " of @ContentType" : "")
                         + " (expected: one of " + String.join(", ", codecs.contentTypes()) + ")");
             }
-            Call call = new Call(service, handler, m, client, codec);
+            ClientInterception.MethodCall call = ServiceModel.streaming(m) == EndpointDefinition.Streaming.NONE
+                    ? new Call(service, handler, m, client, codec)
+                    : new StreamCall(service, handler, m, client, codec);
             calls.put(m, interception.around(type, m, call));
         }
         Handler h = new Handler(type, service, Map.copyOf(calls));
@@ -142,6 +148,87 @@ public final class ClientProxies {
                 case "equals" -> proxy == args[0];
                 default -> throw new IllegalStateException("not a client method: " + method);
             };
+        }
+    }
+
+    /**
+     * One streaming interface method, resolved: a {@code Flow.Publisher} it returns opens a stream for each
+     * subscriber; a {@code CompletionStage} it returns (client streaming) opens one at once.
+     */
+    private static final class StreamCall implements ClientInterception.MethodCall {
+        private final String service;
+        private final String endpoint;
+        private final EndpointDefinition.Streaming kind;
+        private final Client client;
+        private final CallOptions options;
+        private final Request open;
+        private final Codec.Encoder encoder;
+        private final Codec.Decoder<?> decoder;
+        private final boolean takesRequest;
+
+        StreamCall(String service, String handler, Method m, Client client, Codec codec) {
+            Endpoint e = m.getAnnotation(Endpoint.class);
+            this.kind = ServiceModel.streaming(m);
+            this.service = service;
+            this.endpoint = e != null ? e.value()
+                    : EndpointNames.endpoint(handler, EndpointNames.clientMethod(m.getName(), false));
+            this.client = client;
+            this.options = client.defaultOptions(service);
+            this.open = new Request(service, endpoint, codec.contentType(), EMPTY, Metadata.empty());
+            this.takesRequest = m.getParameterCount() == 1;
+            try {
+                this.encoder = takesRequest
+                        ? codec.encoder(ServiceModel.requestType(m.getGenericParameterTypes()[0])) : null;
+                this.decoder = codec.decoder(ServiceModel.responseType(m.getGenericReturnType()));
+            } catch (IllegalArgumentException unsupported) {
+                throw new IllegalArgumentException(m.getDeclaringClass().getName() + "." + m.getName() + ": "
+                        + unsupported.getMessage(), unsupported);
+            }
+            if (kind == EndpointDefinition.Streaming.CLIENT
+                    && !m.getReturnType().isAssignableFrom(CompletableFuture.class)) {
+                throw new IllegalArgumentException(m + ": a client-streaming method returns CompletionStage or "
+                        + "CompletableFuture");
+            }
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Object invoke(Object proxy, Object[] args) {
+            Object argument = args == null || args.length == 0 ? null : args[0];
+            Flow.Publisher<byte[]> requests;
+            if (kind.requestsStream()) {
+                Flow.Publisher<Object> source = (Flow.Publisher<Object>) Objects.requireNonNull(argument,
+                        "requests (expected: a Flow.Publisher, not null)");
+                requests = subscriber -> Flows.map(source, this::encode).subscribe(subscriber);
+            } else {
+                requests = takesRequest && argument != null ? Flows.just(encode(argument)) : Flows.empty();
+            }
+            Flow.Publisher<Object> responses = subscriber ->
+                    Flows.map(client.stream(open, requests, options), this::decode).subscribe(subscriber);
+            if (kind.responsesStream()) {
+                return responses;
+            }
+            return Flows.single(responses, what -> new MicroException("go.micro.client", 500, service + " "
+                    + endpoint + " answered its stream with " + what + " (expected: one)",
+                    MicroException.statusText(500)));
+        }
+
+        private byte[] encode(Object value) {
+            try {
+                return encoder.encode(value);
+            } catch (CodecException e) {
+                throw new MicroException("go.micro.client.codec", 500, service + " " + endpoint + ": "
+                        + e.getMessage(), MicroException.statusText(500), e);
+            }
+        }
+
+        private Object decode(Response r) {
+            try {
+                return decoder.decode(r.body());
+            } catch (CodecException e) {
+                throw new MicroException("go.micro.client.codec", 500,
+                        service + " " + endpoint + ": " + e.getMessage(), MicroException.statusText(500), e);
+            }
         }
     }
 

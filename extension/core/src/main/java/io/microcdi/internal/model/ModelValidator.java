@@ -30,6 +30,7 @@ public final class ModelValidator {
                 problems.add("MICRO-0102: " + className + "#" + m.name() + " takes " + m.parameterCount()
                         + " parameters (expected: none or one request object)");
             }
+            checkStreaming(problems, className, m);
             String endpoint = m.endpoint().isEmpty() ? EndpointNames.endpoint(handler, m.name()) : m.endpoint();
             checkEndpointName(problems, className, m, endpoint);
             String previous = seen.putIfAbsent(endpoint, m.name());
@@ -55,11 +56,21 @@ public final class ModelValidator {
                 problems.add("MICRO-0202: " + interfaceName + "#" + m.name() + " takes " + m.parameterCount()
                         + " parameters (expected: none or one request object)");
             }
+            checkStreaming(problems, interfaceName, m);
             if (!m.endpoint().isEmpty()) {
                 checkEndpointName(problems, interfaceName, m, m.endpoint());
             }
         }
         return problems;
+    }
+
+    /** A method taking a stream of requests answers with one response later, or with a stream. */
+    private static void checkStreaming(List<String> problems, String className, MethodShape m) {
+        if (m.streamsRequests() && !m.streamsResponses() && !m.async()) {
+            problems.add("MICRO-0105: " + className + "#" + m.name() + " takes a Flow.Publisher of requests and "
+                    + "returns " + m.returnType() + " (expected: CompletionStage<Response> for client streaming, "
+                    + "or Flow.Publisher<Response> for a bidirectional stream)");
+        }
     }
 
     private static void checkEndpointName(List<String> problems, String className, MethodShape m, String endpoint) {

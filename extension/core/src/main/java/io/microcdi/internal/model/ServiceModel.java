@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 
 /**
  * Turns a service class and its instance into a {@link ServiceDefinition}, once, at start: each endpoint method
@@ -69,7 +70,7 @@ public final class ServiceModel {
     public static MethodShape shape(Method m) {
         Endpoint e = m.getAnnotation(Endpoint.class);
         return new MethodShape(m.getName(), m.getParameterCount(), e == null ? "" : e.value(),
-                m.getReturnType().getName());
+                m.getReturnType().getName(), m.getParameterCount() == 0 ? "" : m.getParameterTypes()[0].getName());
     }
 
     /**
@@ -87,24 +88,54 @@ public final class ServiceModel {
         }
         List<EndpointDefinition> endpoints = new ArrayList<>(methods.size());
         for (Method m : methods) {
-            Type requestType = m.getParameterCount() == 0 ? null : m.getGenericParameterTypes()[0];
+            EndpointDefinition.Streaming streaming = streaming(m);
+            Type requestType = m.getParameterCount() == 0 ? null : requestType(m.getGenericParameterTypes()[0]);
             Type responseType = responseType(m.getGenericReturnType());
             endpoints.add(new EndpointDefinition(endpointName(handler, m), requestType, responseType,
-                    invoker(m, instance), Map.of("stream", "false")));
+                    invoker(m, instance), Map.of("stream", String.valueOf(streaming != EndpointDefinition.Streaming.NONE)),
+                    streaming));
         }
         return new ServiceDefinition(name, version, Map.of(), endpoints);
     }
 
-    /** The type a caller receives: {@code T} for {@code CompletionStage<T>}, the return type otherwise. */
+    /** What streams in a method's signature: a {@code Flow.Publisher} parameter, return type, or both. */
+    public static EndpointDefinition.Streaming streaming(Method m) {
+        boolean requests = m.getParameterCount() == 1 && m.getParameterTypes()[0] == Flow.Publisher.class;
+        boolean responses = m.getReturnType() == Flow.Publisher.class;
+        return requests ? (responses ? EndpointDefinition.Streaming.BIDI : EndpointDefinition.Streaming.CLIENT)
+                : responses ? EndpointDefinition.Streaming.SERVER : EndpointDefinition.Streaming.NONE;
+    }
+
+    /**
+     * The type a caller receives, or one message of it: {@code T} for {@code CompletionStage<T>} and
+     * {@code Flow.Publisher<T>}, the return type otherwise.
+     */
     public static Type responseType(Type returnType) {
         if (returnType instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw
-                && CompletionStage.class.isAssignableFrom(raw)) {
-            return p.getActualTypeArguments()[0];
+                && (CompletionStage.class.isAssignableFrom(raw) || raw == Flow.Publisher.class)) {
+            return element(p.getActualTypeArguments()[0]);
         }
-        if (returnType instanceof Class<?> c && CompletionStage.class.isAssignableFrom(c)) {
+        if (returnType instanceof Class<?> c && (CompletionStage.class.isAssignableFrom(c) || c == Flow.Publisher.class)) {
             return Object.class;
         }
         return returnType;
+    }
+
+    /** The type a caller sends, or one message of it: {@code T} for {@code Flow.Publisher<T>}. */
+    public static Type requestType(Type parameterType) {
+        if (parameterType instanceof ParameterizedType p && p.getRawType() == Flow.Publisher.class) {
+            return element(p.getActualTypeArguments()[0]);
+        }
+        return parameterType == Flow.Publisher.class ? Object.class : parameterType;
+    }
+
+    /** {@code T} for {@code ? extends T} and {@code ? super T} ({@code Flow.Publisher<? extends Reply>}). */
+    private static Type element(Type t) {
+        if (t instanceof java.lang.reflect.WildcardType w) {
+            Type[] lower = w.getLowerBounds();
+            return lower.length > 0 ? lower[0] : w.getUpperBounds()[0];
+        }
+        return t;
     }
 
     /** A method handle bound to {@code instance}, shaped {@code (Object) -> Object} or {@code () -> Object}. */

@@ -24,6 +24,7 @@ import io.microcdi.server.ServiceDefinition;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
 import io.microcdi.transport.Transport;
 
 import java.lang.System.Logger.Level;
@@ -97,6 +98,8 @@ public final class RpcServer implements Server {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Calls ever accepted: the shutdown grace ends once it stops moving. */
     private final AtomicLong accepted = new AtomicLong();
+    /** Streams being served. */
+    private final AtomicInteger openStreams = new AtomicInteger();
     private final DropLog drops = new DropLog();
 
     /** A server listening through {@code transport} and registering in {@code registry}. */
@@ -324,6 +327,11 @@ public final class RpcServer implements Server {
                 throw MicroException.notFound(ID, "unknown endpoint %s%s (serving: %s)", endpoint,
                         service == null ? "" : " of service " + service, routes.names());
             }
+            String streamId = header(h, MessageStream.STREAM_HEADER, "X-Micro-Stream");
+            if (streamId != null || route.streaming != EndpointDefinition.Streaming.NONE) {
+                openStream(exchange, route, codec, enveloped, streamId, h);
+                return;
+            }
             String timeout = h.get("Timeout");
             long deadline = timeout == null ? NO_DEADLINE : deadline(timeout, received);
             if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
@@ -391,6 +399,49 @@ public final class RpcServer implements Server {
         } catch (RuntimeException | Error e) {
             fail(exchange, id, enveloped, new MicroException(ID, 500, describe(e), MicroException.statusText(500), e));
         }
+    }
+
+    /**
+     * Serves a stream opened by {@code exchange}: the exchange is taken over (never replied to) and the stream lives
+     * until both sides ended it, with no deadline (the {@code Timeout} header bounds unary calls only).
+     */
+    private void openStream(Exchange exchange, Route route, Codec codec, Enveloped enveloped, String streamId,
+                            Metadata h) {
+        if (streamId == null || streamId.isEmpty()) {
+            throw MicroException.badRequest(ID, "%s streams: open it as a stream, with a %s header (a unary call "
+                    + "cannot reach it)", route.endpoint, MessageStream.STREAM_HEADER);
+        }
+        if (route.streaming == EndpointDefinition.Streaming.NONE) {
+            throw MicroException.badRequest(ID, "%s is not a streaming endpoint (expected: a call without %s)",
+                    route.endpoint, MessageStream.STREAM_HEADER);
+        }
+        if (enveloped != null) {
+            throw new MicroException(ID, "a stream's messages are not enveloped: " + enveloped.contentType()
+                    + " cannot carry " + route.endpoint + " (expected: one of " + String.join(", ",
+                    route.streamTypes()) + ")", 415);
+        }
+        int c = route.codecIndex(codec);
+        if (route.unsupported[c] != null) {
+            throw new MicroException(ID, route.unsupported[c], 415);
+        }
+        MessageStream stream;
+        try {
+            stream = exchange.stream();
+        } catch (UnsupportedOperationException e) {
+            throw new MicroException(ID, "the " + transport.name() + " transport cannot stream " + route.endpoint,
+                    501);
+        }
+        handedOver();
+        openStreams.incrementAndGet();
+        CallContext call = CallContexts.call(route.service, route.endpoint,
+                header(h, "Micro-From-Service", "X-Micro-From-Service"), exchange.remoteAddress(), NO_DEADLINE,
+                InboundHeaders.metadata(h));
+        new ServerStream(route, c, stream, streamId, call, handlers, openStreams::decrementAndGet).start();
+    }
+
+    /** How many streams are being served now. */
+    public int openStreams() {
+        return openStreams.get();
     }
 
     /**
@@ -513,10 +564,15 @@ public final class RpcServer implements Server {
         try {
             exchange.reply(message);
         } finally {
-            if (inFlight.decrementAndGet() == 0 && stopped.get()) {
-                synchronized (drainLock) {
-                    drainLock.notifyAll();
-                }
+            handedOver();
+        }
+    }
+
+    /** A request was answered, or became a stream: it no longer holds a graceful stop. */
+    private void handedOver() {
+        if (inFlight.decrementAndGet() == 0 && stopped.get()) {
+            synchronized (drainLock) {
+                drainLock.notifyAll();
             }
         }
     }
@@ -548,6 +604,7 @@ public final class RpcServer implements Server {
         md.put("server", name());
         // the broker this process is configured with, as Go Micro advertises it (whether or not it subscribes)
         md.put("broker", config.broker());
+        transport.nodeMetadata().forEach(md::putIfAbsent);
         List<Endpoint> endpoints = new ArrayList<>();
         for (EndpointDefinition e : s.endpoints()) {
             endpoints.add(new Endpoint(e.name(), Schema.of(e.requestType()), Schema.of(e.responseType()),
@@ -581,17 +638,6 @@ public final class RpcServer implements Server {
     // ---- routing table, built once at start ----
 
     /** The decoder of an endpoint without a request: the body is not read. */
-    private static final Codec.Decoder<Object> NO_ARGUMENT = new Codec.Decoder<>() {
-        @Override
-        public Object decode(byte[] data) {
-            return null;
-        }
-
-        @Override
-        public Object decode(byte[] data, int offset, int length) {
-            return null;
-        }
-    };
 
     /** Endpoints by name; when two services share an endpoint name, {@code Micro-Service} decides. */
     private static final class Routes {
@@ -642,104 +688,6 @@ public final class RpcServer implements Server {
 
         String names() {
             return names;
-        }
-    }
-
-    /**
-     * One endpoint with its decoder and encoder for every codec, resolved once; a codec that cannot carry the
-     * endpoint's types (protobuf and a record, say) has none, and the reason, answered 415.
-     */
-    private static final class Route {
-        final String service;
-        final String endpoint;
-        final String errorId;
-        final Codec[] codecs;
-        final Codec.Decoder<?>[] decoders;
-        final Codec.Encoder[] encoders;
-        /** Per codec: why it cannot serve this endpoint, or {@code null}. */
-        final String[] unsupported;
-        final boolean takesRequest;
-        final boolean returnsNothing;
-        final io.microcdi.server.EndpointInvoker invoker;
-
-        Route(String service, EndpointDefinition e, List<Codec> all) {
-            // Go Micro services raise errors under their own name (errors.BadRequest("go.micro.srv.greeter", ...))
-            this.errorId = service;
-            this.service = service;
-            this.endpoint = e.name();
-            this.codecs = all.toArray(Codec[]::new);
-            this.decoders = new Codec.Decoder<?>[codecs.length];
-            this.encoders = new Codec.Encoder[codecs.length];
-            this.unsupported = new String[codecs.length];
-            this.takesRequest = e.requestType() != null;
-            this.returnsNothing = e.responseType() == void.class || e.responseType() == Void.class;
-            List<String> served = new ArrayList<>();
-            for (int i = 0; i < codecs.length; i++) {
-                try {
-                    decoders[i] = takesRequest ? codecs[i].decoder(e.requestType()) : NO_ARGUMENT;
-                    if (returnsNothing) {
-                        // a void endpoint answers an empty message ({} in JSON): Go Micro's codecs fail on an empty body
-                        byte[] empty = emptyMessage(codecs[i]);
-                        encoders[i] = value -> empty;
-                    } else {
-                        encoders[i] = codecs[i].encoder(e.responseType());
-                    }
-                    served.add(codecs[i].contentType());
-                } catch (IllegalArgumentException ex) {
-                    decoders[i] = null;
-                    encoders[i] = null;
-                    unsupported[i] = endpoint + ": " + ex.getMessage();
-                }
-            }
-            for (int i = 0; i < codecs.length; i++) {
-                if (unsupported[i] != null) {
-                    unsupported[i] += " (expected: one of " + String.join(", ", served) + ")";
-                }
-            }
-            this.invoker = e.invoker();
-        }
-
-        /** What a codec encodes for "no message": {@code {}} in JSON, no bytes in protobuf and raw bytes. */
-        private static byte[] emptyMessage(Codec codec) {
-            try {
-                return codec.encoder(Map.class).encode(Map.of());
-            } catch (IllegalArgumentException | CodecException e) {
-                return NO_BYTES;
-            }
-        }
-
-        int codecIndex(Codec codec) {
-            for (int i = 0; i < codecs.length; i++) {
-                if (codecs[i] == codec) {
-                    return i;
-                }
-            }
-            throw new IllegalStateException("codec " + codec.name() + " was added after the server started");
-        }
-
-        Object invoke(Object argument) {
-            try {
-                return invoker.invoke(argument);
-            } catch (MicroException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw error(t);
-            }
-        }
-
-        MicroException error(Throwable t) {
-            if (t instanceof MicroException me) {
-                return me;
-            }
-            return new MicroException(errorId, 500, describe(t), MicroException.statusText(500), t);
-        }
-
-        byte[] encode(int codec, Object value) {
-            try {
-                return encoders[codec].encode(value);
-            } catch (CodecException e) {
-                throw new MicroException(errorId, 500, e.getMessage(), MicroException.statusText(500), e);
-            }
         }
     }
 }

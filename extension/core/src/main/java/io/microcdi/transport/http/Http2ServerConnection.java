@@ -2,6 +2,8 @@ package io.microcdi.transport.http;
 
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.TransportException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -37,13 +39,9 @@ import io.netty.util.concurrent.EventExecutor;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * One accepted HTTP/2 connection (TLS with ALPN {@code h2}, or cleartext with prior knowledge): each stream is one
@@ -58,13 +56,26 @@ import java.util.function.BiConsumer;
  * ({@code :status}, the headers lower-cased, {@code content-length}) and one {@code DATA} frame. Everything but
  * {@link #send} runs on the channel's event loop. At most {@value #MAX_CONCURRENT_STREAMS} calls run at once per
  * connection (the client waits for a free stream), as Go's HTTP/2 server.
+ *
+ * <p><b>Streams.</b> A request whose {@code HEADERS} carry {@code micro-stream} (or {@code x-micro-stream}) is handed
+ * to the handler at once, with an empty body: if the handler takes it over with
+ * {@link io.microcdi.transport.Exchange#stream()}, that HTTP/2 stream carries a {@link MessageStream} both ways (an
+ * ordinary {@code reply} answers it as any other request). Its {@code DATA} is a sequence of messages, framed as
+ * {@link Http2Wire} says ({@code u32 header-block length | header block | u32 body length | body}). The server
+ * sends its response {@code HEADERS} ({@code :status 200}, {@code content-type} of the open) before its first
+ * message, and {@code END_STREAM} with its end-of-stream ({@code Micro-Error: EOS}) or error message. The client's
+ * {@code END_STREAM} without an end-of-stream message counts as one. Cancelling is {@code RST_STREAM(CANCEL)}
+ * either way; a reset from the client breaks the stream. Backpressure is HTTP/2 flow control: the stream's receive
+ * window is handed back ({@code WINDOW_UPDATE}) only while its reader keeps up, and its sender is asked for more
+ * only while the client's window for it is open. A stream keeps the connection open through
+ * {@code micro.server.idle-timeout} and a graceful stop; {@code micro.transport.stream-idle-timeout} applies.
  */
 final class Http2ServerConnection extends ChannelInboundHandlerAdapter implements ServerExchange.Owner {
 
     private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
 
     /** {@code SETTINGS_MAX_CONCURRENT_STREAMS}: Go's HTTP/2 server allows 250. */
-    static final int MAX_CONCURRENT_STREAMS = 250;
+    static final int MAX_CONCURRENT_STREAMS = Http2Wire.MAX_CONCURRENT_STREAMS;
 
     /** The most a body buffer starts with, whatever its {@code content-length} says; it grows as DATA arrives. */
     private static final int BODY_START = 64 * 1024;
@@ -77,14 +88,20 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     private static final AsciiString EXPECT = AsciiString.cached("expect");
     private static final AsciiString CONTINUE = AsciiString.cached("100-continue");
     private static final AsciiString CONTINUE_STATUS = HttpResponseStatus.CONTINUE.codeAsText();
+    private static final AsciiString MICRO_STREAM = AsciiString.cached("micro-stream");
+    private static final AsciiString X_MICRO_STREAM = AsciiString.cached("x-micro-stream");
+    private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
 
     private final HttpListener listener;
     private final String remote;
     private final String local;
     /** Streams whose request is still arriving, by stream id. */
     private final IntObjectHashMap<Request> reading = new IntObjectHashMap<>(8);
-    private final HeaderWriter writer = new HeaderWriter();
+    /** Streams opened with {@code micro-stream}, from their HEADERS until they are over, by stream id. */
+    private final IntObjectHashMap<H2Stream> streams = new IntObjectHashMap<>(4);
+    private final Http2Wire.HeaderWriter writer = new Http2Wire.HeaderWriter();
     private ChannelHandlerContext ctx;
+    private Http2FrameCodec codec;
     /** Exchanges handed to the handler and not answered yet. */
     private int inFlight;
     /** {@code GOAWAY} sent: the streams already opened are served, then the connection closes. */
@@ -121,6 +138,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.codec = ctx.pipeline().get(Http2FrameCodec.class);
+        // a WINDOW_UPDATE without a stream grows the connection window (the codec's own convention)
+        ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Wire.CONNECTION_WINDOW_BONUS), ctx.voidPromise());
     }
 
     @Override
@@ -134,6 +154,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         } else if (msg instanceof Http2HeadersFrame headers) {
             onHeaders(headers);
         } else if (msg instanceof Http2ResetFrame reset) {
+            H2Stream st = streams.get(reset.stream().id());
+            if (st != null) {
+                st.fail(new TransportException("HTTP/2 stream " + reset.stream().id() + " from " + remote
+                        + " reset by the client (" + reset.errorCode() + ")", null, true));
+            }
             forget(reset.stream().id()); // the caller gave up: its answer, if any, is dropped
         } else {
             ReferenceCountUtil.release(msg); // settings, pings, window updates, GOAWAY: the codec acted on them
@@ -142,6 +167,13 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     private void onHeaders(Http2HeadersFrame frame) {
         Http2FrameStream stream = frame.stream();
+        H2Stream st = streams.get(stream.id());
+        if (st != null) {
+            if (frame.isEndStream()) {
+                st.remoteEnded(); // trailers
+            }
+            return;
+        }
         Request r = reading.get(stream.id());
         if (r != null) {
             // trailers carry nothing for mucp; they may end the request
@@ -152,7 +184,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         }
         Http2Headers h = frame.headers();
         long length = h.getLong(CONTENT_LENGTH, -1L);
-        if (length > listener.maxBodySize()) {
+        boolean streamOpen = h.contains(MICRO_STREAM) || h.contains(X_MICRO_STREAM);
+        // a stream's messages are limited one by one, not by their sum
+        if (length > listener.maxBodySize() && !streamOpen) {
             reject(stream, !frame.isEndStream(), 413, tooLarge(length));
             return;
         }
@@ -161,9 +195,22 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             reject(stream, !frame.isEndStream(), 400, "malformed HTTP/2 request: invalid :method");
             return;
         }
-        Metadata head = metadata(h);
+        Metadata head = Http2Wire.metadata(h);
         CharSequence p = h.path();
         String path = p == null ? "/" : p.toString();
+        if (streamOpen) {
+            // a stream's open: the handler decides now; its DATA is the stream's messages
+            StreamExchange exchange = new StreamExchange(this, new Message(head, HttpWire.empty()), method, path,
+                    stream);
+            CharSequence type = h.get(CONTENT_TYPE);
+            exchange.streamed = new H2Stream(exchange, type == null ? "application/octet-stream" : type.toString());
+            streams.put(stream.id(), exchange.streamed);
+            if (frame.isEndStream()) {
+                exchange.streamed.remoteEnded();
+            }
+            dispatch(exchange);
+            return;
+        }
         if (frame.isEndStream()) {
             dispatch(new StreamExchange(this, new Message(head, HttpWire.empty()), method, path, stream));
             return;
@@ -184,6 +231,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     private void onData(Http2DataFrame frame) {
         int flowControlled = frame.initialFlowControlledBytes();
+        H2Stream st = streams.get(frame.stream().id());
+        if (st != null) {
+            st.data(frame.content(), flowControlled, frame.isEndStream());
+            return;
+        }
         if (flowControlled > 0) {
             // hand the window back as we read: the codec sends WINDOW_UPDATE once half of it is used
             ctx.write(new DefaultHttp2WindowUpdateFrame(flowControlled).stream(frame.stream()), ctx.voidPromise());
@@ -265,13 +317,31 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     /** Writes the answer of {@code exchange} on its stream (on the event loop). */
     @Override
     public void write(ServerExchange exchange) {
-        inFlight--;
-        Http2FrameStream stream = ((StreamExchange) exchange).stream;
+        StreamExchange se = (StreamExchange) exchange;
+        if (se.streamed != null) {
+            // answered as an ordinary call: whatever the client streams now is read and dropped
+            se.streamed.dropped();
+        } else {
+            inFlight--;
+        }
+        Http2FrameStream stream = se.stream;
         if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
             writeAnswer(stream, exchange.status(), exchange.response());
             ctx.flush();
         }
         closeIfDone();
+    }
+
+    @Override
+    public boolean canStream(ServerExchange exchange) {
+        return exchange instanceof StreamExchange se && se.streamed != null;
+    }
+
+    @Override
+    public MessageStream stream(ServerExchange exchange) {
+        H2Stream st = ((StreamExchange) exchange).streamed;
+        st.attachOnLoop();
+        return st;
     }
 
     private void writeAnswer(Http2FrameStream stream, int status, Message response) {
@@ -357,7 +427,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private boolean idle() {
-        return inFlight == 0 && reading.isEmpty();
+        return inFlight == 0 && reading.isEmpty() && streams.isEmpty();
     }
 
     private void closeIfDone() {
@@ -378,7 +448,13 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof Http2FrameStreamEvent) {
+        if (evt instanceof Http2FrameStreamEvent e) {
+            if (e.type() == Http2FrameStreamEvent.Type.Writability) {
+                H2Stream st = streams.get(e.stream().id());
+                if (st != null) {
+                    st.writableChanged();
+                }
+            }
             return; // stream state changes: the frames tell us all we need
         }
         if (evt instanceof IdleStateEvent) {
@@ -396,7 +472,24 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!streams.isEmpty()) {
+            for (H2Stream st : new ArrayList<>(streams.values())) {
+                st.writableChanged();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (!streams.isEmpty()) {
+            for (H2Stream st : new ArrayList<>(streams.values())) {
+                st.fail(new TransportException("connection from " + remote + " closed before stream "
+                        + st.streamId() + " ended", null, true));
+            }
+            streams.clear();
+        }
         for (Request r : reading.values()) {
             HttpWire.release(r.parts);
             r.parts = null;
@@ -429,6 +522,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             if (r != null) {
                 HttpWire.release(r.parts);
                 r.parts = null;
+            }
+            H2Stream st = streams.get(stream.id());
+            if (st != null) {
+                st.fail(new TransportException("HTTP/2 stream " + stream.id() + " from " + remote + ": "
+                        + cause.getMessage(), cause, true));
+                return;
             }
             if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
                 ctx.writeAndFlush(new DefaultHttp2ResetFrame(se.error()).stream(stream));
@@ -464,20 +563,197 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     }
 
     /**
-     * The headers of a request as metadata: pseudo-headers ({@code :path}, ...) and {@code host} left out, names as
-     * received (lower case; {@link Metadata} ignores case), values re-read as UTF-8 where they are not ASCII.
+     * One HTTP/2 stream carrying a {@link MessageStream}: its DATA parsed into messages (see the class comment), its
+     * receive window handed back only while its reader keeps up. Loop only, but for the {@link MessageStream} API.
      */
-    private static Metadata metadata(Http2Headers headers) {
-        Metadata.Builder b = Metadata.builder(headers.size());
-        for (Map.Entry<CharSequence, CharSequence> e : headers) {
-            CharSequence name = e.getKey();
-            int n = name.length();
-            if (n == 0 || name.charAt(0) == ':' || (n == 4 && HttpWire.eq(name, "host"))) {
-                continue;
-            }
-            b.put(name.toString(), HttpWire.fromWire(e.getValue().toString()));
+    final class H2Stream extends HttpStream implements Http2Wire.Decoder.Sink {
+
+        private final Http2FrameStream stream;
+        private final String contentType;
+        private final HttpWire.HeaderWriter lines = new HttpWire.HeaderWriter();
+        private final Http2Wire.Decoder decoder = new Http2Wire.Decoder(listener.maxBodySize());
+        /** Flow-controlled bytes received and not handed back yet. */
+        private int held;
+        /** It holds one of the connection's {@link #inFlight} until it is over or answered with a reply. */
+        private boolean counted = true;
+        private boolean attached;
+        private boolean paused;
+        private boolean headersSent;
+        /** We sent END_STREAM. */
+        private boolean localEnded;
+        /** The client's direction ended: an EOS or error message, or END_STREAM. */
+        private boolean inEnded;
+        private boolean finished;
+
+        H2Stream(StreamExchange exchange, String contentType) {
+            super(HttpStream.streamIdOrNew(exchange.request()), HttpWire.SERVER_ID, ctx.channel().eventLoop(),
+                    listener.streamIdleTimeout());
+            this.stream = exchange.stream;
+            this.contentType = contentType;
         }
-        return b.build();
+
+        @Override
+        public String remoteAddress() {
+            return remote;
+        }
+
+        void attachOnLoop() {
+            onLoop(() -> {
+                if (finished || over()) {
+                    return;
+                }
+                attached = true;
+                startIdleTimer();
+                if (!paused) {
+                    giveBack();
+                    ctx.flush();
+                }
+            });
+        }
+
+        /** DATA for this stream. */
+        void data(ByteBuf content, int flowControlled, boolean end) {
+            held += flowControlled;
+            if (!inEnded && !finished) {
+                String bad = decoder.read(ctx.alloc(), content, this);
+                if (bad != null) {
+                    malformed(bad);
+                }
+            }
+            if (finished || (attached && !paused)) {
+                giveBack();
+            }
+            if (end) {
+                remoteEnded();
+            }
+        }
+
+        @Override
+        public boolean message(Message m) {
+            if (Http2Wire.ends(m.header())) {
+                inEnded = true;
+            }
+            deliver(m);
+            return !finished && !inEnded;
+        }
+
+        private void malformed(String detail) {
+            fail(new TransportException("HTTP/2 stream " + stream.id() + " from " + remote + ": malformed message: "
+                    + detail, null, true));
+        }
+
+        /** The client sent END_STREAM: without an end-of-stream message before, it counts as one. */
+        void remoteEnded() {
+            if (inEnded || finished) {
+                return;
+            }
+            inEnded = true;
+            if (decoder.inMessage()) {
+                malformed("the stream ended inside a message");
+                return;
+            }
+            deliver(new Message(Metadata.of(STREAM_HEADER, streamId(), "Micro-Error", END_OF_STREAM), null));
+        }
+
+        private void giveBack() {
+            if (held > 0) {
+                int n = held;
+                held = 0;
+                ctx.write(new DefaultHttp2WindowUpdateFrame(n).stream(stream), ctx.voidPromise());
+            }
+        }
+
+        /** The request was answered with a reply instead: the stream never starts. */
+        void dropped() {
+            finished = true;
+            forgetStream();
+            giveBack();
+        }
+
+        @Override
+        protected void write(Message message) {
+            if (localEnded || stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
+                return;
+            }
+            if (!headersSent) {
+                headersSent = true;
+                Http2Headers h = new DefaultHttp2Headers(false, 2).status(OK);
+                h.set(CONTENT_TYPE, contentType);
+                ctx.write(new DefaultHttp2HeadersFrame(h, false).stream(stream));
+            }
+            boolean last = message.header().contains("Micro-Error");
+            localEnded = last;
+            ctx.write(new DefaultHttp2DataFrame(Http2Wire.frame(ctx.alloc(), message, lines), last).stream(stream));
+        }
+
+        @Override
+        protected void flush() {
+            ctx.flush();
+        }
+
+        @Override
+        protected boolean writable() {
+            if (!ctx.channel().isWritable()) {
+                return false;
+            }
+            Http2Stream s = codec.connection().stream(stream.id());
+            return s != null && codec.connection().remote().flowController().isWritable(s);
+        }
+
+        @Override
+        protected void pauseReading(boolean pause) {
+            onLoop(() -> {
+                paused = pause;
+                if (!pause && attached && !finished) {
+                    giveBack();
+                    ctx.flush();
+                }
+            });
+        }
+
+        @Override
+        protected void release() {
+            boolean clientStillSending = stream.state() == Http2Stream.State.OPEN
+                    || stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL;
+            finish();
+            if (clientStillSending && ctx.channel().isActive()) {
+                // our reader cancelled and both sides are done with it: tell the client to stop sending
+                ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR).stream(stream));
+            }
+            ctx.flush();
+            closeIfDone();
+        }
+
+        @Override
+        protected void abort() {
+            finish();
+            if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
+            }
+            closeIfDone();
+        }
+
+        private void finish() {
+            finished = true;
+            stopIdleTimer();
+            forgetStream();
+        }
+
+        private void forgetStream() {
+            if (streams.get(stream.id()) == this) {
+                streams.remove(stream.id());
+            }
+            decoder.release();
+            if (counted) {
+                counted = false;
+                inFlight--;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "HTTP/2 stream " + stream.id() + " (" + streamId() + ") from " + remote;
+        }
     }
 
     /** A request whose body is still arriving. */
@@ -511,67 +787,13 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     static final class StreamExchange extends ServerExchange {
 
         final Http2FrameStream stream;
+        /** The stream this request may become: set when its HEADERS carry {@code micro-stream}; loop only. */
+        H2Stream streamed;
 
         StreamExchange(ServerExchange.Owner connection, Message request, HttpMethod method, String path,
                        Http2FrameStream stream) {
             super(connection, request, method, path, true, null);
             this.stream = stream;
-        }
-    }
-
-    /**
-     * Copies metadata into HTTP/2 headers: names lower-cased (HTTP/2 forbids upper case) through a small per-connection
-     * cache, connection-specific and framing headers left out, values sent as UTF-8 bytes as over HTTP/1.1.
-     */
-    private static final class HeaderWriter implements BiConsumer<String, String> {
-
-        /** Bounds the cache: metadata names are few, but a peer could send many distinct ones to be echoed. */
-        private static final int MAX_CACHED = 256;
-
-        private final Map<String, AsciiString> names = new HashMap<>();
-        Http2Headers target;
-
-        @Override
-        public void accept(String name, String value) {
-            AsciiString lower = names.get(name);
-            if (lower == null) {
-                if (!sendable(name)) {
-                    return;
-                }
-                lower = AsciiString.of(name).toLowerCase();
-                if (names.size() < MAX_CACHED) {
-                    names.put(name, lower);
-                }
-            }
-            target.add(lower, value(value));
-        }
-
-        private static boolean sendable(String name) {
-            if (!HttpWire.HeaderWriter.token(name) || HttpWire.HeaderWriter.framing(name)) {
-                return false;
-            }
-            // RFC 9113 section 8.2.2: connection-specific fields make the whole message malformed
-            return switch (name.length()) {
-                case 2 -> !HttpWire.eq(name, "te");
-                case 7 -> !HttpWire.eq(name, "upgrade");
-                case 16 -> !HttpWire.eq(name, "proxy-connection");
-                default -> true;
-            };
-        }
-
-        private static CharSequence value(String value) {
-            boolean ascii = true;
-            for (int i = 0, n = value.length(); i < n; i++) {
-                char c = value.charAt(i);
-                if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                    return value(HttpWire.HeaderWriter.sanitize(value)); // never a CR, LF or NUL on the wire
-                }
-                if (c >= 0x80) {
-                    ascii = false;
-                }
-            }
-            // HPACK writes a String's chars as bytes; other text goes as its UTF-8 bytes, as Go writes it
-            return ascii ? value : new AsciiString(value.getBytes(StandardCharsets.UTF_8), false);
         }
     }
 }

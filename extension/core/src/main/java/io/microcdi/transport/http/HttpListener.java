@@ -38,6 +38,7 @@ final class HttpListener implements Listener {
     private final Transport.Handler handler;
     private final int maxBodySize;
     private final long idleNanos;
+    private final java.time.Duration streamIdleTimeout;
     private final HttpDecoderConfig decoderConfig = HttpWire.decoderConfig();
     /** {@code null}: plain text (HTTP/1.1, or HTTP/2 with prior knowledge). */
     private final SslContext tls;
@@ -53,6 +54,7 @@ final class HttpListener implements Listener {
         this.handler = handler;
         this.maxBodySize = config.maxBodySize();
         this.idleNanos = config.idleTimeout().toNanos();
+        this.streamIdleTimeout = config.streamIdleTimeout();
         this.tls = config.tls().serverContext();
     }
 
@@ -62,6 +64,11 @@ final class HttpListener implements Listener {
 
     int maxBodySize() {
         return maxBodySize;
+    }
+
+    /** {@code micro.transport.stream-idle-timeout}; zero for none. */
+    java.time.Duration streamIdleTimeout() {
+        return streamIdleTimeout;
     }
 
     HttpDecoderConfig decoderConfig() {

@@ -64,7 +64,7 @@ public final class HttpTlsConfig {
     /** Key of {@link #clientAuth()}: {@code none}, {@code want} or {@code need}. */
     public static final String CLIENT_AUTH = "micro.transport.tls.client-auth";
 
-    private static final HttpTlsConfig NONE = new HttpTlsConfig(null, null, ClientAuth.NONE, "plain text");
+    private static final HttpTlsConfig NONE = new HttpTlsConfig(null, null, null, ClientAuth.NONE, "plain text");
 
     /** Whether a server asks its callers for a certificate. */
     public enum ClientAuth {
@@ -78,12 +78,16 @@ public final class HttpTlsConfig {
 
     private final SslContext server;
     private final SslContext client;
+    /** The client's context for HTTP/2 connections: ALPN offers only {@code h2}. */
+    private final SslContext h2Client;
     private final ClientAuth clientAuth;
     private final String description;
 
-    private HttpTlsConfig(SslContext server, SslContext client, ClientAuth clientAuth, String description) {
+    private HttpTlsConfig(SslContext server, SslContext client, SslContext h2Client, ClientAuth clientAuth,
+                          String description) {
         this.server = server;
         this.client = client;
+        this.h2Client = h2Client;
         this.clientAuth = clientAuth;
         this.description = description;
     }
@@ -151,22 +155,31 @@ public final class HttpTlsConfig {
             }
             server = build(b, cert.isPresent() ? CERT : KEYSTORE, cert.orElse(keystore.orElse("")));
         }
-        SslContextBuilder c = SslContextBuilder.forClient()
-                .endpointIdentificationAlgorithm("HTTPS")
-                .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_1_1));
-        if (trusted != null) {
-            c.trustManager(trusted);
+        SslContext[] clients = new SslContext[2];
+        for (int i = 0; i < 2; i++) {
+            SslContextBuilder c = SslContextBuilder.forClient()
+                    .endpointIdentificationAlgorithm("HTTPS");
+            if (i == 0) {
+                c.applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_1_1));
+            } else {
+                // HTTP/2 only where the node says its listener takes streams on it: nothing else to fall back to
+                c.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                        .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2));
+            }
+            if (trusted != null) {
+                c.trustManager(trusted);
+            }
+            if (keys != null) {
+                c.keyManager(keys);
+            } else if (privateKey != null) {
+                c.keyManager(privateKey, chain);
+            }
+            clients[i] = build(c, trust.isPresent() ? TRUST : CERT, trust.orElse(cert.orElse("")));
         }
-        if (keys != null) {
-            c.keyManager(keys);
-        } else if (privateKey != null) {
-            c.keyManager(privateKey, chain);
-        }
-        SslContext client = build(c, trust.isPresent() ? TRUST : CERT, trust.orElse(cert.orElse("")));
         String description = (server == null ? "plain-text listeners" : "TLS listeners (" + source + ", client-auth="
                 + auth.name().toLowerCase(Locale.ROOT) + ")") + ", TLS client (trust "
                 + trust.orElse("the JDK's CA certificates") + ")";
-        return new HttpTlsConfig(server, client, auth, description);
+        return new HttpTlsConfig(server, clients[0], clients[1], auth, description);
     }
 
     /** Whether listeners speak TLS (and only TLS). */
@@ -192,6 +205,11 @@ public final class HttpTlsConfig {
     /** The client context, or {@code null} for plain text. */
     SslContext clientContext() {
         return client;
+    }
+
+    /** The client context of HTTP/2 connections (ALPN {@code h2} only), or {@code null} for plain text. */
+    SslContext h2ClientContext() {
+        return h2Client;
     }
 
     @Override

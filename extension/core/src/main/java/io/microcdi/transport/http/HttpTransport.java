@@ -1,10 +1,13 @@
 package io.microcdi.transport.http;
 
 import io.microcdi.internal.transport.PathTransport;
+import io.microcdi.registry.Node;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
 import io.microcdi.transport.Transport;
 import io.microcdi.transport.TransportException;
+import io.microcdi.transport.TransportTimeoutException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
@@ -20,6 +23,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Listeners also accept HTTP/2, one call per stream: cleartext with prior knowledge, and with TLS
  * ({@link HttpTlsConfig}, {@code micro.transport.tls.*}) through ALPN, which offers {@code h2} and {@code http/1.1}; a
  * TLS listener speaks only TLS. The client speaks HTTP/1.1, as Go Micro's does, over TLS when the process has a TLS
- * setting: one setting for the whole process, as Go Micro's {@code Secure} option.
+ * setting: one setting for the whole process, as Go Micro's {@code Secure} option. Streams are the exception: to a
+ * node that registered {@code streams=h2} (our listeners do, see {@link #nodeMetadata()}) they go on HTTP/2 streams of
+ * one connection per address ({@link Http2ClientStream}), unless {@code micro.transport.h2-streams=false}.
  *
  * <p>Besides Go Micro's {@code POST /}, the client can {@linkplain #post post to another path} and read the answer's
  * status (the HTTP broker's {@code /_sub}), over the same pooled connections; a listener tells its handler the
@@ -59,6 +65,11 @@ public final class HttpTransport implements Transport, PathTransport {
     /** The plugin name. */
     public static final String NAME = "http";
 
+    /** The node metadata key that says what streams a node's listener takes, and its HTTP/2 value. */
+    static final String STREAMS_KEY = "streams";
+    static final String H2 = "h2";
+    private static final Map<String, String> NODE_METADATA = Map.of(STREAMS_KEY, H2);
+
     /** Longest wait in {@link #close} for the event loops to stop; they are told to stop at once. */
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 1000;
 
@@ -69,6 +80,7 @@ public final class HttpTransport implements Transport, PathTransport {
     private final NioEventLoopGroup group;
     private final Bootstrap clientBootstrap;
     private final ConcurrentHashMap<String, ConnectionPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Http2Pool> h2Pools = new ConcurrentHashMap<>();
     private final Set<HttpListener> listeners = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -154,6 +166,101 @@ public final class HttpTransport implements Transport, PathTransport {
         return call.thenApply(m -> new Reply(call.status, m));
     }
 
+    /**
+     * {@code streams=h2}: our listeners take streams on HTTP/2 streams (see {@link Http2ServerConnection}); a client
+     * of this transport then opens its streams to that node on a shared HTTP/2 connection.
+     */
+    @Override
+    public Map<String, String> nodeMetadata() {
+        return NODE_METADATA;
+    }
+
+    /**
+     * Opens a stream to {@code node}: on an HTTP/2 stream of a connection shared by every stream to its address (see
+     * {@link Http2ClientStream}) when the node's metadata says {@code streams=h2} and
+     * {@code micro.transport.h2-streams} allows it, else as {@link #stream(String, Message, Duration)} does. Go Micro
+     * nodes do not say it: they get HTTP/1.1 streams, the only ones they understand.
+     */
+    @Override
+    public CompletableFuture<MessageStream> stream(Node node, Message open, Duration connectTimeout) {
+        Objects.requireNonNull(node, "node");
+        if (config.h2Streams() && takesH2Streams(node.metadata().get(STREAMS_KEY))) {
+            return streamH2(node.address(), open, connectTimeout);
+        }
+        return stream(node.address(), open, connectTimeout);
+    }
+
+    /** Whether a node's {@code streams} metadata (comma-separated) names {@code h2}. */
+    static boolean takesH2Streams(String streams) {
+        if (streams == null) {
+            return false;
+        }
+        for (String s : streams.split(",")) {
+            if (s.trim().equalsIgnoreCase(H2)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Opens a stream on an HTTP/2 stream to {@code address}, whatever the node says (tests, and the above). */
+    CompletableFuture<MessageStream> streamH2(String address, Message open, Duration connectTimeout) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(open, "open");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        CompletableFuture<MessageStream> result = new CompletableFuture<>();
+        long nanos = Math.max(0, Math.min(connectTimeout.toNanos(), MAX_TIMEOUT_NANOS));
+        if (nanos == 0) {
+            result.completeExceptionally(openTimeout(address, nanos));
+            return result;
+        }
+        var timer = anyLoop().schedule(() -> result.completeExceptionally(openTimeout(address, nanos)), nanos,
+                TimeUnit.NANOSECONDS);
+        result.whenComplete((s, e) -> timer.cancel(false));
+        Http2Pool.Opening opening = new Http2Pool.Opening(open, result);
+        while (true) {
+            if (closed) {
+                result.completeExceptionally(new TransportException("open a stream to " + address
+                        + ": transport closed", null, false));
+                return result;
+            }
+            Http2Pool pool = h2Pools.get(address);
+            if (pool == null) {
+                try {
+                    pool = h2Pools.computeIfAbsent(address, a -> new Http2Pool(this, a, config));
+                } catch (IllegalArgumentException e) {
+                    result.completeExceptionally(new TransportException(e.getMessage(), e, false));
+                    return result;
+                }
+            }
+            if (pool.open(opening)) {
+                return result;
+            }
+            h2Pools.remove(address, pool); // disconnected meanwhile: start a fresh pool
+        }
+    }
+
+    private static TransportTimeoutException openTimeout(String address, long nanos) {
+        return new TransportTimeoutException("opening a stream to " + address + " timed out after "
+                + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms", false);
+    }
+
+    /**
+     * Opens a stream on a connection of its own to {@code address} (Go Micro dials streams fresh too): not pooled,
+     * not counted in {@code micro.client.pool-size}, closed when the stream is over. See {@link Http1Stream}.
+     */
+    @Override
+    public CompletableFuture<MessageStream> stream(String address, Message open, Duration connectTimeout) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(open, "open");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (closed) {
+            return CompletableFuture.failedFuture(new TransportException("open a stream to " + address
+                    + ": transport closed", null, false));
+        }
+        return Http1Stream.dial(this, address, open, connectTimeout);
+    }
+
     private ClientCall start(String address, Message request, byte[] head, Duration timeout) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(request, "request");
@@ -191,12 +298,19 @@ public final class HttpTransport implements Transport, PathTransport {
         return new ConnectionPool(this, address, config);
     }
 
-    /** Closes idle connections to {@code address} now, busy ones as soon as their call ends. */
+    /**
+     * Closes idle connections to {@code address} now, busy ones as soon as their call ends (HTTP/2 ones: their last
+     * stream).
+     */
     @Override
     public void disconnect(String address) {
         ConnectionPool pool = pools.remove(address);
         if (pool != null) {
             pool.close();
+        }
+        Http2Pool h2 = h2Pools.remove(address);
+        if (h2 != null) {
+            h2.close();
         }
     }
 
@@ -213,6 +327,10 @@ public final class HttpTransport implements Transport, PathTransport {
             p.close();
         }
         pools.clear();
+        for (Http2Pool p : h2Pools.values()) {
+            p.closeNow();
+        }
+        h2Pools.clear();
         // no quiet period: nothing may be submitted after close, and tests must not wait seconds
         var terminated = group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         if (!onIoThread()) {
@@ -256,6 +374,18 @@ public final class HttpTransport implements Transport, PathTransport {
     long connectionsDialed(String address) {
         ConnectionPool p = pools.get(address);
         return p == null ? 0 : p.connectionsDialed();
+    }
+
+    /** HTTP/2 connections to {@code address} open or being dialed (tests). */
+    int h2Connections(String address) {
+        Http2Pool p = h2Pools.get(address);
+        return p == null ? 0 : p.connections();
+    }
+
+    /** HTTP/2 connections to {@code address} ever dialed by its current pool (tests). */
+    long h2Dialed(String address) {
+        Http2Pool p = h2Pools.get(address);
+        return p == null ? 0 : p.dialed();
     }
 
     @Override

@@ -24,9 +24,15 @@ import java.util.Objects;
  *                    ({@code micro.client.dial-timeout})
  * @param tls         TLS of listeners and client ({@code micro.transport.tls.*}); {@link HttpTlsConfig#none()} for
  *                    plain text
+ * @param streamIdleTimeout how long a stream may go without a message either way before both sides fail it
+ *                    ({@code micro.transport.stream-idle-timeout}); {@link Duration#ZERO} for no limit
+ * @param h2Streams   whether the client opens a stream on an HTTP/2 stream of a shared connection when the node says
+ *                    its listener takes them ({@code streams=h2}); {@code false}: every stream on an HTTP/1.1
+ *                    connection of its own, as Go Micro ({@code micro.transport.h2-streams})
  */
 public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize,
-                                  Duration poolTtl, Duration dialTimeout, HttpTlsConfig tls) {
+                                  Duration poolTtl, Duration dialTimeout, HttpTlsConfig tls,
+                                  Duration streamIdleTimeout, boolean h2Streams) {
 
     /** Default {@link #maxBodySize}: 4 MiB, Go Micro's default message size. */
     public static final int DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024;
@@ -47,6 +53,9 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
     /** Default {@link #dialTimeout}: 5 seconds, as Go Micro's transport. */
     public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(5);
 
+    /** Default {@link #streamIdleTimeout}: 5 minutes. */
+    public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
     /** Key of {@link #ioThreads}. */
     public static final String IO_THREADS = "micro.transport.io-threads";
     /** Key of {@link #maxBodySize}. */
@@ -59,6 +68,10 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
     public static final String POOL_TTL = "micro.client.pool-ttl";
     /** Key of {@link #dialTimeout}. */
     public static final String DIAL_TIMEOUT = "micro.client.dial-timeout";
+    /** Key of {@link #streamIdleTimeout}. */
+    public static final String STREAM_IDLE_TIMEOUT = "micro.transport.stream-idle-timeout";
+    /** Key of {@link #h2Streams}. */
+    public static final String H2_STREAMS = "micro.transport.h2-streams";
 
     /** Largest body a {@code byte[]} can hold, which bounds {@link #maxBodySize}. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -77,6 +90,21 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
         requirePositive("poolTtl", poolTtl);
         requirePositive("dialTimeout", dialTimeout);
         Objects.requireNonNull(tls, "tls");
+        if (streamIdleTimeout == null || streamIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException("streamIdleTimeout: " + streamIdleTimeout + " (expected: >= 0)");
+        }
+    }
+
+    /** These settings with streams on HTTP/2 where the node takes them. */
+    public HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize, Duration poolTtl,
+                               Duration dialTimeout, HttpTlsConfig tls, Duration streamIdleTimeout) {
+        this(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls, streamIdleTimeout, true);
+    }
+
+    /** These settings with the {@link #DEFAULT_STREAM_IDLE_TIMEOUT}. */
+    public HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize, Duration poolTtl,
+                               Duration dialTimeout, HttpTlsConfig tls) {
+        this(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls, DEFAULT_STREAM_IDLE_TIMEOUT);
     }
 
     /** Plain-text settings. */
@@ -87,7 +115,20 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
 
     /** These settings with {@code tls}. */
     public HttpTransportConfig withTls(HttpTlsConfig tls) {
-        return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls);
+        return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
+                streamIdleTimeout, h2Streams);
+    }
+
+    /** These settings with {@code streamIdleTimeout} ({@link Duration#ZERO}: no limit). */
+    public HttpTransportConfig withStreamIdleTimeout(Duration streamIdleTimeout) {
+        return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
+                streamIdleTimeout, h2Streams);
+    }
+
+    /** These settings with {@code h2Streams} ({@code false}: every stream on HTTP/1.1). */
+    public HttpTransportConfig withH2Streams(boolean h2Streams) {
+        return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
+                streamIdleTimeout, h2Streams);
     }
 
     /** The defaults, with one I/O thread per available processor. */
@@ -109,7 +150,11 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
                 config.integer(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 100_000),
                 config.duration(POOL_TTL, DEFAULT_POOL_TTL),
                 config.duration(DIAL_TIMEOUT, DEFAULT_DIAL_TIMEOUT),
-                HttpTlsConfig.from(config));
+                HttpTlsConfig.from(config),
+                // zero is allowed here (no limit): read it against a zero fallback, default only when unset
+                config.get(STREAM_IDLE_TIMEOUT).isEmpty() ? DEFAULT_STREAM_IDLE_TIMEOUT
+                        : config.duration(STREAM_IDLE_TIMEOUT, Duration.ZERO),
+                config.bool(H2_STREAMS, true));
     }
 
     private static void requirePositive(String name, Duration d) {

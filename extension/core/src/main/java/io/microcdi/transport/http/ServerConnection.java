@@ -2,13 +2,17 @@ package io.microcdi.transport.http;
 
 import io.microcdi.errors.MicroException;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.internal.ErrorJson;
 import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.TransportException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -22,9 +26,11 @@ import io.netty.util.concurrent.EventExecutor;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,6 +82,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     private boolean draining;
     /** No further request is read: the client asked to close, or we are closing after an error. */
     private boolean done;
+    /** Set once a request was taken over as a stream: every later request is a message of it. */
+    private Http1Stream stream;
 
     ServerConnection(HttpListener listener, Channel channel) {
         this.listener = listener;
@@ -176,6 +184,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     private void finish() {
         byte[] b = body != null ? body : HttpWire.gather(parts == null ? List.of() : parts, (int) partsSize);
         releaseParts();
+        if (stream != null) {
+            Metadata h = head;
+            head = null;
+            body = null;
+            streamMessage(new Message(h, b));
+            return;
+        }
         ServerExchange exchange = new ServerExchange(this, new Message(head, b), method, uri, keepAlive,
                 connectionLine);
         head = null;
@@ -249,7 +264,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         } finally {
             draining = false;
         }
-        if (inFlight == null && !done && !ctx.channel().config().isAutoRead()) {
+        if (inFlight == null && !done && stream == null && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -270,6 +285,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         head = null;
         body = null;
         releaseParts();
+        if (stream != null) {
+            // the stream's framing is lost: nothing after can be read, so the stream breaks (and the connection)
+            stream.fail(new TransportException("stream " + stream.streamId() + " from " + remote + ": " + detail,
+                    null, true));
+            return;
+        }
         submit(HttpWire.serverError(code, detail));
     }
 
@@ -288,8 +309,94 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         });
     }
 
+    // ---- stream mode ----
+
+    @Override
+    public boolean canStream(ServerExchange exchange) {
+        return true;
+    }
+
+    /**
+     * The connection becomes the stream {@code exchange} opens: answers are no longer paired with requests, every
+     * later request is one of its messages, and the stream idle timeout replaces {@code micro.server.idle-timeout}.
+     */
+    @Override
+    public MessageStream stream(ServerExchange exchange) {
+        Http1Stream s = new Http1Stream(ctx.channel(), HttpStream.streamIdOrNew(exchange.request()),
+                HttpWire.SERVER_ID, HttpWire.STATUS_200, listener.streamIdleTimeout());
+        EventExecutor loop = ctx.executor();
+        if (loop.inEventLoop()) {
+            enterStream(exchange, s);
+        } else {
+            try {
+                loop.execute(() -> enterStream(exchange, s));
+            } catch (RejectedExecutionException closed) {
+                // the transport is shut down, the connection with it; the stream never carries anything
+            }
+        }
+        return s;
+    }
+
+    private void enterStream(ServerExchange exchange, Http1Stream s) {
+        if (exchange != inFlight || !ctx.channel().isActive()) {
+            s.fail(new TransportException("connection from " + remote + " closed before stream " + s.streamId()
+                    + " started", null, true));
+            return;
+        }
+        inFlight = null;
+        stream = s;
+        ChannelPipeline p = ctx.pipeline();
+        if (p.get("idle") != null) {
+            p.remove("idle"); // micro.server.idle-timeout is for calls; the stream times itself
+        }
+        s.startIdleTimer();
+        ArrayDeque<Object> queued = waiting;
+        waiting = null;
+        ctx.channel().config().setAutoRead(true); // the stream pauses it again when its reader falls behind
+        if (queued != null) {
+            // sent by the client right after its open, before the handler took the request over
+            for (Object next : queued) {
+                if (next instanceof ServerExchange e) {
+                    streamMessage(e.request());
+                } else {
+                    MicroException e = (MicroException) next;
+                    s.fail(new TransportException("stream " + s.streamId() + " from " + remote + ": "
+                            + e.getMessage(), e, true));
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A request on a stream connection: a message of the stream, or refused when it names another stream. */
+    private void streamMessage(Message m) {
+        String id = HttpStream.streamId(m.header());
+        if (id == null || id.equals(stream.streamId())) {
+            stream.deliver(m);
+            return;
+        }
+        MicroException e = HttpWire.serverError(400, "stream " + id + ": one stream per HTTP/1.1 connection (this "
+                + "one carries " + stream.streamId() + ")");
+        String json = ErrorJson.write(e);
+        Metadata h = Metadata.of(MessageStream.STREAM_HEADER, id, "Content-Type", "application/json",
+                "Micro-Error", json);
+        ctx.writeAndFlush(HttpWire.encode(ctx.alloc(), HttpWire.STATUS_200, null, h,
+                json.getBytes(StandardCharsets.UTF_8), writer), ctx.voidPromise());
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (stream != null) {
+            stream.writableChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (stream != null && (evt == DRAIN || evt instanceof IdleStateEvent)) {
+            return; // a stream runs to its end (or its own idle timeout); Listener.close() cuts it
+        }
         if (evt == DRAIN) {
             if (head != null) {
                 return; // a request is half read: it is answered, with Connection: close
@@ -309,6 +416,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         done = true;
+        if (stream != null && !stream.over()) {
+            stream.fail(new TransportException("connection from " + remote + " closed before stream "
+                    + stream.streamId() + " ended", null, true));
+        }
         inFlight = null;
         waiting = null;
         head = null;

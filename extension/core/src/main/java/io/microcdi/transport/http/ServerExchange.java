@@ -2,6 +2,7 @@ package io.microcdi.transport.http;
 
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -99,6 +100,22 @@ class ServerExchange implements Exchange, Runnable {
         }
     }
 
+    /**
+     * Takes this request over as the open of a stream: over HTTP/1.1 the whole connection becomes the stream, over
+     * HTTP/2 this request's HTTP/2 stream does.
+     */
+    @Override
+    public MessageStream stream() {
+        if (!connection.canStream(this)) {
+            throw new UnsupportedOperationException("stream: this request cannot become a stream (expected: an "
+                    + "HTTP/1.1 request, or an HTTP/2 request with a Micro-Stream header)");
+        }
+        if (!REPLIED.compareAndSet(this, 0, 1)) {
+            throw new IllegalStateException("stream: already answered (expected: stream() once, instead of a reply)");
+        }
+        return connection.stream(this);
+    }
+
     /** Sends {@code response} unless an answer was already sent; tells whether it was sent. */
     boolean replyOnce(Message response) {
         return replyOnce(200, response);
@@ -170,6 +187,16 @@ class ServerExchange implements Exchange, Runnable {
                     // the transport is shut down; there is no one left to answer
                 }
             }
+        }
+
+        /** Whether {@link #stream} may take {@code exchange} over. */
+        default boolean canStream(ServerExchange exchange) {
+            return false;
+        }
+
+        /** Takes {@code exchange} over as the open of a stream; from any thread, once per exchange. */
+        default MessageStream stream(ServerExchange exchange) {
+            throw new UnsupportedOperationException("this connection does not stream");
         }
 
         /** Writes the answer of {@code exchange}; on the event loop. */

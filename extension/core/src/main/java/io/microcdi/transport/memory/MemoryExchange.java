@@ -1,11 +1,16 @@
 package io.microcdi.transport.memory;
 
+import io.microcdi.errors.MicroException;
+import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
 import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -24,6 +29,8 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
 
     private static final AtomicIntegerFieldUpdater<MemoryExchange> ANSWERED =
             AtomicIntegerFieldUpdater.newUpdater(MemoryExchange.class, "answered");
+    private static final AtomicIntegerFieldUpdater<MemoryExchange> STREAMED =
+            AtomicIntegerFieldUpdater.newUpdater(MemoryExchange.class, "streamed");
 
     private final MemoryListener listener;
     private final Message request;
@@ -33,6 +40,8 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
     private ScheduledFuture<?> timer;
     /** 1 once the handler replied or failed: the listener counts the call out exactly once. */
     private volatile int answered;
+    /** 1 once the handler took the call over as a stream. */
+    private volatile int streamed;
     /** The status of the reply; written before the future completes, which publishes it. */
     private int status = 200;
 
@@ -101,6 +110,60 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
         } else {
             finish(response, null);
         }
+    }
+
+    /**
+     * A call sent with {@code send} to an endpoint that streams: the request is the stream's one message, and the
+     * first message the handler's stream sends (or its error) is the reply; the rest is dropped.
+     */
+    @Override
+    public MessageStream stream() {
+        if (answered != 0 || !STREAMED.compareAndSet(this, 0, 1)) {
+            throw new IllegalStateException("stream: the request was already answered (expected: stream() once, "
+                    + "instead of reply)");
+        }
+        String id = request.header().get(MessageStream.STREAM_HEADER);
+        MemoryStream[] pair = MemoryStream.pair(id == null ? "0" : id, Duration.ZERO, listener.streamIdleTimeout(),
+                listener.address());
+        MemoryStream client = pair[0];
+        whenComplete((m, e) -> {
+            if (e != null) {
+                client.cancel(); // timed out: the stream goes too
+            }
+        });
+        client.send(s -> MemoryStreamExchange.one(request, s));
+        client.receive(new Flow.Subscriber<Message>() {
+            private Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(Message item) {
+                subscription.cancel();
+                reply(item);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (t instanceof MicroException e) {
+                    reply(client.errorFor(e));
+                } else if (ANSWERED.compareAndSet(MemoryExchange.this, 0, 1)) {
+                    listener.exit();
+                    finish(null, new TransportException("send to " + listener.address() + ": stream failed: "
+                            + t.getMessage(), t, true));
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                reply(new Message(Metadata.of(), null)); // the stream ended without a message
+            }
+        }, Runnable::run);
+        return pair[1];
     }
 
     private void finish(Message response, Throwable error) {

@@ -3,7 +3,11 @@ package io.microcdi.transport.memory;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Transport;
 
+import io.microcdi.transport.TransportException;
+
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,6 +27,8 @@ final class MemoryListener implements Listener {
     private final String address;
     final Transport.Handler handler;
     private final AtomicInteger outstanding = new AtomicInteger();
+    /** The server ends of open streams, each counted in {@link #outstanding} until it is over. */
+    private final Set<MemoryStream> streams = ConcurrentHashMap.newKeySet();
     private final Object drained = new Object();
     private volatile boolean accepting = true;
     private volatile boolean closed;
@@ -61,6 +67,23 @@ final class MemoryListener implements Listener {
         }
     }
 
+    /** A stream counted in by {@link #enter()} was opened: it counts out when it is over. */
+    void opened(MemoryStream server) {
+        streams.add(server);
+        server.onOver(() -> {
+            streams.remove(server);
+            exit();
+        });
+        if (closed) {
+            server.breakWith(new TransportException("stream " + server.streamId() + ": listener closed", null, true));
+        }
+    }
+
+    /** The stream idle timeout of the transport that listens. */
+    Duration streamIdleTimeout() {
+        return transport.streamIdleTimeout();
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -87,12 +110,15 @@ final class MemoryListener implements Listener {
         return outstanding.get() == 0;
     }
 
-    /** Frees the address; calls still unanswered fail when their handler replies, or time out. */
+    /** Frees the address and breaks open streams; calls still unanswered fail when their handler replies, or time out. */
     @Override
     public void close() {
         accepting = false;
         closed = true;
         transport.forget(this);
+        for (MemoryStream s : streams) {
+            s.breakWith(new TransportException("stream " + s.streamId() + ": listener closed", null, true));
+        }
         synchronized (drained) {
             drained.notifyAll();
         }

@@ -3,8 +3,10 @@ package io.microcdi.transport.memory;
 import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
 import io.microcdi.transport.Transport;
 import io.microcdi.transport.TransportException;
+import io.microcdi.transport.TransportTimeoutException;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-process transport ({@code memory}): a listener is an entry in a JVM-wide map, and a send hands the request
@@ -24,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * try (Transport t = new MemoryTransport()) {
  *     Listener l = t.listen("memory:0", ex -> ex.reply(ex.request()));   // l.address() is "memory:1", say
  *     Message echo = t.send(l.address(), request, Duration.ofSeconds(5)).join();
+ *     MessageStream s = t.stream(l2.address(), open, Duration.ofSeconds(5)).join();  // l2's handler: ex.stream()
  * }
  * }</pre>
  *
@@ -36,6 +40,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that is not answered within its timeout fails with a {@link java.util.concurrent.TimeoutException}, raised by one
  * JVM-wide daemon timer thread ({@code microcdi-memory-timer}).
  *
+ * <p>{@link #stream} opens a stream whose two ends are linked in memory, with backpressure end to end (a receiver
+ * that lags stops the sender's publisher being asked) and an idle timeout of its own
+ * ({@code micro.transport.stream-idle-timeout}, {@link #DEFAULT_STREAM_IDLE_TIMEOUT} by default); the handler gets it
+ * with {@link io.microcdi.transport.Exchange#stream()}. Signals run on one daemon pool
+ * ({@code microcdi-memory-stream}), one stream's in order.
+ *
  * <p>{@link #post} hands its path to the listener's {@link io.microcdi.transport.Exchange#path()} and reads the status
  * the handler answers with, so the HTTP broker runs over this transport too.
  */
@@ -47,6 +57,14 @@ public final class MemoryTransport implements Transport, PathTransport {
     /** The host of an address asked for without a usable one ({@code :0}, {@code 0.0.0.0:0}). */
     static final String DEFAULT_HOST = "memory";
 
+    /** Key of the stream idle timeout: no message either way for that long fails a stream; {@code 0} = none. */
+    public static final String STREAM_IDLE_TIMEOUT = "micro.transport.stream-idle-timeout";
+
+    /** Default stream idle timeout: 5 minutes. */
+    public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+    private static final AtomicLong STREAM_IDS = new AtomicLong();
+
     /** Caps a call's timeout so that {@link Duration#toNanos} cannot overflow (about 73 years). */
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
 
@@ -55,10 +73,31 @@ public final class MemoryTransport implements Transport, PathTransport {
     private static final AtomicInteger PORTS = new AtomicInteger();
 
     private final Set<MemoryListener> listeners = ConcurrentHashMap.newKeySet();
+    /** The client ends of open streams, broken on {@link #close()}. */
+    private final Set<MemoryStream> streams = ConcurrentHashMap.newKeySet();
+    private final Duration streamIdleTimeout;
     private volatile boolean closed;
 
-    /** A transport over the JVM-wide table of listeners. */
+    /** A transport over the JVM-wide table of listeners, streams idling out after the default. */
     public MemoryTransport() {
+        this(DEFAULT_STREAM_IDLE_TIMEOUT);
+    }
+
+    /**
+     * A transport whose streams (the ends it opens or its listeners accept) fail after {@code streamIdleTimeout}
+     * without a message either way; {@link Duration#ZERO} for never.
+     */
+    public MemoryTransport(Duration streamIdleTimeout) {
+        Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
+        if (streamIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException("streamIdleTimeout: " + streamIdleTimeout + " (expected: >= 0)");
+        }
+        this.streamIdleTimeout = streamIdleTimeout;
+    }
+
+    /** The idle timeout of this transport's stream ends; zero for none. */
+    Duration streamIdleTimeout() {
+        return streamIdleTimeout;
     }
 
     @Override
@@ -154,13 +193,60 @@ public final class MemoryTransport implements Transport, PathTransport {
         return exchange;
     }
 
+    @Override
+    public CompletableFuture<MessageStream> stream(String address, Message open, Duration connectTimeout) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(open, "open");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (closed) {
+            return CompletableFuture.failedFuture(
+                    new TransportException("stream to " + address + ": transport closed", null, false));
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            return CompletableFuture.failedFuture(new TransportTimeoutException("stream to " + address
+                    + ": connect timed out after " + connectTimeout.toMillis() + " ms", false));
+        }
+        MemoryListener listener = LISTENERS.get(address);
+        if (listener == null) {
+            return CompletableFuture.failedFuture(
+                    new TransportException("stream to " + address + ": no memory listener there", null, false));
+        }
+        if (!listener.enter()) {
+            return CompletableFuture.failedFuture(
+                    new TransportException("stream to " + address + ": listener stopped accepting", null, false));
+        }
+        String id = open.header().get(MessageStream.STREAM_HEADER);
+        if (id == null) {
+            id = open.header().get("X-" + MessageStream.STREAM_HEADER);
+        }
+        if (id == null) {
+            id = Long.toString(STREAM_IDS.incrementAndGet());
+        }
+        MemoryStream[] pair = MemoryStream.pair(id, streamIdleTimeout, listener.streamIdleTimeout(), address);
+        MemoryStream client = pair[0];
+        MemoryStream server = pair[1];
+        streams.add(client);
+        client.onOver(() -> streams.remove(client));
+        listener.opened(server);
+        MemoryStreamExchange exchange = new MemoryStreamExchange(listener, open, server);
+        try {
+            listener.handler.handle(exchange);
+        } catch (RuntimeException | Error e) {
+            if (exchange.answer()) {
+                client.breakWith(new TransportException("stream to " + address + ": handler failed: "
+                        + e.getMessage(), e, true));
+            }
+        }
+        return CompletableFuture.completedFuture(client);
+    }
+
     /** Nothing to close: there are no connections. */
     @Override
     public void disconnect(String address) {
         // a send looks the listener up every time
     }
 
-    /** Closes this transport's listeners; listeners of other instances stay. */
+    /** Closes this transport's listeners and breaks its open streams; listeners of other instances stay. */
     @Override
     public void close() {
         if (closed) {
@@ -169,6 +255,9 @@ public final class MemoryTransport implements Transport, PathTransport {
         closed = true;
         for (MemoryListener l : listeners) {
             l.close();
+        }
+        for (MemoryStream s : streams) {
+            s.breakWith(new TransportException("stream " + s.streamId() + ": transport closed", null, true));
         }
     }
 
@@ -183,7 +272,7 @@ public final class MemoryTransport implements Transport, PathTransport {
     }
 
     /** Holder: the one timer thread starts with the first call. */
-    private static final class Timer {
+    static final class Timer {
         static final ScheduledThreadPoolExecutor SCHEDULER = newScheduler();
 
         private static ScheduledThreadPoolExecutor newScheduler() {

@@ -391,7 +391,7 @@ public class ServiceModelTest {
         MethodShape custom = ServiceModel.shape(Greeter.class.getMethod("custom", HelloRequest.class));
         MethodShape later = ServiceModel.shape(Greeter.class.getMethod("later", HelloRequest.class));
 
-        assertThat(custom).isEqualTo(new MethodShape("custom", 1, "Greeter.Greet", HelloReply.class.getName()));
+        assertThat(custom).isEqualTo(new MethodShape("custom", 1, "Greeter.Greet", HelloReply.class.getName(), HelloRequest.class.getName()));
         assertThat(later.async()).isTrue();
         assertThat(ServiceModel.endpointName("Greeter", Greeter.class.getMethod("ping"))).isEqualTo("Greeter.Ping");
     }

@@ -1,0 +1,216 @@
+package io.microcdi.client.rpc;
+
+import io.microcdi.client.Response;
+import io.microcdi.errors.MicroException;
+import io.microcdi.internal.stream.Flows;
+import io.microcdi.metadata.Metadata;
+import io.microcdi.registry.Node;
+import io.microcdi.selector.Next;
+import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.Transport;
+import io.microcdi.transport.TransportException;
+import io.microcdi.transport.TransportTimeoutException;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One stream a caller subscribed to: opens it on a node (moving to another when a node cannot be dialed), then
+ * sends the caller's messages and delivers the server's, each as the other side can take them.
+ *
+ * <pre>{@code
+ * new ClientStream(open, next, transport, requests, retries, timeout, subscriber, callbacks).start();
+ * }</pre>
+ *
+ * <p>It is the caller's subscription: demand asked before the stream is open is passed on once it is; cancelling
+ * it cancels the stream (or the opening) in both directions. Every failure reaches the caller as a
+ * {@link MicroException}: the server's error as sent, 408 when the stream idled out, 500 when no node could be
+ * dialed or the connection broke.
+ */
+final class ClientStream implements Flow.Subscription {
+
+    private final Message open;
+    private final String service;
+    private final String endpoint;
+    private final Next next;
+    private final Transport transport;
+    private final Flow.Publisher<byte[]> requests;
+    private final Metadata itemHeader;
+    private final int retries;
+    private final Duration openTimeout;
+    private final Flow.Subscriber<? super Response> subscriber;
+    private final Executor callbacks;
+
+    private final Object lock = new Object();
+    private long pending;
+    private boolean cancelled;
+    private Flow.Subscription inbound;
+    private MessageStream stream;
+    private int attempts;
+
+    ClientStream(Message open, String service, String endpoint, String streamId, String contentType, Next next,
+                 Transport transport, Flow.Publisher<byte[]> requests, int retries, Duration openTimeout,
+                 Flow.Subscriber<? super Response> subscriber, Executor callbacks) {
+        this.open = open;
+        this.service = service;
+        this.endpoint = endpoint;
+        this.next = next;
+        this.transport = transport;
+        this.requests = requests;
+        this.itemHeader = Metadata.of(MessageStream.STREAM_HEADER, streamId, "Content-Type", contentType);
+        this.retries = retries;
+        this.openTimeout = openTimeout;
+        this.subscriber = subscriber;
+        this.callbacks = callbacks;
+    }
+
+    /** Hands the caller its subscription, then opens the stream. */
+    void start() {
+        subscriber.onSubscribe(this);
+        attempt();
+    }
+
+    private void attempt() {
+        Node node;
+        try {
+            node = next.next();
+        } catch (RuntimeException e) {
+            fail(e instanceof MicroException me ? me : error(500, "opening a stream to " + service + " " + endpoint
+                    + ": " + e.getMessage(), e));
+            return;
+        }
+        attempts++;
+        try {
+            transport.stream(node, open, openTimeout)
+                    .whenComplete((s, error) -> opened(node, s, error));
+        } catch (RuntimeException e) {
+            opened(node, null, e);
+        }
+    }
+
+    private void opened(Node node, MessageStream s, Throwable error) {
+        if (error != null) {
+            Throwable cause = unwrap(error);
+            boolean dialFailed = cause instanceof TransportException te && !te.requestSent()
+                    || cause instanceof TransportTimeoutException tt && !tt.requestSent();
+            next.mark(node, dialFailed || cause instanceof TimeoutException ? cause : null);
+            synchronized (lock) {
+                if (cancelled) {
+                    return;
+                }
+            }
+            if (dialFailed && attempts <= retries) {
+                attempt();
+                return;
+            }
+            String where = service + " " + endpoint + " at " + node.address()
+                    + (attempts > 1 ? " (attempt " + attempts + ")" : "");
+            fail(cause instanceof TimeoutException
+                    ? error(408, "opening a stream to " + where + ": no connection within " + openTimeout, cause)
+                    : error(500, "opening a stream to " + where + ": " + cause.getMessage(), cause));
+            return;
+        }
+        next.mark(node, null);
+        synchronized (lock) {
+            if (cancelled) {
+                s.cancel();
+                return;
+            }
+            stream = s;
+        }
+        s.receive(new Inbound(), callbacks);
+        s.send(Flows.map(requests, body -> new Message(itemHeader, body)));
+    }
+
+    private void fail(MicroException e) {
+        synchronized (lock) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+        }
+        callbacks.execute(() -> subscriber.onError(e));
+    }
+
+    @Override
+    public void request(long n) {
+        Flow.Subscription s;
+        synchronized (lock) {
+            s = inbound;
+            if (s == null) {
+                pending = n <= 0 ? n : pending + n < 0 ? Long.MAX_VALUE : pending + n;
+                return;
+            }
+        }
+        s.request(n);
+    }
+
+    @Override
+    public void cancel() {
+        MessageStream s;
+        synchronized (lock) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            s = stream;
+        }
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private MicroException error(int code, String detail, Throwable cause) {
+        return new MicroException(RpcClient.ID, code, detail, MicroException.statusText(code), cause);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** The server's messages, handed to the caller as {@link Response}s; failures made {@link MicroException}s. */
+    private final class Inbound implements Flow.Subscriber<Message> {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            long asked;
+            synchronized (lock) {
+                inbound = s;
+                asked = pending;
+                pending = 0;
+            }
+            if (asked != 0) {
+                s.request(asked);
+            }
+        }
+
+        @Override
+        public void onNext(Message m) {
+            subscriber.onNext(new Response(m.header(), m.body()));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            MicroException e;
+            if (t instanceof MicroException me) {
+                e = me;
+            } else if (t instanceof TimeoutException) {
+                e = error(408, "stream to " + service + " " + endpoint + ": " + t.getMessage(), t);
+            } else {
+                e = error(500, "stream to " + service + " " + endpoint + " broken: " + t.getMessage(), t);
+            }
+            subscriber.onError(e);
+        }
+
+        @Override
+        public void onComplete() {
+            subscriber.onComplete();
+        }
+    }
+}

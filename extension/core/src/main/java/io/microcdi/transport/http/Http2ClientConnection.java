@@ -1,0 +1,490 @@
+package io.microcdi.transport.http;
+
+import io.microcdi.transport.Message;
+import io.microcdi.transport.TransportException;
+import io.microcdi.transport.TransportTimeoutException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One HTTP/2 connection of the client, carrying any number of {@link Http2ClientStream}s to one address, up to the
+ * server's {@code SETTINGS_MAX_CONCURRENT_STREAMS}. Cleartext speaks HTTP/2 with prior knowledge (our listeners
+ * recognise its preface); TLS offers only {@code h2} through ALPN and fails when the server picks anything else.
+ *
+ * <pre>{@code
+ * Http2ClientConnection c = new Http2ClientConnection(pool, transport, config);
+ * c.dial(host, target);
+ * c.open(opening);   // now if it is up, else once it is
+ * }</pre>
+ *
+ * <p>Its {@link Http2Pool} decides which connection a stream goes on and when an unused one closes; this class dials,
+ * opens streams on its event loop, and routes each frame to its stream. Streams waiting for the dial are kept here.
+ */
+final class Http2ClientConnection extends Http2ChannelDuplexHandler {
+
+    private static final System.Logger LOG = System.getLogger(Http2ClientConnection.class.getName());
+
+    private static final AsciiString POST = AsciiString.cached("POST");
+    private static final AsciiString ROOT = AsciiString.cached("/");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+    private static final AsciiString MICRO_STREAM = AsciiString.cached("micro-stream");
+
+    private enum State { DIALING, UP, GONE }
+
+    private final Http2Pool pool;
+    private final HttpTransport transport;
+    private final HttpTransportConfig config;
+    private final SslContext tls;
+    private final AsciiString authority;
+
+    // ---- guarded by this: what waits for the dial ----
+    private State state = State.DIALING;
+    private Throwable failure;
+    private final ArrayDeque<Http2Pool.Opening> pending = new ArrayDeque<>();
+
+    // ---- guarded by the pool's lock ----
+    /** Streams placed here: waiting, being opened, or open. */
+    int reserved;
+    /** No new stream goes here: the server sent GOAWAY, or the pool was closed. */
+    boolean goingAway;
+    /** Bumped whenever a stream is placed here: an idle timer armed before is stale. */
+    long epoch;
+
+    /** The server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} (ours, until its SETTINGS arrive). */
+    volatile int maxStreams = Http2Wire.MAX_CONCURRENT_STREAMS;
+    private volatile Channel channel;
+
+    // ---- loop only ----
+    private ChannelHandlerContext ctx;
+    private Http2FrameCodec codec;
+    private final IntObjectHashMap<Http2ClientStream> streams = new IntObjectHashMap<>(8);
+    private final Http2Wire.HeaderWriter headerWriter = new Http2Wire.HeaderWriter();
+    private final HttpWire.HeaderWriter lines = new HttpWire.HeaderWriter();
+    private Throwable closeCause;
+
+    Http2ClientConnection(Http2Pool pool, HttpTransport transport, HttpTransportConfig config) {
+        this.pool = pool;
+        this.transport = transport;
+        this.config = config;
+        this.tls = config.tls().h2ClientContext();
+        this.authority = AsciiString.of(pool.address);
+    }
+
+    String address() {
+        return pool.address;
+    }
+
+    String remoteAddress() {
+        Channel ch = channel;
+        return ch == null || ch.remoteAddress() == null ? pool.address : HttpWire.format(ch.remoteAddress());
+    }
+
+    /** Whether its channel is open (tests, and the pool). */
+    boolean open() {
+        Channel ch = channel;
+        return ch != null && ch.isOpen();
+    }
+
+    // ---- dialing ----
+
+    /** Dials {@code host} at {@code target} ({@code target} may be unresolved: then it is looked up first). */
+    void dial(String host, InetSocketAddress target) {
+        if (target.isUnresolved()) {
+            // a name lookup can block for seconds: never on the caller's (maybe event loop) thread
+            ForkJoinPool.commonPool().execute(() -> {
+                InetSocketAddress resolved = new InetSocketAddress(host, target.getPort());
+                if (resolved.isUnresolved()) {
+                    failed(new TransportException("dial " + pool.address + ": unknown host " + host, null, false));
+                } else {
+                    connect(host, resolved);
+                }
+            });
+        } else {
+            connect(host, target);
+        }
+    }
+
+    private void connect(String host, InetSocketAddress target) {
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.dialTimeout().toMillis()));
+        Bootstrap b = transport.clientBootstrap().clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            SslHandler ssl = tls.newHandler(ch.alloc(), host, target.getPort());
+                            ssl.setHandshakeTimeoutMillis(millis);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
+                    }
+                });
+        ChannelFuture f;
+        try {
+            f = b.connect(target);
+        } catch (RuntimeException e) {
+            failed(new TransportException("dial " + pool.address + ": " + e, e, false));
+            return;
+        }
+        channel = f.channel();
+        f.channel().closeFuture().addListener(c -> closed());
+        f.addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess()) {
+                failed(dialFailure("dial " + pool.address, done.cause()));
+                return;
+            }
+            SslHandler ssl = done.channel().pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                up(done.channel());
+                return;
+            }
+            ssl.handshakeFuture().addListener(shake -> {
+                if (!shake.isSuccess()) {
+                    done.channel().close();
+                    failed(dialFailure("TLS handshake with " + pool.address, shake.cause()));
+                    return;
+                }
+                String picked = ssl.applicationProtocol();
+                if (!ApplicationProtocolNames.HTTP_2.equals(picked)) {
+                    done.channel().close();
+                    failed(new TransportException("TLS server at " + pool.address + " chose "
+                            + (picked == null || picked.isEmpty() ? "no protocol" : picked)
+                            + " through ALPN, not h2: it does not take streams on HTTP/2 (set "
+                            + HttpTransportConfig.H2_STREAMS + "=false to stream over HTTP/1.1)", null, false));
+                    return;
+                }
+                up(done.channel());
+            });
+        });
+    }
+
+    private Throwable dialFailure(String what, Throwable cause) {
+        if (cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException) {
+            TransportTimeoutException t = new TransportTimeoutException(what + " timed out after "
+                    + config.dialTimeout().toMillis() + " ms (" + HttpTransportConfig.DIAL_TIMEOUT + ")", false);
+            t.initCause(cause);
+            return t;
+        }
+        return new TransportException(what + ": " + cause.getMessage(), cause, false);
+    }
+
+    /** Connected (and TLS agreed on h2): HTTP/2 from here on; on the loop. */
+    private void up(Channel ch) {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .pushEnabled(false)
+                .maxHeaderListSize(HttpWire.MAX_HEAD_BYTES);
+        Http2FrameCodec frameCodec = Http2FrameCodecBuilder.forClient()
+                .initialSettings(settings)
+                .build();
+        ch.pipeline().addLast("h2", frameCodec).addLast("streams", this);
+    }
+
+    @Override
+    protected void handlerAdded0(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.codec = ctx.pipeline().get(Http2FrameCodec.class);
+        // room for every stream's own window: a stream whose reader is paused must not stall the others
+        ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Wire.CONNECTION_WINDOW_BONUS), ctx.voidPromise());
+        List<Http2Pool.Opening> waiting;
+        synchronized (this) {
+            if (state != State.DIALING) {
+                return;
+            }
+            state = State.UP;
+            waiting = new ArrayList<>(pending);
+            pending.clear();
+        }
+        for (Http2Pool.Opening o : waiting) {
+            start(o);
+        }
+    }
+
+    /** The dial failed: every stream waiting for it fails with {@code cause}, as nothing was sent. */
+    private void failed(Throwable cause) {
+        List<Http2Pool.Opening> waiting;
+        synchronized (this) {
+            if (state == State.GONE) {
+                return;
+            }
+            state = State.GONE;
+            failure = cause;
+            waiting = new ArrayList<>(pending);
+            pending.clear();
+        }
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+        pool.gone(this);
+        for (Http2Pool.Opening o : waiting) {
+            o.fail(cause);
+            pool.released(this);
+        }
+    }
+
+    // ---- opening streams ----
+
+    /** Opens a stream placed here by the pool: now when up, else once up. */
+    void open(Http2Pool.Opening o) {
+        Throwable gone;
+        synchronized (this) {
+            switch (state) {
+                case DIALING -> {
+                    pending.add(o);
+                    return;
+                }
+                case UP -> gone = null;
+                default -> gone = failure;
+            }
+        }
+        if (gone != null) {
+            o.fail(gone);
+            pool.released(this);
+            return;
+        }
+        try {
+            ctx.executor().execute(() -> start(o));
+        } catch (RejectedExecutionException shutDown) {
+            o.fail(new TransportException("open a stream to " + pool.address + ": transport closed", null, false));
+            pool.released(this);
+        }
+    }
+
+    /** Writes the stream's HEADERS; on the loop. */
+    private void start(Http2Pool.Opening o) {
+        if (o.result.isDone()) {
+            pool.released(this); // timed out or cancelled while waiting
+            return;
+        }
+        if (!ctx.channel().isActive() || closeCause != null) {
+            o.fail(new TransportException("connection to " + pool.address + " closed before the stream opened",
+                    closeCause, false));
+            pool.released(this);
+            return;
+        }
+        if (!codec.connection().local().canOpenStream()) {
+            // the server allows fewer streams than we placed here: another connection takes it
+            maxStreams = codec.connection().local().numActiveStreams();
+            pool.released(this);
+            pool.retry(o);
+            return;
+        }
+        Message open = o.open;
+        String id = HttpStream.streamIdOrNew(open);
+        Http2FrameStream fs = newStream();
+        Http2ClientStream s = new Http2ClientStream(this, ctx, codec, fs, id, config, lines);
+        Http2Headers h = new DefaultHttp2Headers(false, open.header().size() + 5)
+                .method(POST).path(ROOT).scheme(tls == null ? HTTP : HTTPS).authority(authority);
+        headerWriter.target = h;
+        try {
+            open.header().forEach(headerWriter);
+        } finally {
+            headerWriter.target = null;
+        }
+        if (!h.contains(MICRO_STREAM)) {
+            h.set(MICRO_STREAM, id); // the server knows a stream by it
+        }
+        ChannelFuture written = ctx.writeAndFlush(new DefaultHttp2HeadersFrame(h, false).stream(fs));
+        if (fs.id() > 0) {
+            streams.put(fs.id(), s);
+        }
+        written.addListener(w -> {
+            if (!w.isSuccess()) {
+                if (streams.get(fs.id()) == s) {
+                    streams.remove(fs.id());
+                }
+                pool.released(this);
+                o.fail(new TransportException("open a stream to " + pool.address + ": " + w.cause().getMessage(),
+                        w.cause(), false));
+                return;
+            }
+            s.startIdleTimer();
+            if (!o.result.complete(s)) {
+                s.cancel(); // the caller gave up meanwhile: reset it, and the reservation goes with it
+            }
+        });
+    }
+
+    /** A stream is over: it leaves the connection; on the loop. */
+    void ended(Http2ClientStream s) {
+        int id = s.frameStream().id();
+        if (streams.get(id) == s) {
+            streams.remove(id);
+            pool.released(this);
+        }
+    }
+
+    // ---- frames ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2DataFrame data) {
+            try {
+                Http2ClientStream s = streams.get(data.stream().id());
+                if (s != null) {
+                    s.data(data.content(), data.initialFlowControlledBytes(), data.isEndStream());
+                } else if (data.initialFlowControlledBytes() > 0 && data.stream().state() != Http2Stream.State.CLOSED) {
+                    // a stream we let go: keep the connection window open
+                    ctx.write(new DefaultHttp2WindowUpdateFrame(data.initialFlowControlledBytes())
+                            .stream(data.stream()), ctx.voidPromise());
+                }
+            } finally {
+                data.release();
+            }
+        } else if (msg instanceof Http2HeadersFrame headers) {
+            Http2ClientStream s = streams.get(headers.stream().id());
+            if (s != null) {
+                s.headers(headers.headers(), headers.isEndStream());
+            }
+        } else if (msg instanceof Http2ResetFrame reset) {
+            Http2ClientStream s = streams.get(reset.stream().id());
+            if (s != null) {
+                s.reset(Http2Error.valueOf(reset.errorCode()));
+            }
+        } else if (msg instanceof Http2SettingsFrame settings) {
+            Long max = settings.settings().maxConcurrentStreams();
+            if (max != null) {
+                maxStreams = (int) Math.min(Integer.MAX_VALUE, max);
+            }
+        } else if (msg instanceof Http2GoAwayFrame goAway) {
+            try {
+                // streams past its last id are closed by the codec (and broken below); the rest finish here
+                pool.goingAway(this);
+            } finally {
+                goAway.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg); // pings, window updates: the codec acted on them
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush(); // window updates handed back while reading
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2FrameStreamEvent e) {
+            Http2ClientStream s = streams.get(e.stream().id());
+            if (s != null) {
+                if (e.type() == Http2FrameStreamEvent.Type.Writability) {
+                    s.writableChanged();
+                } else if (e.stream().state() == Http2Stream.State.CLOSED) {
+                    s.closed();
+                }
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!streams.isEmpty()) {
+            for (Http2ClientStream s : new ArrayList<>(streams.values())) {
+                s.writableChanged();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2FrameStreamException se) {
+            // one bad stream: the codec resets it, the connection serves on
+            Http2ClientStream s = streams.get(se.stream().id());
+            if (s != null) {
+                s.lost("HTTP/2 stream " + se.stream().id() + " to " + pool.address + ": " + cause.getMessage(),
+                        cause);
+            }
+            return;
+        }
+        closeCause = cause;
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // a connection error: the frame codec sends GOAWAY with its code, then closes
+            LOG.log(Level.DEBUG, () -> "HTTP/2 connection error with " + pool.address, cause);
+            return;
+        }
+        if (!(cause instanceof IOException)) {
+            LOG.log(Level.DEBUG, "closing HTTP/2 connection to " + pool.address, cause);
+        }
+        ctx.close();
+    }
+
+    /** The channel closed: every stream on it breaks; on the loop. */
+    private void closed() {
+        synchronized (this) {
+            if (state == State.DIALING) {
+                return; // the connect or handshake listener says why, and fails what waits
+            }
+        }
+        failed(new TransportException("connection to " + pool.address + " closed", closeCause, false));
+        pool.gone(this);
+        if (!streams.isEmpty()) {
+            Throwable why = closeCause;
+            for (Http2ClientStream s : new ArrayList<>(streams.values())) {
+                s.lost("connection to " + pool.address + " closed before stream " + s.streamId() + " ended"
+                        + (why == null ? "" : ": " + why.getMessage()), why);
+            }
+        }
+    }
+
+    /** Closes the channel now (streams on it break). */
+    void close() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        } else {
+            failed(new TransportException("connection to " + pool.address + " closed", null, false));
+        }
+    }
+
+    @Override
+    public String toString() {
+        Channel ch = channel;
+        return "HTTP/2 client connection to " + pool.address + (ch == null ? "" : " (" + ch + ")");
+    }
+}

@@ -1,0 +1,207 @@
+package io.microcdi.transport.http;
+
+import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.TransportException;
+import io.netty.util.NetUtil;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The HTTP/2 connections of the client to one address, shared by every stream opened to it: a stream goes on the
+ * first connection with room under the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} and not going away, else on
+ * a new one.
+ *
+ * <pre>{@code
+ * Http2Pool pool = new Http2Pool(transport, "10.0.0.7:8080", config);
+ * pool.open(new Http2Pool.Opening(open, future));   // completes the future with the stream once its HEADERS left
+ * }</pre>
+ *
+ * <p>A connection with no stream closes after {@code micro.client.pool-ttl}, at once after {@link #close()}
+ * ({@code disconnect}) or a {@code GOAWAY} from the server. The lock guards only the list and the counts; each
+ * connection does its I/O on its event loop.
+ */
+final class Http2Pool {
+
+    /** How often a stream is moved to another connection when the one it was placed on had no room after all. */
+    private static final int MAX_PLACEMENTS = 3;
+
+    private final HttpTransport transport;
+    final String address;
+    private final HttpTransportConfig config;
+    private final String host;
+    private final InetSocketAddress target;
+    private final long ttlNanos;
+    private final List<Http2ClientConnection> connections = new ArrayList<>(2);
+    private final AtomicLong dialed = new AtomicLong();
+    private boolean closed;
+
+    /** @throws IllegalArgumentException when {@code address} is no {@code host:port} */
+    Http2Pool(HttpTransport transport, String address, HttpTransportConfig config) {
+        InetSocketAddress parsed = HttpWire.parse(address, false);
+        this.transport = transport;
+        this.address = address;
+        this.config = config;
+        this.host = parsed.getHostString();
+        this.target = NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)
+                ? new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host), parsed.getPort())
+                : InetSocketAddress.createUnresolved(host, parsed.getPort());
+        this.ttlNanos = config.poolTtl().toNanos();
+    }
+
+    /** A stream to open: its open message, and the caller's future (which its own timer may complete first). */
+    static final class Opening {
+
+        final Message open;
+        final CompletableFuture<MessageStream> result;
+        int placements;
+
+        Opening(Message open, CompletableFuture<MessageStream> result) {
+            this.open = open;
+            this.result = result;
+        }
+
+        void fail(Throwable cause) {
+            result.completeExceptionally(cause);
+        }
+    }
+
+    /**
+     * Places {@code o} on a connection with room, dialing one when none has; {@code false} when the pool was closed
+     * meanwhile (the caller takes a fresh pool).
+     */
+    boolean open(Opening o) {
+        Http2ClientConnection c = null;
+        boolean dial = false;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            for (Http2ClientConnection each : connections) {
+                if (!each.goingAway && each.reserved < each.maxStreams) {
+                    c = each;
+                    break;
+                }
+            }
+            if (c == null) {
+                c = new Http2ClientConnection(this, transport, config);
+                connections.add(c);
+                dial = true;
+            }
+            c.reserved++;
+            c.epoch++;
+        }
+        if (dial) {
+            dialed.incrementAndGet();
+            c.dial(host, target);
+        }
+        c.open(o);
+        return true;
+    }
+
+    /** {@code o} did not fit where it was placed: again, elsewhere. */
+    void retry(Opening o) {
+        if (++o.placements > MAX_PLACEMENTS || !open(o)) {
+            o.fail(new TransportException("open a stream to " + address + ": no HTTP/2 connection had room", null,
+                    false));
+        }
+    }
+
+    /** A stream placed on {@code c} is over (or never started). */
+    void released(Http2ClientConnection c) {
+        boolean closeNow = false;
+        long epoch;
+        synchronized (this) {
+            c.reserved--;
+            if (c.reserved > 0) {
+                return;
+            }
+            epoch = c.epoch;
+            if (c.goingAway) {
+                connections.remove(c);
+                closeNow = true;
+            }
+        }
+        if (closeNow) {
+            c.close();
+            return;
+        }
+        try {
+            transport.anyLoop().schedule(() -> idleFor(c, epoch), ttlNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            // the transport is closed, and the connection with it
+        }
+    }
+
+    private void idleFor(Http2ClientConnection c, long epoch) {
+        synchronized (this) {
+            if (c.reserved > 0 || c.epoch != epoch) {
+                return; // used again since
+            }
+            connections.remove(c);
+        }
+        c.close();
+    }
+
+    /** The server sent {@code GOAWAY}: no new stream on {@code c}; it closes when its last one ends. */
+    void goingAway(Http2ClientConnection c) {
+        boolean closeNow;
+        synchronized (this) {
+            c.goingAway = true;
+            closeNow = c.reserved == 0 && connections.remove(c);
+        }
+        if (closeNow) {
+            c.close();
+        }
+    }
+
+    /** {@code c} is closed or failed to dial: it leaves the pool. */
+    void gone(Http2ClientConnection c) {
+        synchronized (this) {
+            c.goingAway = true;
+            connections.remove(c);
+        }
+    }
+
+    /** No new stream here; connections close as soon as they carry none ({@code disconnect}). */
+    void close() {
+        List<Http2ClientConnection> idle = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            for (Http2ClientConnection c : connections) {
+                c.goingAway = true;
+                if (c.reserved == 0) {
+                    idle.add(c);
+                }
+            }
+            connections.removeAll(idle);
+        }
+        idle.forEach(Http2ClientConnection::close);
+    }
+
+    /** Closes every connection now: their streams break (transport close). */
+    void closeNow() {
+        List<Http2ClientConnection> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(connections);
+            connections.clear();
+        }
+        all.forEach(Http2ClientConnection::close);
+    }
+
+    /** Connections open or being dialed (tests). */
+    synchronized int connections() {
+        return connections.size();
+    }
+
+    /** Connections ever dialed by this pool (tests). */
+    long dialed() {
+        return dialed.get();
+    }
+}

@@ -1,0 +1,133 @@
+package io.microcdi.transport.http;
+
+import io.microcdi.internal.transport.AbstractMessageStream;
+import io.microcdi.metadata.Metadata;
+import io.microcdi.transport.Message;
+import io.microcdi.transport.MessageStream;
+import io.netty.channel.EventLoop;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the streams of the {@code http} transport share: their event loop, and the stream idle timeout
+ * ({@code micro.transport.stream-idle-timeout}) measured from the last message read or written.
+ *
+ * <pre>{@code
+ * final class Http1Stream extends HttpStream { ... }   // one HTTP/1.1 connection, or one HTTP/2 stream
+ * }</pre>
+ *
+ * <p>The timer is one scheduled task per timeout period, not one per message: a message only records the time.
+ */
+abstract class HttpStream extends AbstractMessageStream {
+
+    private final EventLoop loop;
+    private final Duration idleTimeout;
+    private final long idleNanos;
+    /** Loop only: when the last message was read or written. */
+    private long lastMessage = System.nanoTime();
+    private ScheduledFuture<?> idleTimer;
+
+    HttpStream(String streamId, String errorId, EventLoop loop, Duration idleTimeout) {
+        super(streamId, errorId);
+        this.loop = loop;
+        this.idleTimeout = idleTimeout;
+        this.idleNanos = idleTimeout.toNanos();
+    }
+
+    /** The {@code Micro-Stream} id of {@code header} ({@code X-Micro-Stream} too), or {@code null}. */
+    static String streamId(Metadata header) {
+        String id = header.get(MessageStream.STREAM_HEADER);
+        return id != null ? id : header.get("X-" + MessageStream.STREAM_HEADER);
+    }
+
+    /** The id of a stream opened by {@code open}: its {@code Micro-Stream}, or a fresh one when it has none. */
+    static String streamIdOrNew(Message open) {
+        String id = streamId(open.header());
+        return id != null && !id.isEmpty() ? id : UUID.randomUUID().toString();
+    }
+
+    final EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    protected final void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException closed) {
+            // the transport is shut down: the connection is gone with it
+        }
+    }
+
+    @Override
+    protected final void onLoopLater(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException closed) {
+            // the transport is shut down: the connection is gone with it
+        }
+    }
+
+    @Override
+    protected final void touch() {
+        lastMessage = System.nanoTime();
+    }
+
+    /** Starts the idle timer; on the loop, once the stream carries messages. */
+    final void startIdleTimer() {
+        lastMessage = System.nanoTime();
+        if (idleNanos > 0 && !isOver()) {
+            idleTimer = loop.schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkIdle() {
+        idleTimer = null;
+        if (isOver()) {
+            return;
+        }
+        long quiet = System.nanoTime() - lastMessage;
+        if (quiet >= idleNanos) {
+            idle(idleTimeout);
+        } else {
+            idleTimer = loop.schedule(this::checkIdle, idleNanos - quiet, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Stops the idle timer; on the loop, when the stream is over. */
+    final void stopIdleTimer() {
+        ScheduledFuture<?> t = idleTimer;
+        if (t != null) {
+            idleTimer = null;
+            t.cancel(false);
+        }
+    }
+
+    /** A message arrived from the peer; on the loop. */
+    final void deliver(Message message) {
+        received(message);
+    }
+
+    /** The connection or stream broke; on the loop. */
+    final void fail(Throwable cause) {
+        broken(cause);
+    }
+
+    /** The connection can take more, or no longer; on the loop. */
+    final void writableChanged() {
+        writabilityChanged();
+    }
+
+    /** Whether the stream is over; from any thread. */
+    final boolean over() {
+        return isOver();
+    }
+}

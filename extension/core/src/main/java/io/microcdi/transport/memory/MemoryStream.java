@@ -1,0 +1,221 @@
+package io.microcdi.transport.memory;
+
+import io.microcdi.errors.MicroException;
+import io.microcdi.internal.transport.AbstractMessageStream;
+import io.microcdi.transport.Message;
+import io.microcdi.transport.TransportException;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One end of a stream of the memory transport. Its peer is the other end: what one writes waits in the other's
+ * {@code pending} queue until that end reads it, which it stops doing while its receiver lags (reading paused); the
+ * writer is writable only while that queue is below {@link AbstractMessageStream#WINDOW}, so a stalled receiver
+ * stops the sender's publisher as a full socket would. Both ends share one {@link MemoryLoop}.
+ *
+ * <pre>{@code
+ * MemoryStream[] pair = MemoryStream.pair("7", Duration.ZERO, Duration.ofMinutes(5), "memory:1");
+ * pair[0].send(publisher);   // pair[1]'s receiver gets it
+ * }</pre>
+ */
+final class MemoryStream extends AbstractMessageStream {
+
+    private final MemoryLoop loop;
+    private final String remoteAddress;
+    private final long idleNanos;
+    private MemoryStream peer;
+    /** What the peer wrote, not yet read; loop only. */
+    private final ArrayDeque<Message> pending = new ArrayDeque<>();
+    /** Loop only. */
+    private boolean paused;
+    private boolean handingOver;
+    /** Loop only: {@link #writable()} said no, so {@link #writabilityChanged()} is due once the peer reads on. */
+    private boolean blocked;
+    /** Loop only. */
+    private long lastActive;
+    private ScheduledFuture<?> idleTimer;
+    /** Runs once when this end is over (released or aborted). */
+    private volatile Runnable onOver;
+
+    private MemoryStream(MemoryLoop loop, String streamId, String errorId, Duration idleTimeout, String remoteAddress) {
+        super(streamId, errorId);
+        this.loop = loop;
+        this.remoteAddress = remoteAddress;
+        this.idleNanos = idleTimeout.toNanos();
+    }
+
+    /**
+     * A linked client end ({@code [0]}) and server end ({@code [1]}), idle timers running.
+     *
+     * @param clientIdle the client end's stream idle timeout, {@link Duration#ZERO} for none
+     * @param serverIdle the server end's
+     */
+    static MemoryStream[] pair(String streamId, Duration clientIdle, Duration serverIdle, String serverAddress) {
+        MemoryLoop loop = new MemoryLoop();
+        MemoryStream client = new MemoryStream(loop, streamId, "go.micro.client", clientIdle, serverAddress);
+        MemoryStream server = new MemoryStream(loop, streamId, "go.micro.server", serverIdle,
+                MemoryTransport.DEFAULT_HOST + ":0");
+        client.peer = server;
+        server.peer = client;
+        loop.run(() -> {
+            client.startIdle();
+            server.startIdle();
+        });
+        return new MemoryStream[] {client, server};
+    }
+
+    /** Sets what runs once this end is over; before the stream is handed out. */
+    void onOver(Runnable task) {
+        this.onOver = task;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Whether this end is over (released or aborted). */
+    boolean ended() {
+        return isOver();
+    }
+
+    /** Fails this end with {@code cause} (the peer sees the stream cancelled), from any thread. */
+    void breakWith(TransportException cause) {
+        onLoop(() -> broken(cause));
+    }
+
+    /** The message that carries {@code e}, as this end would send it. */
+    Message errorFor(MicroException e) {
+        return errorMessage(e);
+    }
+
+    // ---- hooks ----
+
+    @Override
+    protected void onLoop(Runnable task) {
+        loop.run(task);
+    }
+
+    @Override
+    protected void onLoopLater(Runnable task) {
+        loop.later(task);
+    }
+
+    @Override
+    protected void write(Message message) {
+        peer.pending.add(message);
+    }
+
+    @Override
+    protected void flush() {
+        peer.handOver();
+    }
+
+    @Override
+    protected boolean writable() {
+        boolean w = peer.pending.size() < WINDOW;
+        if (!w) {
+            blocked = true;
+        }
+        return w;
+    }
+
+    @Override
+    protected void pauseReading(boolean pause) {
+        onLoop(() -> {
+            paused = pause;
+            if (!pause) {
+                handOver();
+            }
+        });
+    }
+
+    @Override
+    protected void release() {
+        flush();
+        over();
+    }
+
+    @Override
+    protected void abort() {
+        // what we wrote and the peer did not read yet still reaches it (an error or a 408 among it, say), then the
+        // peer sees the stream cancelled
+        MemoryStream p = peer;
+        Message m;
+        while ((m = p.pending.poll()) != null) {
+            p.received(m);
+        }
+        pending.clear();
+        p.broken(new TransportException("stream " + streamId() + " cancelled by peer", null, true));
+        over();
+    }
+
+    @Override
+    protected void touch() {
+        lastActive = System.nanoTime();
+    }
+
+    // ---- the pipe ----
+
+    /** Reads what the peer wrote while reading is not paused; tells the peer when it may write again. */
+    private void handOver() {
+        if (handingOver) {
+            return; // re-entered from a receiver on a direct executor: the outer call reads on
+        }
+        handingOver = true;
+        try {
+            Message m;
+            while (!paused && (m = pending.poll()) != null) {
+                received(m);
+            }
+        } finally {
+            handingOver = false;
+        }
+        MemoryStream p = peer;
+        if (p.blocked && pending.size() < WINDOW) {
+            p.blocked = false;
+            p.writabilityChanged();
+        }
+    }
+
+    private void over() {
+        ScheduledFuture<?> t = idleTimer;
+        if (t != null) {
+            t.cancel(false);
+        }
+        Runnable r = onOver;
+        onOver = null;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    // ---- idle timeout ----
+
+    private void startIdle() {
+        if (idleNanos > 0 && !isOver()) {
+            lastActive = System.nanoTime();
+            scheduleIdle(idleNanos);
+        }
+    }
+
+    private void scheduleIdle(long delayNanos) {
+        idleTimer = MemoryTransport.Timer.SCHEDULER.schedule(() -> onLoop(this::checkIdle), delayNanos,
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        if (isOver()) {
+            return;
+        }
+        long quiet = System.nanoTime() - lastActive;
+        if (quiet >= idleNanos) {
+            idle(Duration.ofNanos(idleNanos));
+        } else {
+            scheduleIdle(idleNanos - quiet);
+        }
+    }
+}
