@@ -141,7 +141,7 @@ public final class Streams {
                 }
                 try {
                     action.accept(item);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     subscription.cancel();
                     done.completeExceptionally(e);
                     return;

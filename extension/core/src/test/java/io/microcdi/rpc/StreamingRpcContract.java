@@ -440,6 +440,116 @@ abstract class StreamingRpcContract {
         assertThat(failed).as("no signal after cancel").isFalse();
     }
 
+    /** A publisher that never ends on its own, counting what it was asked for and noticing cancellation. */
+    static final class Endless implements Flow.Publisher<byte[]> {
+        final AtomicLong emitted = new AtomicLong();
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        final boolean silent;
+
+        Endless(boolean silent) {
+            this.silent = silent;
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super byte[]> subscriber) {
+            Flow.Publisher<byte[]> items = Streams.fromIterable(() -> new Iterator<byte[]>() {
+                @Override
+                public boolean hasNext() {
+                    return true;
+                }
+
+                @Override
+                public byte[] next() {
+                    return ("{\"from\":" + emitted.getAndIncrement() + ",\"size\":100000}")
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+            });
+            items.subscribe(new Flow.Subscriber<byte[]>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscriber.onSubscribe(new Flow.Subscription() {
+                        @Override
+                        public void request(long n) {
+                            if (!silent) {
+                                s.request(n);
+                            }
+                        }
+
+                        @Override
+                        public void cancel() {
+                            cancelled.set(true);
+                            s.cancel();
+                        }
+                    });
+                }
+
+                @Override
+                public void onNext(byte[] item) {
+                    subscriber.onNext(item);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    subscriber.onError(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    subscriber.onComplete();
+                }
+            });
+        }
+    }
+
+    @Test
+    void aServerErrorStopsTheCallersEndlessPublisher() {
+        start();
+        Endless requests = new Endless(false);
+        // a server-streaming endpoint takes one request: the second is a 400 (the 100,000 replies to the first still
+        // going out), which ends the stream both ways
+        Flow.Publisher<Response> replies = client.stream(new Request("chat", "Chat.Count", "application/json",
+                new byte[0], Metadata.empty()), requests, CallOptions.defaults());
+        assertThatThrownBy(() -> all(replies)).cause().isInstanceOfSatisfying(MicroException.class,
+                e -> assertThat(e.code()).isEqualTo(400));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(requests.cancelled).as("the caller's publisher cancelled").isTrue();
+            assertThat(server.openStreams()).isZero();
+        });
+    }
+
+    @Test
+    void cancellingBeforeTheRequestArrivedFreesTheServer() {
+        start();
+        Endless silent = new Endless(true); // never sends the request
+        Flow.Subscription[] subscription = new Flow.Subscription[1];
+        client.stream(new Request("chat", "Chat.Count", "application/json", new byte[0], Metadata.empty()), silent,
+                CallOptions.defaults()).subscribe(new Flow.Subscriber<>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        subscription[0] = s;
+                        s.request(1);
+                    }
+
+                    @Override
+                    public void onNext(Response item) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                });
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openStreams() == 1);
+        subscription[0].cancel();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(server.openStreams()).as("streams the server still serves").isZero();
+            assertThat(silent.cancelled).isTrue();
+        });
+    }
+
     @Test
     void aSlowCallerSlowsTheServersProducer() {
         start();

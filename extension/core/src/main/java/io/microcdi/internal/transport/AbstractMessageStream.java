@@ -156,7 +156,44 @@ public abstract class AbstractMessageStream implements MessageStream {
         }
         scheduleDelivery();
         if (error != null) {
+            if (!END_OF_STREAM.equals(error)) {
+                stopSending(); // an error ends the stream: nothing we still send would be read
+            }
             overIfDone();
+        }
+    }
+
+    /**
+     * An error we sent ends the stream, as one we receive does: what the peer still sends is dropped, and our
+     * receiver fails with the same error; on the loop.
+     */
+    private void endInbound(MicroException e) {
+        boolean resume;
+        synchronized (inLock) {
+            if (inTerminal != null) {
+                return;
+            }
+            inTerminal = e;
+            inQueue.clear();
+            resume = readingPaused;
+            readingPaused = false;
+        }
+        if (resume) {
+            pauseReading(false);
+        }
+        scheduleDelivery();
+    }
+
+    /** Our direction ends without a word to the peer: the publisher is cancelled, nothing more is written; loop. */
+    private void stopSending() {
+        if (outDone) {
+            return;
+        }
+        outDone = true;
+        outQueue.clear();
+        Flow.Subscription s = upstream;
+        if (s != null) {
+            s.cancel();
         }
     }
 
@@ -176,13 +213,31 @@ public abstract class AbstractMessageStream implements MessageStream {
     /** No message either way for the idle timeout: both sides fail, the peer is told; on the loop. */
     protected final void idle(java.time.Duration timeout) {
         String text = "stream " + streamId + " idle for " + timeout.toMillis() + " ms";
-        MicroException tell = new MicroException(errorId, text, 408);
-        if (!outDone) {
-            outDone = true;
-            write(errorMessage(tell));
-            flush();
+        if (!over.compareAndSet(false, true)) {
+            return;
         }
-        fail(new TransportTimeoutException(text, true), false);
+        synchronized (inLock) {
+            if (inTerminal == null) {
+                inTerminal = new TransportTimeoutException(text, true); // ours, before the peer can answer the 408
+                inQueue.clear();
+            }
+        }
+        Flow.Subscription s = upstream;
+        if (s != null) {
+            s.cancel();
+        }
+        outQueue.clear();
+        if (outDone) {
+            abort();
+        } else {
+            // the peer is told, and the stream released, not aborted, so the 408 goes out before the connection does
+            // (best effort: a peer that stopped reading may never read it)
+            outDone = true;
+            write(errorMessage(new MicroException(errorId, text, 408)));
+            flush();
+            release();
+        }
+        scheduleDelivery();
     }
 
     /** Called for every message read or written: a transport measures the idle timeout from it; on the loop. */
@@ -234,6 +289,7 @@ public abstract class AbstractMessageStream implements MessageStream {
                 if (resume) {
                     onLoop(AbstractMessageStream.this::applyReading); // read on and drop: the peer is never stuck
                 }
+                onLoop(AbstractMessageStream.this::overIfDone); // our direction may have ended already
             }
         };
         execute(() -> {
@@ -409,7 +465,13 @@ public abstract class AbstractMessageStream implements MessageStream {
                 }
                 if (terminal != null) {
                     outDone = true;
-                    write(terminal == COMPLETE ? endMessage() : errorMessage(asMicro((Throwable) terminal)));
+                    if (terminal == COMPLETE) {
+                        write(endMessage());
+                    } else {
+                        MicroException e = asMicro((Throwable) terminal);
+                        write(errorMessage(e));
+                        endInbound(e);
+                    }
                     flush();
                     overIfDone();
                 } else {
@@ -464,14 +526,14 @@ public abstract class AbstractMessageStream implements MessageStream {
     // ---- the end ----
 
     /**
-     * Releases the stream once both directions ended; on the loop. A receiver that cancelled does not end the peer's
-     * direction: what the peer still sends is read and dropped up to its end, so the peer is never cut off (on a
-     * socket, closing with its messages unread would reset the connection and lose what we sent last).
+     * Releases the stream once both directions ended, ours sent and the peer's finished or no longer wanted; on the
+     * loop. Releasing while the peer still sends ends its direction too (it sees the stream broken, its publisher
+     * cancelled): a transport releases gracefully, so everything either side sent before is still read.
      */
     private void overIfDone() {
         boolean inboundOver;
         synchronized (inLock) {
-            inboundOver = inTerminal != null;
+            inboundOver = inCancelled || inTerminal != null;
         }
         if (outDone && inboundOver && over.compareAndSet(false, true)) {
             release();
@@ -493,11 +555,12 @@ public abstract class AbstractMessageStream implements MessageStream {
                 inCancelled = true; // cancelled here: nothing more is delivered
             }
         }
-        Flow.Subscription s = upstream;
-        if (s != null) {
-            s.cancel();
-        }
         onLoop(() -> {
+            // on the loop, where request() is called: the publisher never sees request and cancel at once (rule 2.7)
+            Flow.Subscription s = upstream;
+            if (s != null) {
+                s.cancel();
+            }
             outDone = true;
             outQueue.clear();
             abort();

@@ -42,6 +42,26 @@ final class ServerStream {
     private volatile Flows.Mapped<Object, Message> out;
     private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** Cancels what it is subscribed to at once. */
+    private static final Flow.Subscriber<Object> CANCEL = new Flow.Subscriber<>() {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            s.cancel();
+        }
+
+        @Override
+        public void onNext(Object item) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    };
+
     ServerStream(Route route, int codec, MessageStream stream, String streamId, CallContext context,
                  Executor handlers, Runnable onOver) {
         this.route = route;
@@ -91,6 +111,8 @@ final class ServerStream {
         if (!answered.compareAndSet(false, true)) {
             if (result instanceof MicroException e && out != null) {
                 out.abort(e);
+            } else if (result instanceof Flow.Publisher<?> late) {
+                late.subscribe(CANCEL); // the stream was answered already (a bad request): the handler's is let go
             }
             return;
         }
@@ -174,10 +196,10 @@ final class ServerStream {
 
         @Override
         public void onError(Throwable t) {
-            if (t instanceof MicroException e && count == 0 && route.takesRequest) {
-                answer(e); // the caller failed before sending its request: nothing ran
-            }
-            // otherwise the transport cancels what we send when the connection broke or the caller cancelled
+            // before its request (the caller failed, cancelled, or the stream idled out) nothing ran: answering ends
+            // the stream for the server (on a stream already over, the answer is cancelled at once); after it, the
+            // transport has cancelled what the handler sends
+            answer(t instanceof MicroException e ? e : route.error(t));
         }
 
         @Override

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
@@ -44,6 +45,9 @@ import java.util.concurrent.TimeUnit;
  * cancelling closes it at once, which the peer sees as a broken stream.
  */
 final class Http1Stream extends HttpStream {
+
+    /** The longest a released connection waits for its peer to close before closing anyway. */
+    static final long LINGER_MILLIS = 1000;
 
     /** Id of the errors the client side of a stream raises itself, as Go Micro's client. */
     static final String CLIENT_ID = "go.micro.client";
@@ -91,10 +95,25 @@ final class Http1Stream extends HttpStream {
         onLoop(() -> channel.config().setAutoRead(!pause));
     }
 
+    /**
+     * Flushes, then half-closes and closes once the peer has closed too (or after {@link #LINGER_MILLIS}): closing
+     * with the peer's messages unread would make the kernel reset the connection, and a reset can destroy what we
+     * sent last (our end of stream) before the peer reads it. Reading goes on meanwhile; what arrives is dropped.
+     */
     @Override
     protected void release() {
         stopIdleTimer();
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        channel.config().setAutoRead(true);
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() || !(channel instanceof SocketChannel sc) || !channel.isActive()) {
+                channel.close();
+                return;
+            }
+            sc.shutdownOutput();
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override

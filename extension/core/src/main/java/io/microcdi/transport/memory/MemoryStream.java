@@ -136,6 +136,19 @@ final class MemoryStream extends AbstractMessageStream {
     @Override
     protected void release() {
         flush();
+        // a peer still sending (its reader here cancelled, or we gave up after a 408) has its direction ended: it sees
+        // the stream broken once it read what we wrote
+        MemoryStream p = peer;
+        if (!p.ended()) {
+            Message m;
+            while ((m = p.pending.poll()) != null) {
+                p.received(m);
+            }
+            if (!p.ended()) {
+                p.broken(new TransportException("stream " + streamId() + " ended by peer", null, true));
+            }
+        }
+        pending.clear();
         over();
     }
 
