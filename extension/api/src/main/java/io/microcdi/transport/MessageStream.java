@@ -19,8 +19,8 @@ import java.util.concurrent.Flow;
  * it. End of stream and errors travel as Go Micro sends them: a message whose {@code Micro-Error} header is
  * {@code EOS} ends a direction, any other {@code Micro-Error} value is an error (the Go Micro error JSON).
  *
- * <p>Each direction ends on its own; the stream is over, and its connection (or HTTP/2 stream) released, once both
- * have. A stream with no message either way for the transport's stream idle timeout fails both directions.
+ * <p>Each direction ends on its own with {@code EOS}; the stream is over, and its connection (or HTTP/2 stream)
+ * released, once both have. An error either way ends both. A stream with no message either way for the transport's stream idle timeout fails both directions.
  */
 public interface MessageStream {
 
@@ -38,7 +38,8 @@ public interface MessageStream {
      * at a time. It completes when the peer ends its direction ({@code EOS}) and fails with the peer's
      * {@link io.microcdi.errors.MicroException}, a {@link TransportException} when the connection broke or the
      * peer cancelled, or a {@link TransportTimeoutException} when the stream was idle too long. Cancelling its
-     * subscription drops what the peer still sends; it does not end the stream (see {@link #cancel()}).
+     * subscription drops what the peer still sends; it does not cancel the stream (see {@link #cancel()}), but once
+     * this side has ended its own direction too, the stream is released and the peer's direction ends with it.
      *
      * @throws IllegalStateException when called twice
      */
@@ -47,7 +48,8 @@ public interface MessageStream {
     /**
      * Sends the messages {@code publisher} gives (once), asking it for more only as the connection takes them: its
      * completion ends this direction ({@code EOS}); its error is sent as a Go Micro error (a
-     * {@link io.microcdi.errors.MicroException} as is, anything else as a 500) and ends the direction too. The
+     * {@link io.microcdi.errors.MicroException} as is, anything else as a 500) and ends the stream both ways (the
+     * receiver here fails with it too). An error from the peer cancels the publisher. The
      * subscription is cancelled when the stream is cancelled, breaks or idles out. {@code request} is called on
      * transport threads: the publisher must not block in it.
      *
