@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,15 +47,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class Http1Stream extends HttpStream {
 
-    /** The longest a released connection waits for its peer to close before closing anyway. */
-    static final long LINGER_MILLIS = 1000;
-
     /** Id of the errors the client side of a stream raises itself, as Go Micro's client. */
     static final String CLIENT_ID = "go.micro.client";
 
     private final Channel channel;
     private final byte[] startLine;
     private final HttpWire.HeaderWriter writer = new HttpWire.HeaderWriter();
+    /** Loop only: when the release began, and when its flush completed (0 until then). */
+    private long releaseStart;
+    private long flushed;
+    private ScheduledFuture<?> releaseTimer;
 
     /**
      * @param startLine what each message starts with: {@code POST / HTTP/1.1} and {@code Host} from a client,
@@ -96,30 +98,57 @@ final class Http1Stream extends HttpStream {
     }
 
     /**
-     * Flushes, then half-closes and closes once the peer has closed too (or after {@link #LINGER_MILLIS}): closing
-     * with the peer's messages unread would make the kernel reset the connection, and a reset can destroy what we
-     * sent last (our end of stream) before the peer reads it. Reading goes on meanwhile; what arrives is dropped.
+     * Flushes, then half-closes (our FIN after all we sent) and closes once the peer has closed too: closing with the
+     * peer's messages unread would make the kernel reset the connection, and a reset can destroy what we sent last
+     * (our end of stream) before the peer reads it. Reading goes on meanwhile and what arrives is dropped, so a peer
+     * still sending is never stuck. A peer that neither closes nor sends anything for {@link #releaseCapNanos()}
+     * (the stream idle timeout) is cut off: the release never waits for ever, even when the flush never completes.
      */
     @Override
     protected void release() {
         stopIdleTimer();
+        releaseStart = System.nanoTime();
         channel.config().setAutoRead(true);
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() || !(channel instanceof SocketChannel sc) || !channel.isActive()) {
                 channel.close();
                 return;
             }
+            flushed = System.nanoTime();
             sc.shutdownOutput();
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
         });
+        channel.closeFuture().addListener(f -> {
+            ScheduledFuture<?> t = releaseTimer;
+            if (t != null) {
+                t.cancel(false); // closed in time: no timer left behind for the cap's length
+            }
+        });
+        checkRelease();
+    }
+
+    /** Closes a released connection whose peer showed no sign of life for the cap; on the loop. */
+    private void checkRelease() {
+        if (!channel.isOpen()) {
+            return; // the peer closed its side: done
+        }
+        long since = Math.max(releaseStart, Math.max(flushed, lastMessage()));
+        long wait = releaseCapNanos() - (System.nanoTime() - since);
+        if (wait <= 0) {
+            channel.close();
+            return;
+        }
+        releaseTimer = channel.eventLoop().schedule(this::checkRelease, wait, TimeUnit.NANOSECONDS);
     }
 
     @Override
     protected void abort() {
         stopIdleTimer();
         channel.close();
+    }
+
+    /** Whether its connection is still open (tests). */
+    boolean connectionOpen() {
+        return channel.isOpen();
     }
 
     @Override

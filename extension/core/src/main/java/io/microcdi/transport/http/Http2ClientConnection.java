@@ -127,6 +127,11 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
         return ch != null && ch.isOpen();
     }
 
+    /** Streams placed here and not closed yet: what holds its slots in the pool (tests). */
+    int reservedStreams() {
+        return pool.reserved(this);
+    }
+
     // ---- dialing ----
 
     /** Dials {@code host} at {@code target} ({@code target} may be unresolved: then it is looked up first). */

@@ -4,6 +4,7 @@ import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.TransportException;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
@@ -16,6 +17,8 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of a stream on one HTTP/2 stream of a shared {@link Http2ClientConnection}: what
@@ -29,7 +32,9 @@ import java.nio.charset.StandardCharsets;
  * <p>The server's answer: {@code HEADERS} ({@code :status 200}), then framed messages, the last one (end of stream
  * or error) with {@code END_STREAM}. An {@code END_STREAM} before such a message breaks the stream, as does a reset;
  * an ordinary answer ({@code content-length}, an error in {@code micro-error}) is read as one message. Cancelling
- * resets the stream ({@code RST_STREAM(CANCEL)}); the connection serves on. Backpressure is HTTP/2 flow control: the
+ * resets the stream ({@code RST_STREAM(CANCEL)}); the connection serves on. A release waits until our
+ * {@code END_STREAM} is on the socket before it resets a server still sending, and holds its pool slot until the
+ * stream is closed (at most the release cap while the server stays silent). Backpressure is HTTP/2 flow control: the
  * received bytes are handed back ({@code WINDOW_UPDATE}) only while reading is not paused, and our publisher is asked
  * for more only while the server's window for this stream is open. Everything but the {@link
  * io.microcdi.transport.MessageStream} API runs on the connection's event loop.
@@ -58,11 +63,18 @@ final class Http2ClientStream extends HttpStream implements Http2Wire.Decoder.Si
     private ByteBuf plainBody;
     /** We sent END_STREAM. */
     private boolean localEnded;
-    /** The server sent END_STREAM. */
+    /** The server sent END_STREAM (set before its frame is read, so a release it causes knows). */
     private boolean remoteEnded;
     /** The server's direction ended with a message: end of stream or error. */
     private boolean inEnded;
     private boolean finished;
+    /** The write that carried our END_STREAM, or {@code null} before. */
+    private ChannelFuture endWrite;
+    /** Released and waiting for the HTTP/2 stream to close: {@link #release()} says how. */
+    private boolean releasing;
+    /** When the release started. */
+    private long releaseStart;
+    private ScheduledFuture<?> releaseCap;
 
     Http2ClientStream(Http2ClientConnection connection, ChannelHandlerContext ctx, Http2FrameCodec codec,
                       Http2FrameStream stream, String streamId, HttpTransportConfig config,
@@ -86,11 +98,18 @@ final class Http2ClientStream extends HttpStream implements Http2Wire.Decoder.Si
         return stream;
     }
 
+    Http2ClientConnection connection() {
+        return connection;
+    }
+
     // ---- from the connection, on the loop ----
 
     /** The response HEADERS, or trailers. */
     void headers(Http2Headers h, boolean end) {
         if (finished) {
+            if (end) {
+                remoteEnded = true;
+            }
             return;
         }
         if (!answered) {
@@ -114,6 +133,12 @@ final class Http2ClientStream extends HttpStream implements Http2Wire.Decoder.Si
     /** DATA for this stream. */
     void data(ByteBuf content, int flowControlled, boolean end) {
         held += flowControlled;
+        if (end) {
+            remoteEnded = true;
+        }
+        if (releasing) {
+            touch(); // the server is alive: the release waits on
+        }
         if (!finished) {
             if (plainHeader != null) {
                 plain(content);
@@ -158,7 +183,6 @@ final class Http2ClientStream extends HttpStream implements Http2Wire.Decoder.Si
 
     /** The server sent END_STREAM. */
     private void ended() {
-        remoteEnded = true;
         if (finished || inEnded) {
             return;
         }
@@ -192,6 +216,7 @@ final class Http2ClientStream extends HttpStream implements Http2Wire.Decoder.Si
             fail(new TransportException("HTTP/2 stream " + stream.id() + " to " + connection.address()
                     + " reset by the server (" + error + ")", null, true));
         }
+        gone(); // a release waiting on the server ends here
     }
 
     /** The connection closed, or the stream closed unended (a GOAWAY that did not cover it). */
@@ -199,6 +224,7 @@ final class Http2ClientStream extends HttpStream implements Http2Wire.Decoder.Si
         if (!finished) {
             fail(new TransportException(why, cause, true));
         }
+        gone();
     }
 
     /** The codec closed the stream: fine after both ends, else (a GOAWAY that did not cover it) it broke. */
@@ -206,6 +232,7 @@ final class Http2ClientStream extends HttpStream implements Http2Wire.Decoder.Si
         if (!finished && !(localEnded && (remoteEnded || inEnded))) {
             broken("closed before it ended");
         }
+        gone();
     }
 
     private void broken(String detail) {
@@ -233,7 +260,11 @@ final class Http2ClientStream extends HttpStream implements Http2Wire.Decoder.Si
         boolean last = Http2Wire.ends(message.header());
         localEnded = last;
         // an ordinary promise: a write on a stream the server has just reset fails alone
-        ctx.write(new DefaultHttp2DataFrame(Http2Wire.frame(ctx.alloc(), message, lines), last).stream(stream));
+        ChannelFuture f = ctx.write(new DefaultHttp2DataFrame(Http2Wire.frame(ctx.alloc(), message, lines), last)
+                .stream(stream));
+        if (last) {
+            endWrite = f;
+        }
     }
 
     @Override
@@ -261,25 +292,93 @@ final class Http2ClientStream extends HttpStream implements Http2Wire.Decoder.Si
         });
     }
 
+    /**
+     * Graceful: what we wrote (our last messages and END_STREAM) may still wait in the flow controller for the
+     * server's window, and a reset now would drop it. So the stream stays on its connection (and in the pool's count)
+     * until our END_STREAM is on the socket; then a server still sending is told to stop ({@code RST_STREAM(CANCEL)}).
+     * Meanwhile its DATA is read and dropped, its window handed back. A server that shows no sign of life for
+     * {@link #releaseCapNanos()} is cut off ({@code RST_STREAM(CANCEL)}). The stream leaves once it is closed.
+     */
     @Override
     protected void release() {
-        boolean serverStillSending = !remoteEnded && !inEnded;
         finish();
-        if (serverStillSending && stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
-            // our receiver cancelled and we are done sending: tell the server to stop
-            ctx.write(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
-        }
         ctx.flush();
+        if (stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
+            connection.ended(this);
+            return;
+        }
+        releasing = true;
+        releaseStart = System.nanoTime();
+        releaseCap = loop().schedule(this::checkRelease, releaseCapNanos(), TimeUnit.NANOSECONDS);
+        ChannelFuture end = endWrite;
+        if (end == null) {
+            endWritten(); // our direction ended without a message (the server sent an error)
+        } else {
+            end.addListener(f -> endWritten());
+        }
+    }
+
+    /** Our END_STREAM left (or failed, or never went): stop a server still sending; on the loop. */
+    private void endWritten() {
+        if (!releasing) {
+            return;
+        }
+        if (stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
+            gone();
+        } else if (!remoteEnded || endWrite == null || !endWrite.isSuccess()) {
+            resetNow();
+        } // else both ends are sent: the codec closes the stream, and tells us
+    }
+
+    private void checkRelease() {
+        releaseCap = null;
+        if (!releasing) {
+            return;
+        }
+        long quiet = System.nanoTime() - Math.max(lastMessage(), releaseStart);
+        long left = releaseCapNanos() - quiet;
+        if (left > 0) {
+            releaseCap = loop().schedule(this::checkRelease, left, TimeUnit.NANOSECONDS);
+        } else {
+            resetNow();
+        }
+    }
+
+    private void resetNow() {
+        if (stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
+            gone();
+            return;
+        }
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream)).addListener(f -> gone());
+    }
+
+    /** The HTTP/2 stream closed (both END_STREAMs, a reset, the connection went): a waiting release is done. */
+    private void gone() {
+        if (!releasing) {
+            return;
+        }
+        releasing = false;
+        ScheduledFuture<?> cap = releaseCap;
+        if (cap != null) {
+            releaseCap = null;
+            cap.cancel(false);
+        }
         connection.ended(this);
     }
 
     @Override
     protected void abort() {
+        releasing = false;
         finish();
         if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
         }
         connection.ended(this);
+    }
+
+    /** Whether it is released and waiting for its HTTP/2 stream to close (tests). */
+    boolean releasing() {
+        return releasing;
     }
 
     private void finish() {

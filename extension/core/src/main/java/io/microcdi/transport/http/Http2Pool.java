@@ -200,6 +200,11 @@ final class Http2Pool {
         return connections.size();
     }
 
+    /** Streams placed on {@code c} and not closed yet (tests). */
+    synchronized int reserved(Http2ClientConnection c) {
+        return c.reserved;
+    }
+
     /** Connections ever dialed by this pool (tests). */
     long dialed() {
         return dialed.get();

@@ -7,6 +7,7 @@ import io.microcdi.transport.TransportException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -42,6 +43,8 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One accepted HTTP/2 connection (TLS with ALPN {@code h2}, or cleartext with prior knowledge): each stream is one
@@ -65,7 +68,9 @@ import java.util.List;
  * sends its response {@code HEADERS} ({@code :status 200}, {@code content-type} of the open) before its first
  * message, and {@code END_STREAM} with its end-of-stream ({@code Micro-Error: EOS}) or error message. The client's
  * {@code END_STREAM} without an end-of-stream message counts as one. Cancelling is {@code RST_STREAM(CANCEL)}
- * either way; a reset from the client breaks the stream. Backpressure is HTTP/2 flow control: the stream's receive
+ * either way; a reset from the client breaks the stream. A release is graceful: once our {@code END_STREAM} is on the
+ * socket, a client still sending gets {@code RST_STREAM(NO_ERROR)}; one silent for the release cap gets
+ * {@code RST_STREAM(CANCEL)}; the stream counts against the connection until it is closed. Backpressure is HTTP/2 flow control: the stream's receive
  * window is handed back ({@code WINDOW_UPDATE}) only while its reader keeps up, and its sender is asked for more
  * only while the client's window for it is open. A stream keeps the connection open through
  * {@code micro.server.idle-timeout} and a graceful stop; {@code micro.transport.stream-idle-timeout} applies.
@@ -158,6 +163,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             if (st != null) {
                 st.fail(new TransportException("HTTP/2 stream " + reset.stream().id() + " from " + remote
                         + " reset by the client (" + reset.errorCode() + ")", null, true));
+                st.closed(); // a release waiting on the client ends here
             }
             forget(reset.stream().id()); // the caller gave up: its answer, if any, is dropped
         } else {
@@ -170,6 +176,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         H2Stream st = streams.get(stream.id());
         if (st != null) {
             if (frame.isEndStream()) {
+                st.clientEnded = true;
                 st.remoteEnded(); // trailers
             }
             return;
@@ -206,6 +213,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             exchange.streamed = new H2Stream(exchange, type == null ? "application/octet-stream" : type.toString());
             streams.put(stream.id(), exchange.streamed);
             if (frame.isEndStream()) {
+                exchange.streamed.clientEnded = true;
                 exchange.streamed.remoteEnded();
             }
             dispatch(exchange);
@@ -449,13 +457,15 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2FrameStreamEvent e) {
-            if (e.type() == Http2FrameStreamEvent.Type.Writability) {
-                H2Stream st = streams.get(e.stream().id());
-                if (st != null) {
+            H2Stream st = streams.get(e.stream().id());
+            if (st != null) {
+                if (e.type() == Http2FrameStreamEvent.Type.Writability) {
                     st.writableChanged();
+                } else if (e.stream().state() == Http2Stream.State.CLOSED) {
+                    st.closed(); // a release waiting on the stream ends here; else the frames told us already
                 }
             }
-            return; // stream state changes: the frames tell us all we need
+            return;
         }
         if (evt instanceof IdleStateEvent) {
             // nothing arrived for micro.server.idle-timeout: requests still half sent are given up, as over HTTP/1.1
@@ -487,6 +497,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             for (H2Stream st : new ArrayList<>(streams.values())) {
                 st.fail(new TransportException("connection from " + remote + " closed before stream "
                         + st.streamId() + " ended", null, true));
+                st.closed();
             }
             streams.clear();
         }
@@ -527,6 +538,13 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             if (st != null) {
                 st.fail(new TransportException("HTTP/2 stream " + stream.id() + " from " + remote + ": "
                         + cause.getMessage(), cause, true));
+                if (st.releasing()) {
+                    // a release waiting on it: the stream is reset (and then closed) here
+                    if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
+                        ctx.writeAndFlush(new DefaultHttp2ResetFrame(se.error()).stream(stream));
+                    }
+                    st.closed();
+                }
                 return;
             }
             if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
@@ -583,7 +601,16 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         private boolean localEnded;
         /** The client's direction ended: an EOS or error message, or END_STREAM. */
         private boolean inEnded;
+        /** The client sent END_STREAM (set before its frame is read, so a release it causes knows). */
+        boolean clientEnded;
         private boolean finished;
+        /** The write that carried our END_STREAM, or {@code null} before. */
+        private ChannelFuture endWrite;
+        /** Released and waiting for the HTTP/2 stream to close: {@link #release()} says how. */
+        private boolean releasing;
+        /** When the release started. */
+        private long releaseStart;
+        private ScheduledFuture<?> releaseCap;
 
         H2Stream(StreamExchange exchange, String contentType) {
             super(HttpStream.streamIdOrNew(exchange.request()), HttpWire.SERVER_ID, ctx.channel().eventLoop(),
@@ -614,6 +641,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         /** DATA for this stream. */
         void data(ByteBuf content, int flowControlled, boolean end) {
             held += flowControlled;
+            if (end) {
+                clientEnded = true;
+            }
+            if (releasing) {
+                touch(); // the client is alive: the release waits on
+            }
             if (!inEnded && !finished) {
                 String bad = decoder.read(ctx.alloc(), content, this);
                 if (bad != null) {
@@ -681,9 +714,13 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                 h.set(CONTENT_TYPE, contentType);
                 ctx.write(new DefaultHttp2HeadersFrame(h, false).stream(stream));
             }
-            boolean last = message.header().contains("Micro-Error");
+            boolean last = Http2Wire.ends(message.header());
             localEnded = last;
-            ctx.write(new DefaultHttp2DataFrame(Http2Wire.frame(ctx.alloc(), message, lines), last).stream(stream));
+            ChannelFuture f = ctx.write(new DefaultHttp2DataFrame(Http2Wire.frame(ctx.alloc(), message, lines), last)
+                    .stream(stream));
+            if (last) {
+                endWrite = f;
+            }
         }
 
         @Override
@@ -711,22 +748,97 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             });
         }
 
+        /**
+         * Graceful: what we wrote (our last messages and END_STREAM) may still wait in the flow controller for the
+         * client's window, and a reset now would drop it. So the stream stays until our END_STREAM is on the socket;
+         * then a client still sending is told to stop ({@code RST_STREAM(NO_ERROR)}). Meanwhile its DATA is read
+         * and dropped, its window handed back. A client that shows no sign of life for {@link #releaseCapNanos()} is
+         * cut off ({@code RST_STREAM(CANCEL)}). The stream leaves the connection (and its count) once it is closed.
+         */
         @Override
         protected void release() {
-            boolean clientStillSending = stream.state() == Http2Stream.State.OPEN
-                    || stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL;
             finish();
-            if (clientStillSending && ctx.channel().isActive()) {
-                // our reader cancelled and both sides are done with it: tell the client to stop sending
-                ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR).stream(stream));
-            }
+            giveBack();
             ctx.flush();
+            if (stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
+                closed();
+                return;
+            }
+            releasing = true;
+            releaseStart = System.nanoTime();
+            releaseCap = loop().schedule(this::checkRelease, releaseCapNanos(), TimeUnit.NANOSECONDS);
+            ChannelFuture end = endWrite;
+            if (end == null) {
+                endWritten(); // our direction ended without a message (the client sent an error)
+            } else {
+                end.addListener(f -> endWritten());
+            }
+        }
+
+        /** Our END_STREAM left (or failed, or never went): stop a client still sending; on the loop. */
+        private void endWritten() {
+            if (!releasing) {
+                return;
+            }
+            if (stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
+                closed();
+            } else if (!clientEnded || endWrite == null || !endWrite.isSuccess()) {
+                reset(Http2Error.NO_ERROR);
+            } // else both ends are sent: the codec closes the stream, and tells us
+        }
+
+        private void checkRelease() {
+            releaseCap = null;
+            if (!releasing) {
+                return;
+            }
+            long quiet = System.nanoTime() - Math.max(lastMessage(), releaseStart);
+            long left = releaseCapNanos() - quiet;
+            if (left > 0) {
+                releaseCap = loop().schedule(this::checkRelease, left, TimeUnit.NANOSECONDS);
+            } else {
+                LOG.log(Level.DEBUG, () -> this + ": the client took no part in its release for "
+                        + TimeUnit.NANOSECONDS.toMillis(releaseCapNanos()) + " ms, resetting it");
+                reset(Http2Error.CANCEL);
+            }
+        }
+
+        private void reset(Http2Error error) {
+            if (stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
+                closed();
+                return;
+            }
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(error).stream(stream)).addListener(f -> closed());
+        }
+
+        /** Whether it is released and waiting for its HTTP/2 stream to close. */
+        boolean releasing() {
+            return releasing;
+        }
+
+        /**
+         * The HTTP/2 stream closed (both END_STREAMs, a reset either way, or the connection went): a release
+         * waiting on it is done; on the loop.
+         */
+        void closed() {
+            if (!releasing) {
+                return; // not released: the frames and the engine took care of it
+            }
+            releasing = false;
+            ScheduledFuture<?> cap = releaseCap;
+            if (cap != null) {
+                releaseCap = null;
+                cap.cancel(false);
+            }
+            forgetStream();
             closeIfDone();
         }
 
         @Override
         protected void abort() {
+            releasing = false;
             finish();
+            forgetStream();
             if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
                 ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
             }
@@ -736,7 +848,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         private void finish() {
             finished = true;
             stopIdleTimer();
-            forgetStream();
+            decoder.release();
         }
 
         private void forgetStream() {
@@ -748,6 +860,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                 counted = false;
                 inFlight--;
             }
+        }
+
+        /** The HTTP/2 streams open on its connection and the exchanges in flight there (tests); on the loop. */
+        int[] connectionLoad() {
+            return new int[] {codec.connection().numActiveStreams(), inFlight};
         }
 
         @Override

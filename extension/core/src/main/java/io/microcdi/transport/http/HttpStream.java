@@ -111,8 +111,29 @@ abstract class HttpStream extends AbstractMessageStream {
         }
     }
 
-    /** A message arrived from the peer; on the loop. */
+    /** The longest a release waits on a peer that shows no sign of life: the idle timeout, else 30 s. */
+    static final long RELEASE_CAP_DEFAULT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * How long a graceful release may wait for the peer (to read what we sent, to close its side) while nothing
+     * arrives from it: the stream idle timeout, or {@link #RELEASE_CAP_DEFAULT_NANOS} when there is none. A peer
+     * that stays silent that long is cut off; one that still sends keeps the release waiting.
+     */
+    final long releaseCapNanos() {
+        return idleNanos > 0 ? idleNanos : RELEASE_CAP_DEFAULT_NANOS;
+    }
+
+    /** Nanos of the last message that arrived (or was sent): what a lingering release measures from. */
+    final long lastMessage() {
+        return lastMessage;
+    }
+
+    /** A message arrived from the peer; on the loop. After the stream is over it only shows the peer is alive. */
     final void deliver(Message message) {
+        if (isOver()) {
+            lastMessage = System.nanoTime();
+            return;
+        }
         received(message);
     }
 
