@@ -119,7 +119,7 @@ abstract class StreamingRpcContract {
         /** Endless replies of {@code size} bytes, counting what was produced and noticing cancellation. */
         public Flow.Publisher<Reply> endless(Count c) {
             String pad = "x".repeat(c.size());
-            return subscriber -> Streams.fromIterable(() -> new Iterator<Reply>() {
+            return watched(Streams.fromIterable(() -> new Iterator<Reply>() {
                 @Override
                 public boolean hasNext() {
                     return true;
@@ -129,38 +129,7 @@ abstract class StreamingRpcContract {
                 public Reply next() {
                     return new Reply(produced.getAndIncrement() + pad);
                 }
-            }).subscribe(new Flow.Subscriber<Reply>() {
-                @Override
-                public void onSubscribe(Flow.Subscription s) {
-                    subscriber.onSubscribe(new Flow.Subscription() {
-                        @Override
-                        public void request(long n) {
-                            s.request(n);
-                        }
-
-                        @Override
-                        public void cancel() {
-                            cancelled.set(true);
-                            s.cancel();
-                        }
-                    });
-                }
-
-                @Override
-                public void onNext(Reply item) {
-                    subscriber.onNext(item);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    subscriber.onError(t);
-                }
-
-                @Override
-                public void onComplete() {
-                    subscriber.onComplete();
-                }
-            });
+            }), cancelled, false);
         }
 
         /** Client streaming read slowly: one request at a time, only when the test asks ({@link #slowInbound}). */
@@ -452,7 +421,7 @@ abstract class StreamingRpcContract {
 
         @Override
         public void subscribe(Flow.Subscriber<? super byte[]> subscriber) {
-            Flow.Publisher<byte[]> items = Streams.fromIterable(() -> new Iterator<byte[]>() {
+            watched(Streams.fromIterable(() -> new Iterator<byte[]>() {
                 @Override
                 public boolean hasNext() {
                     return true;
@@ -463,42 +432,46 @@ abstract class StreamingRpcContract {
                     return ("{\"from\":" + emitted.getAndIncrement() + ",\"size\":100000}")
                             .getBytes(StandardCharsets.UTF_8);
                 }
-            });
-            items.subscribe(new Flow.Subscriber<byte[]>() {
-                @Override
-                public void onSubscribe(Flow.Subscription s) {
-                    subscriber.onSubscribe(new Flow.Subscription() {
-                        @Override
-                        public void request(long n) {
-                            if (!silent) {
-                                s.request(n);
-                            }
-                        }
-
-                        @Override
-                        public void cancel() {
-                            cancelled.set(true);
-                            s.cancel();
-                        }
-                    });
-                }
-
-                @Override
-                public void onNext(byte[] item) {
-                    subscriber.onNext(item);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    subscriber.onError(t);
-                }
-
-                @Override
-                public void onComplete() {
-                    subscriber.onComplete();
-                }
-            });
+            }), cancelled, silent).subscribe(subscriber);
         }
+    }
+
+    /** {@code source}, noting its cancellation in {@code cancelled}; a {@code silent} one ignores every request. */
+    static <T> Flow.Publisher<T> watched(Flow.Publisher<T> source, AtomicBoolean cancelled, boolean silent) {
+        return subscriber -> source.subscribe(new Flow.Subscriber<T>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                        if (!silent) {
+                            s.request(n);
+                        }
+                    }
+
+                    @Override
+                    public void cancel() {
+                        cancelled.set(true);
+                        s.cancel();
+                    }
+                });
+            }
+
+            @Override
+            public void onNext(T item) {
+                subscriber.onNext(item);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                subscriber.onError(t);
+            }
+
+            @Override
+            public void onComplete() {
+                subscriber.onComplete();
+            }
+        });
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.microcdi.transport.TransportException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -43,7 +42,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -163,7 +161,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             if (st != null) {
                 st.fail(new TransportException("HTTP/2 stream " + reset.stream().id() + " from " + remote
                         + " reset by the client (" + reset.errorCode() + ")", null, true));
-                st.closed(); // a release waiting on the client ends here
+                st.gone(); // a release waiting on the client ends here
             }
             forget(reset.stream().id()); // the caller gave up: its answer, if any, is dropped
         } else {
@@ -176,8 +174,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         H2Stream st = streams.get(stream.id());
         if (st != null) {
             if (frame.isEndStream()) {
-                st.clientEnded = true;
-                st.remoteEnded(); // trailers
+                st.peerEnded = true;
+                st.ended(); // trailers
             }
             return;
         }
@@ -213,8 +211,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             exchange.streamed = new H2Stream(exchange, type == null ? "application/octet-stream" : type.toString());
             streams.put(stream.id(), exchange.streamed);
             if (frame.isEndStream()) {
-                exchange.streamed.clientEnded = true;
-                exchange.streamed.remoteEnded();
+                exchange.streamed.peerEnded = true;
+                exchange.streamed.ended();
             }
             dispatch(exchange);
             return;
@@ -462,7 +460,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                 if (e.type() == Http2FrameStreamEvent.Type.Writability) {
                     st.writableChanged();
                 } else if (e.stream().state() == Http2Stream.State.CLOSED) {
-                    st.closed(); // a release waiting on the stream ends here; else the frames told us already
+                    st.gone(); // a release waiting on the stream ends here; else the frames told us already
                 }
             }
             return;
@@ -497,7 +495,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             for (H2Stream st : new ArrayList<>(streams.values())) {
                 st.fail(new TransportException("connection from " + remote + " closed before stream "
                         + st.streamId() + " ended", null, true));
-                st.closed();
+                st.gone();
             }
             streams.clear();
         }
@@ -543,7 +541,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                     if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
                         ctx.writeAndFlush(new DefaultHttp2ResetFrame(se.error()).stream(stream));
                     }
-                    st.closed();
+                    st.gone();
                 }
                 return;
             }
@@ -582,40 +580,21 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     /**
      * One HTTP/2 stream carrying a {@link MessageStream}: its DATA parsed into messages (see the class comment), its
-     * receive window handed back only while its reader keeps up. Loop only, but for the {@link MessageStream} API.
+     * receive window handed back only while its reader keeps up; the wire and the graceful release are
+     * {@link Http2StreamSide}'s. Loop only, but for the {@link MessageStream} API.
      */
-    final class H2Stream extends HttpStream implements Http2Wire.Decoder.Sink {
+    final class H2Stream extends Http2StreamSide {
 
-        private final Http2FrameStream stream;
         private final String contentType;
-        private final HttpWire.HeaderWriter lines = new HttpWire.HeaderWriter();
-        private final Http2Wire.Decoder decoder = new Http2Wire.Decoder(listener.maxBodySize());
-        /** Flow-controlled bytes received and not handed back yet. */
-        private int held;
         /** It holds one of the connection's {@link #inFlight} until it is over or answered with a reply. */
         private boolean counted = true;
         private boolean attached;
-        private boolean paused;
         private boolean headersSent;
-        /** We sent END_STREAM. */
-        private boolean localEnded;
-        /** The client's direction ended: an EOS or error message, or END_STREAM. */
-        private boolean inEnded;
-        /** The client sent END_STREAM (set before its frame is read, so a release it causes knows). */
-        boolean clientEnded;
-        private boolean finished;
-        /** The write that carried our END_STREAM, or {@code null} before. */
-        private ChannelFuture endWrite;
-        /** Released and waiting for the HTTP/2 stream to close: {@link #release()} says how. */
-        private boolean releasing;
-        /** When the release started. */
-        private long releaseStart;
-        private ScheduledFuture<?> releaseCap;
 
         H2Stream(StreamExchange exchange, String contentType) {
-            super(HttpStream.streamIdOrNew(exchange.request()), HttpWire.SERVER_ID, ctx.channel().eventLoop(),
-                    listener.streamIdleTimeout());
-            this.stream = exchange.stream;
+            super(HttpStream.streamIdOrNew(exchange.request()), HttpWire.SERVER_ID, Http2ServerConnection.this.ctx,
+                    Http2ServerConnection.this.codec, exchange.stream, new HttpWire.HeaderWriter(),
+                    listener.maxBodySize(), listener.streamIdleTimeout(), Http2Error.NO_ERROR);
             this.contentType = contentType;
         }
 
@@ -638,45 +617,20 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             });
         }
 
-        /** DATA for this stream. */
-        void data(ByteBuf content, int flowControlled, boolean end) {
-            held += flowControlled;
-            if (end) {
-                clientEnded = true;
-            }
-            if (releasing) {
-                touch(); // the client is alive: the release waits on
-            }
-            if (!inEnded && !finished) {
-                String bad = decoder.read(ctx.alloc(), content, this);
-                if (bad != null) {
-                    malformed(bad);
-                }
-            }
-            if (finished || (attached && !paused)) {
-                giveBack();
-            }
-            if (end) {
-                remoteEnded();
-            }
+        @Override
+        boolean attached() {
+            return attached;
         }
 
         @Override
-        public boolean message(Message m) {
-            if (Http2Wire.ends(m.header())) {
-                inEnded = true;
-            }
-            deliver(m);
-            return !finished && !inEnded;
-        }
-
-        private void malformed(String detail) {
+        void malformed(String detail) {
             fail(new TransportException("HTTP/2 stream " + stream.id() + " from " + remote + ": malformed message: "
                     + detail, null, true));
         }
 
         /** The client sent END_STREAM: without an end-of-stream message before, it counts as one. */
-        void remoteEnded() {
+        @Override
+        void ended() {
             if (inEnded || finished) {
                 return;
             }
@@ -688,14 +642,6 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             deliver(new Message(Metadata.of(STREAM_HEADER, streamId(), "Micro-Error", END_OF_STREAM), null));
         }
 
-        private void giveBack() {
-            if (held > 0) {
-                int n = held;
-                held = 0;
-                ctx.write(new DefaultHttp2WindowUpdateFrame(n).stream(stream), ctx.voidPromise());
-            }
-        }
-
         /** The request was answered with a reply instead: the stream never starts. */
         void dropped() {
             finished = true;
@@ -703,10 +649,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             giveBack();
         }
 
+        /** Our response HEADERS go before our first message. */
         @Override
-        protected void write(Message message) {
-            if (localEnded || stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
-                return;
+        boolean beforeMessage() {
+            if (stream.state() == Http2Stream.State.CLOSED) {
+                return false;
             }
             if (!headersSent) {
                 headersSent = true;
@@ -714,141 +661,20 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                 h.set(CONTENT_TYPE, contentType);
                 ctx.write(new DefaultHttp2HeadersFrame(h, false).stream(stream));
             }
-            boolean last = Http2Wire.ends(message.header());
-            localEnded = last;
-            ChannelFuture f = ctx.write(new DefaultHttp2DataFrame(Http2Wire.frame(ctx.alloc(), message, lines), last)
-                    .stream(stream));
-            if (last) {
-                endWrite = f;
-            }
+            return true;
         }
 
         @Override
-        protected void flush() {
-            ctx.flush();
+        void releaseCapped() {
+            LOG.log(Level.DEBUG, () -> this + ": the client took no part in its release for "
+                    + TimeUnit.NANOSECONDS.toMillis(releaseCapNanos()) + " ms, resetting it");
         }
 
+        /** It leaves the connection and its count; a draining connection may close now. */
         @Override
-        protected boolean writable() {
-            if (!ctx.channel().isWritable()) {
-                return false;
-            }
-            Http2Stream s = codec.connection().stream(stream.id());
-            return s != null && codec.connection().remote().flowController().isWritable(s);
-        }
-
-        @Override
-        protected void pauseReading(boolean pause) {
-            onLoop(() -> {
-                paused = pause;
-                if (!pause && attached && !finished) {
-                    giveBack();
-                    ctx.flush();
-                }
-            });
-        }
-
-        /**
-         * Graceful: what we wrote (our last messages and END_STREAM) may still wait in the flow controller for the
-         * client's window, and a reset now would drop it. So the stream stays until our END_STREAM is on the socket;
-         * then a client still sending is told to stop ({@code RST_STREAM(NO_ERROR)}). Meanwhile its DATA is read
-         * and dropped, its window handed back. A client that shows no sign of life for {@link #releaseCapNanos()} is
-         * cut off ({@code RST_STREAM(CANCEL)}). The stream leaves the connection (and its count) once it is closed.
-         */
-        @Override
-        protected void release() {
-            finish();
-            giveBack();
-            ctx.flush();
-            if (stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
-                closed();
-                return;
-            }
-            releasing = true;
-            releaseStart = System.nanoTime();
-            releaseCap = loop().schedule(this::checkRelease, releaseCapNanos(), TimeUnit.NANOSECONDS);
-            ChannelFuture end = endWrite;
-            if (end == null) {
-                endWritten(); // our direction ended without a message (the client sent an error)
-            } else {
-                end.addListener(f -> endWritten());
-            }
-        }
-
-        /** Our END_STREAM left (or failed, or never went): stop a client still sending; on the loop. */
-        private void endWritten() {
-            if (!releasing) {
-                return;
-            }
-            if (stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
-                closed();
-            } else if (!clientEnded || endWrite == null || !endWrite.isSuccess()) {
-                reset(Http2Error.NO_ERROR);
-            } // else both ends are sent: the codec closes the stream, and tells us
-        }
-
-        private void checkRelease() {
-            releaseCap = null;
-            if (!releasing) {
-                return;
-            }
-            long quiet = System.nanoTime() - Math.max(lastMessage(), releaseStart);
-            long left = releaseCapNanos() - quiet;
-            if (left > 0) {
-                releaseCap = loop().schedule(this::checkRelease, left, TimeUnit.NANOSECONDS);
-            } else {
-                LOG.log(Level.DEBUG, () -> this + ": the client took no part in its release for "
-                        + TimeUnit.NANOSECONDS.toMillis(releaseCapNanos()) + " ms, resetting it");
-                reset(Http2Error.CANCEL);
-            }
-        }
-
-        private void reset(Http2Error error) {
-            if (stream.state() == Http2Stream.State.CLOSED || !ctx.channel().isActive()) {
-                closed();
-                return;
-            }
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(error).stream(stream)).addListener(f -> closed());
-        }
-
-        /** Whether it is released and waiting for its HTTP/2 stream to close. */
-        boolean releasing() {
-            return releasing;
-        }
-
-        /**
-         * The HTTP/2 stream closed (both END_STREAMs, a reset either way, or the connection went): a release
-         * waiting on it is done; on the loop.
-         */
-        void closed() {
-            if (!releasing) {
-                return; // not released: the frames and the engine took care of it
-            }
-            releasing = false;
-            ScheduledFuture<?> cap = releaseCap;
-            if (cap != null) {
-                releaseCap = null;
-                cap.cancel(false);
-            }
+        void leave() {
             forgetStream();
             closeIfDone();
-        }
-
-        @Override
-        protected void abort() {
-            releasing = false;
-            finish();
-            forgetStream();
-            if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
-                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
-            }
-            closeIfDone();
-        }
-
-        private void finish() {
-            finished = true;
-            stopIdleTimer();
-            decoder.release();
         }
 
         private void forgetStream() {

@@ -90,6 +90,23 @@ class Http2ReleaseTest {
     }
 
     @Test
+    void aStreamTheClientEndedFirstLeavesTheServerConnectionWhenTheServerEnds() throws Exception {
+        Pair p = open(transport("5m"), transport("5m"));
+        StreamParts.Sink atClient = new StreamParts.Sink(Long.MAX_VALUE);
+        p.client().receive(atClient, executor);
+        p.client().send(numbered(3, 16)); // the client says three things and ends (END_STREAM) first
+        StreamParts.Sink atServer = new StreamParts.Sink(Long.MAX_VALUE);
+        p.server().receive(atServer, executor);
+        atServer.done.get(10, TimeUnit.SECONDS);
+        p.server().send(numbered(5, 16)); // the server answers afterwards, then ends: the HTTP/2 stream closes
+        atClient.done.get(10, TimeUnit.SECONDS);
+        assertInOrder(atClient, 5);
+        // the closed stream leaves the server connection: no entry, nothing in flight (a draining connection closes)
+        await().atMost(Duration.ofSeconds(10)).until(() -> load(p.server())[0] == 0 && load(p.server())[1] == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> reserved(p.client()) == 0);
+    }
+
+    @Test
     void serverReleaseDeliversEverythingToASlowClient() throws Exception {
         Pair p = open(transport("5m"), transport("5m"));
         StreamParts.Sink atClient = new StreamParts.Sink(0); // slow: reads nothing yet
