@@ -30,6 +30,8 @@ import java.util.concurrent.Flow;
  */
 final class ServerStream {
 
+    private static final System.Logger LOG = System.getLogger(ServerStream.class.getName());
+
     private final Route route;
     private final int codec;
     private final MessageStream stream;
@@ -99,6 +101,9 @@ final class ServerStream {
             }
             return result;
         } catch (MicroException e) {
+            if (e.code() >= 500 && e.getCause() != null) {
+                LOG.log(System.Logger.Level.WARNING, "stream handler failed: " + e.detail(), e.getCause());
+            }
             return e;
         } finally {
             CallContexts.restore(outer);
