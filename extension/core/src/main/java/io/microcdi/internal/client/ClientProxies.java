@@ -2,6 +2,7 @@ package io.microcdi.internal.client;
 
 import io.microcdi.internal.stream.Flows;
 import io.microcdi.server.EndpointDefinition;
+import io.microcdi.stream.Streams;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import io.microcdi.annotation.ContentType;
@@ -201,7 +202,7 @@ public final class ClientProxies {
                         "requests (expected: a Flow.Publisher, not null)");
                 requests = subscriber -> Flows.map(source, this::encode).subscribe(subscriber);
             } else {
-                requests = takesRequest && argument != null ? Flows.just(encode(argument)) : Flows.empty();
+                requests = takesRequest && argument != null ? Streams.of(encode(argument)) : Streams.of();
             }
             Flow.Publisher<Object> responses = subscriber ->
                     Flows.map(client.stream(open, requests, options), this::decode).subscribe(subscriber);
@@ -217,19 +218,26 @@ public final class ClientProxies {
             try {
                 return encoder.encode(value);
             } catch (CodecException e) {
-                throw new MicroException("go.micro.client.codec", 500, service + " " + endpoint + ": "
-                        + e.getMessage(), MicroException.statusText(500), e);
+                throw codecError(service + " " + endpoint + ": " + e.getMessage(), e);
             }
         }
 
         private Object decode(Response r) {
-            try {
-                return decoder.decode(r.body());
-            } catch (CodecException e) {
-                throw new MicroException("go.micro.client.codec", 500,
-                        service + " " + endpoint + ": " + e.getMessage(), MicroException.statusText(500), e);
-            }
+            return ClientProxies.decode(decoder, r, service, endpoint);
         }
+    }
+
+    /** A response decoded, or the codec's failure as the client's 500. */
+    private static Object decode(Codec.Decoder<?> decoder, Response r, String service, String endpoint) {
+        try {
+            return decoder.decode(r.body());
+        } catch (CodecException e) {
+            throw codecError(service + " " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static MicroException codecError(String detail, CodecException cause) {
+        return new MicroException("go.micro.client.codec", 500, detail, MicroException.statusText(500), cause);
     }
 
     /** One interface method, resolved. */
@@ -277,8 +285,7 @@ public final class ClientProxies {
             try {
                 body = takesRequest && argument != null ? encoder.encode(argument) : EMPTY;
             } catch (CodecException e) {
-                throw new MicroException("go.micro.client.codec", 500, e.getMessage(),
-                        MicroException.statusText(500), e);
+                throw codecError(e.getMessage(), e);
             }
             CompletableFuture<Response> f = client.call(
                     new Request(service, endpoint, contentType, body, Metadata.empty()), options);
@@ -314,12 +321,7 @@ public final class ClientProxies {
         }
 
         private Object decode(Response r) {
-            try {
-                return decoder.decode(r.body());
-            } catch (CodecException e) {
-                throw new MicroException("go.micro.client.codec", 500,
-                        service + " " + endpoint + ": " + e.getMessage(), MicroException.statusText(500), e);
-            }
+            return ClientProxies.decode(decoder, r, service, endpoint);
         }
 
         private static Throwable rethrowable(Throwable t) {

@@ -11,8 +11,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * Flow.Publisher<Message> out = Flows.map(replies, reply -> new Message(header, encoder.encode(reply)));
- * Flow.Publisher<HelloRequest> one = Flows.just(request);
- * CompletableFuture<HelloReply> answer = Flows.single(replies, "Uploader.Upload");
+ * CompletableFuture<HelloReply> answer = Flows.single(replies, what -> new IllegalStateException(what));
  * }</pre>
  */
 public final class Flows {
@@ -100,40 +99,6 @@ public final class Flows {
         public void cancel() {
         }
     };
-
-    /** A publisher of {@code item} alone (then complete), to every subscriber. */
-    public static <T> Flow.Publisher<T> just(T item) {
-        Objects.requireNonNull(item, "item");
-        return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
-            private final AtomicBoolean done = new AtomicBoolean();
-
-            @Override
-            public void request(long n) {
-                if (!done.compareAndSet(false, true)) {
-                    return;
-                }
-                if (n <= 0) {
-                    subscriber.onError(new IllegalArgumentException("request: " + n + " (expected: > 0; rule 3.9)"));
-                    return;
-                }
-                subscriber.onNext(item);
-                subscriber.onComplete();
-            }
-
-            @Override
-            public void cancel() {
-                done.set(true);
-            }
-        });
-    }
-
-    /** A publisher that completes at once, to every subscriber. */
-    public static <T> Flow.Publisher<T> empty() {
-        return subscriber -> {
-            subscriber.onSubscribe(NOTHING);
-            subscriber.onComplete();
-        };
-    }
 
     /**
      * The one item {@code source} publishes: completes with it once the source completes, or with {@code missing}

@@ -327,9 +327,10 @@ public final class RpcServer implements Server {
                 throw MicroException.notFound(ID, "unknown endpoint %s%s (serving: %s)", endpoint,
                         service == null ? "" : " of service " + service, routes.names());
             }
-            String streamId = header(h, MessageStream.STREAM_HEADER, "X-Micro-Stream");
-            if (streamId != null || route.streaming != EndpointDefinition.Streaming.NONE) {
-                openStream(exchange, route, codec, enveloped, streamId, h);
+            // a unary call pays one header lookup here: both spellings are read only once a stream is in play
+            if (route.streaming != EndpointDefinition.Streaming.NONE || h.get(MessageStream.STREAM_HEADER) != null) {
+                openStream(exchange, route, codec, enveloped, header(h, MessageStream.STREAM_HEADER,
+                        "X-Micro-Stream"), h);
                 return;
             }
             String timeout = h.get("Timeout");

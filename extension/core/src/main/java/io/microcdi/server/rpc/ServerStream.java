@@ -6,6 +6,7 @@ import io.microcdi.context.CallContexts;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.stream.Flows;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.stream.Streams;
 import io.microcdi.server.EndpointDefinition.Streaming;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
@@ -131,7 +132,7 @@ final class ServerStream {
                 Flow.Publisher<Object> one = error != null ? Flows.failed(route.error(RpcServer.unwrap(error)))
                         : value == null ? Flows.failed(new MicroException(route.errorId, 500, route.endpoint
                         + " completed with null (expected: a response)", MicroException.statusText(500)))
-                        : Flows.just(value);
+                        : Streams.<Object>of(value);
                 one.subscribe(subscriber);
             });
         } else {

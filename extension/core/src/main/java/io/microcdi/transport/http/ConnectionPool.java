@@ -2,16 +2,12 @@ package io.microcdi.transport.http;
 
 import io.microcdi.transport.TransportException;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
@@ -214,24 +210,14 @@ final class ConnectionPool {
         }
         int millis = (int) Math.max(1, Math.min(dialTimeoutMillis, TimeUnit.NANOSECONDS.toMillis(left) + 1));
         ClientConnection conn = new ClientConnection(this);
-        Bootstrap b = transport.clientBootstrap().clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (tls != null) {
-                            // the host as dialed: SNI, and the name (or IP) the server's certificate must carry
-                            SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
-                            ssl.setHandshakeTimeoutMillis(millis);
-                            conn.ssl = ssl;
-                            ch.pipeline().addLast("tls", ssl);
-                        }
-                        ch.pipeline()
-                                .addLast("http", new HttpResponseDecoder(decoderConfig))
-                                .addLast("idle", new IdleStateHandler(ttlNanos, 0, 0, TimeUnit.NANOSECONDS))
-                                .addLast("mucp", conn);
-                    }
-                });
+        // the host as dialed: SNI, and the name (or IP) the server's certificate must carry
+        Bootstrap b = transport.dialer(millis, tls, host, port, (ch, ssl) -> {
+            conn.ssl = ssl;
+            ch.pipeline()
+                    .addLast("http", new HttpResponseDecoder(decoderConfig))
+                    .addLast("idle", new IdleStateHandler(ttlNanos, 0, 0, TimeUnit.NANOSECONDS))
+                    .addLast("mucp", conn);
+        });
         ChannelFuture f;
         try {
             f = b.connect(target);

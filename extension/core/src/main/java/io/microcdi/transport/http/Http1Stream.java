@@ -14,8 +14,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -245,25 +243,14 @@ final class Http1Stream extends HttpStream {
             String id = streamIdOrNew(open);
             byte[] head = ("POST / HTTP/1.1\r\nHost: " + address + "\r\n").getBytes(StandardCharsets.US_ASCII);
             Http1Stream[] made = new Http1Stream[1];
-            Bootstrap b = transport.clientBootstrap().clone()
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
-                    .handler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            if (tls != null) {
-                                SslHandler ssl = tls.newHandler(ch.alloc(), host, target.getPort());
-                                ssl.setHandshakeTimeoutMillis(millis);
-                                ch.pipeline().addLast("tls", ssl);
-                            }
-                            Http1Stream stream = new Http1Stream(ch, id, CLIENT_ID, head,
-                                    config.streamIdleTimeout());
-                            made[0] = stream;
-                            ch.pipeline()
-                                    .addLast("http", new HttpResponseDecoder(HttpWire.decoderConfig()))
-                                    .addLast("aggregate", new HttpObjectAggregator(config.maxBodySize()))
-                                    .addLast("stream", new ClientHandler(stream, address));
-                        }
-                    });
+            Bootstrap b = transport.dialer(millis, tls, host, target.getPort(), (ch, ssl) -> {
+                Http1Stream stream = new Http1Stream(ch, id, CLIENT_ID, head, config.streamIdleTimeout());
+                made[0] = stream;
+                ch.pipeline()
+                        .addLast("http", new HttpResponseDecoder(HttpWire.decoderConfig()))
+                        .addLast("aggregate", new HttpObjectAggregator(config.maxBodySize()))
+                        .addLast("stream", new ClientHandler(stream, address));
+            });
             ChannelFuture f;
             try {
                 f = b.connect(target);

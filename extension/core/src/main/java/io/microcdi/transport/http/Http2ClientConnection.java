@@ -8,8 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -153,18 +151,7 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
 
     private void connect(String host, InetSocketAddress target) {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.dialTimeout().toMillis()));
-        Bootstrap b = transport.clientBootstrap().clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (tls != null) {
-                            SslHandler ssl = tls.newHandler(ch.alloc(), host, target.getPort());
-                            ssl.setHandshakeTimeoutMillis(millis);
-                            ch.pipeline().addLast("tls", ssl);
-                        }
-                    }
-                });
+        Bootstrap b = transport.dialer(millis, tls, host, target.getPort(), (ch, ssl) -> { });
         ChannelFuture f;
         try {
             f = b.connect(target);

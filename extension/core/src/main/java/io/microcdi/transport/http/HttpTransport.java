@@ -10,12 +10,16 @@ import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -342,8 +346,28 @@ public final class HttpTransport implements Transport, PathTransport {
         listeners.remove(listener);
     }
 
-    Bootstrap clientBootstrap() {
-        return clientBootstrap;
+    /**
+     * A bootstrap for one dial to {@code host:port}: a connect timeout of {@code millis}, then, when {@code tls} is
+     * set, a TLS handler first in the pipeline (SNI and the certificate's name checked against {@code host} as
+     * dialed; the handshake bounded by {@code millis} too); {@code pipeline} adds the rest, given that handler or
+     * {@code null}. The pool, HTTP/1.1 streams and HTTP/2 connections all dial through it.
+     */
+    Bootstrap dialer(int millis, SslContext tls, String host, int port,
+                     java.util.function.BiConsumer<Channel, SslHandler> pipeline) {
+        return clientBootstrap.clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        SslHandler ssl = null;
+                        if (tls != null) {
+                            ssl = tls.newHandler(ch.alloc(), host, port);
+                            ssl.setHandshakeTimeoutMillis(millis);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
+                        pipeline.accept(ch, ssl);
+                    }
+                });
     }
 
     /** An event loop for timers that belong to no connection yet. */
