@@ -18,7 +18,7 @@ import io.microcdi.codec.Codecs;
 import io.microcdi.codec.Envelope;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.ErrorJson;
+import io.microcdi.errors.ErrorJson;
 import io.microcdi.internal.context.OutboundHeaders;
 import io.microcdi.context.CallContext;
 import io.microcdi.context.CallContexts;
