@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
@@ -29,7 +30,7 @@ import static java.lang.System.Logger.Level.WARNING;
  * <pre>{@code
  * Browser browser = new Browser(jmdns, cache, view, () -> closed, background);
  * browser.start();                    // the view fills as announcements arrive
- * browser.tick(announcer.keys());     // every 100 ms: goodbyes jmdns has cached but not reported yet
+ * browser.tick(announcer::keys);      // every 100 ms: goodbyes jmdns has cached but not reported yet
  * }</pre>
  */
 final class Browser {
@@ -141,7 +142,7 @@ final class Browser {
      * Every 100 ms: acts on goodbyes jmdns has cached but not reported yet; forgets old nodes. {@code ownKeys}: our
      * own nodes, whose goodbyes are sent by deregister, which drops the node itself.
      */
-    void tick(Collection<String> ownKeys) {
+    void tick(Supplier<? extends Collection<String>> ownKeys) {
         try {
             long now = System.nanoTime();
             Map<String, String> live = new HashMap<>();
@@ -154,7 +155,7 @@ final class Browser {
                     }
                 }
             }
-            for (String own : ownKeys) {
+            for (String own : ownKeys.get()) {
                 live.remove(own);
             }
             // Outside the lock: reading the cache takes jmdns's locks.

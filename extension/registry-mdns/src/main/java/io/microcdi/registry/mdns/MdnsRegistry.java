@@ -149,7 +149,7 @@ public final class MdnsRegistry implements Registry {
         browser.start();
         // counted from when the browse starts, not from before JmDNS.create (slow on a busy machine)
         this.warmUpEnds = System.nanoTime() + config.timeout().toNanos();
-        timer.scheduleWithFixedDelay(() -> browser.tick(announcer.keys()), TICK_MILLIS, TICK_MILLIS,
+        timer.scheduleWithFixedDelay(() -> browser.tick(announcer::keys), TICK_MILLIS, TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
 
