@@ -1,7 +1,7 @@
 package io.microcdi.broker.http;
 
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.ErrorJson;
+import io.microcdi.errors.ErrorJson;
 import io.microcdi.internal.delivery.DeliveryConfig;
 import io.microcdi.internal.delivery.Publication;
 import io.microcdi.internal.transport.PathTransport;

@@ -9,7 +9,7 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.internal.config.Addresses;
 import io.microcdi.internal.delivery.Publication;
 import io.microcdi.internal.exec.HandlerExecutors;
-import io.microcdi.internal.registry.Heartbeat;
+import io.microcdi.registry.Heartbeat;
 import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;

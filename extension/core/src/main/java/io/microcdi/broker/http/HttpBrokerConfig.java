@@ -1,7 +1,7 @@
 package io.microcdi.broker.http;
 
 import io.microcdi.config.MicroConfig;
-import io.microcdi.internal.registry.Heartbeat;
+import io.microcdi.registry.Heartbeat;
 import io.microcdi.internal.config.Addresses;
 import io.microcdi.internal.delivery.DeliveryConfig;
 import io.microcdi.selector.cache.Ejection;

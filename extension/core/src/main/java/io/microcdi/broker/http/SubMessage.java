@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.microcdi.broker.BrokerMessage;
-import io.microcdi.internal.GoJson;
+import io.microcdi.codec.GoJson;
 import io.microcdi.metadata.Metadata;
 
 import java.io.IOException;

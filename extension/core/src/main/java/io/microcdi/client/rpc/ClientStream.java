@@ -1,11 +1,18 @@
 package io.microcdi.client.rpc;
 
+import io.microcdi.client.CallOptions;
+import io.microcdi.client.Request;
 import io.microcdi.client.Response;
+import io.microcdi.context.CallContext;
+import io.microcdi.context.CallContexts;
 import io.microcdi.errors.MicroException;
+import io.microcdi.internal.context.OutboundHeaders;
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.stream.Flows;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
 import io.microcdi.selector.Next;
+import io.microcdi.selector.SelectOptions;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
 import io.microcdi.transport.Transport;
@@ -13,6 +20,7 @@ import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -23,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  * sends the caller's messages and delivers the server's, each as the other side can take them.
  *
  * <pre>{@code
- * new ClientStream(open, next, transport, requests, retries, timeout, subscriber, callbacks).start();
+ * Flow.Publisher<Response> answers = subscriber -> ClientStream.open(client, open, requests, options, subscriber);
  * }</pre>
  *
  * <p>It is the caller's subscription: demand asked before the stream is open is passed on once it is; cancelling
@@ -66,6 +74,55 @@ final class ClientStream implements Flow.Subscription {
         this.openTimeout = openTimeout;
         this.subscriber = subscriber;
         this.callbacks = callbacks;
+    }
+
+    /**
+     * Opens a stream of {@code client} for {@code subscriber}: the open message carries the endpoint's headers, a
+     * {@code Micro-Id} and a {@code Micro-Stream} id (the same value) and the metadata of the call being handled, if
+     * any; a problem before the first node is tried (the client closed, no node) fails the subscriber at once.
+     */
+    static void open(RpcClient client, Request open, Flow.Publisher<byte[]> requests, CallOptions options,
+                     Flow.Subscriber<? super Response> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        CallContext inbound = CallContexts.current();
+        Executor callbacks = HandlerExecutors.callbacks(inbound);
+        Request request = open;
+        Next next;
+        Message message;
+        String id = client.nextId();
+        try {
+            if (client.closed) {
+                throw RpcClient.closed(open);
+            }
+            if (inbound.active()) {
+                Metadata sent = OutboundHeaders.metadata(open.metadata(), inbound);
+                if (sent != open.metadata()) {
+                    request = open.withMetadata(sent);
+                }
+            }
+            ServiceCalls calls = client.calls(request.service());
+            EndpointTemplate endpoint = calls.endpoint(request);
+            SelectOptions select = options.select();
+            if (calls.settings.endpointFilter() && select.endpoint() == null) {
+                select = select == calls.settings.options().select() ? endpoint.select
+                        : select.withEndpoint(request.endpoint());
+            }
+            next = client.selector.select(request.service(), select);
+            Metadata.Builder h = Metadata.builder(request.metadata().size() + endpoint.headers.size() + 4);
+            request.metadata().forEach(h::put);
+            endpoint.headers.forEach(h::put);
+            message = new Message(h.put("Micro-Id", id).put("X-Micro-Id", id)
+                    .put(MessageStream.STREAM_HEADER, id).put("X-Micro-Stream", id).build(), null);
+        } catch (RuntimeException e) {
+            MicroException failure = e instanceof MicroException me ? me : new MicroException(RpcClient.ID, 500,
+                    "opening a stream to " + open.service() + " " + open.endpoint() + ": " + e.getMessage(),
+                    MicroException.statusText(500), e);
+            Flows.<Response>failed(failure).subscribe(subscriber);
+            return;
+        }
+        new ClientStream(message, request.service(), request.endpoint(), id, request.contentType(), next,
+                client.transport, requests, options.retries(), options.requestTimeout(), subscriber, callbacks)
+                .start();
     }
 
     /** Hands the caller its subscription, then opens the stream. */

@@ -9,7 +9,7 @@ import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
 import io.microcdi.codec.Envelope;
 import io.microcdi.codec.json.JsonCodec;
-import io.microcdi.internal.GoJson;
+import io.microcdi.codec.GoJson;
 
 import java.io.IOException;
 import java.lang.reflect.Type;

@@ -1,7 +1,7 @@
 package io.microcdi.internal.transport;
 
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.ErrorJson;
+import io.microcdi.errors.ErrorJson;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;

@@ -1,7 +1,7 @@
 package io.microcdi.server.rpc;
 
 import io.microcdi.config.MicroConfig;
-import io.microcdi.internal.registry.Heartbeat;
+import io.microcdi.registry.Heartbeat;
 import io.microcdi.internal.config.Addresses;
 
 import java.time.Duration;

@@ -162,12 +162,12 @@ class JsonRpcCodecTest {
     void writesQuotingLikeGo() {
         String method = "A.B\"\\\n\t<&>\u0001\u00e9\u2028\ud83d\ude00\ud83d";
         StringBuilder quoted = new StringBuilder();
-        io.microcdi.internal.GoJson.quote(quoted, method);
+        io.microcdi.codec.GoJson.quote(quoted, method);
         assertThat(new String(codec.writeRequest(method, "x", utf8("{}")), StandardCharsets.UTF_8))
                 .isEqualTo("{\"method\":" + quoted + ",\"params\":[{}],\"id\":\"x\"}");
         String error = "a\"b<\u001f>\\&\r";
         StringBuilder ascii = new StringBuilder();
-        io.microcdi.internal.GoJson.quote(ascii, error);
+        io.microcdi.codec.GoJson.quote(ascii, error);
         assertThat(new String(codec.writeResponse(null, "5", error, new byte[0]), StandardCharsets.UTF_8))
                 .isEqualTo("{\"id\":5,\"result\":null,\"error\":" + ascii + "}");
         assertThat(codec.readResponse(codec.writeResponse(null, "5", error, new byte[0])).error()).isEqualTo(error);

@@ -1,7 +1,7 @@
 package io.microcdi.transport.memory;
 
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.ErrorJson;
+import io.microcdi.errors.ErrorJson;
 import io.microcdi.internal.config.DefaultMicroConfig;
 import io.microcdi.internal.transport.MessageStreamContractTest;
 import io.microcdi.metadata.Metadata;

@@ -1,6 +1,5 @@
 package io.microcdi.registry.mdns;
 
-import io.microcdi.registry.Node;
 import io.microcdi.registry.Registry;
 import io.microcdi.registry.RegistryException;
 import io.microcdi.registry.Service;
@@ -8,23 +7,13 @@ import io.microcdi.registry.Watcher;
 import io.microcdi.registry.memory.MemoryRegistry;
 
 import javax.jmdns.JmDNS;
-import javax.jmdns.ServiceEvent;
-import javax.jmdns.ServiceInfo;
-import javax.jmdns.ServiceListener;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,12 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * The default registry: standard DNS-SD over multicast DNS (jmdns), with TTLs and heartbeats so that a killed process
@@ -101,6 +87,10 @@ import static java.lang.System.Logger.Level.WARNING;
  * the in-memory view expires nodes whose TTL ran out on the JVM-wide registry expiry thread. jmdns calls that block
  * (unregistering, which repeats its goodbyes for two seconds; closing, which does the same) run on a pool of daemon
  * threads; {@link #deregister} and {@link #close} return once the first goodbye has come back over multicast.
+ *
+ * <h2>Parts</h2>
+ * The {@code Announcer} publishes this process's nodes and sends their goodbyes; the {@code Browser} keeps the view
+ * of every node heard of; this class starts and stops them and answers lookups from the view.
  */
 public final class MdnsRegistry implements Registry {
 
@@ -113,52 +103,23 @@ public final class MdnsRegistry implements Registry {
     /** How often to look for goodbyes in jmdns's cache. */
     private static final long TICK_MILLIS = 100;
 
-    /** The longest {@link #deregister} and {@link #close} wait to see their goodbyes go out. */
-    private static final Duration GOODBYE_WAIT = Duration.ofMillis(500);
-
-    /** Without the cache to watch, a short pause lets jmdns's timer send the first goodbye. */
-    private static final Duration GOODBYE_FALLBACK_WAIT = Duration.ofMillis(50);
-
-    /** How long what we learnt about a node that left is kept, to ignore late echoes of its announcements. */
-    private static final Duration FORGET_AFTER = Duration.ofHours(1);
-
     private static final System.Logger LOG = System.getLogger(MdnsRegistry.class.getName());
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final MdnsRegistryConfig config;
     private final JmDNS jmdns;
-    private final RecordCache cache;
     /** What this registry knows: its own nodes and every node heard of, with TTL expiry, snapshots and watchers. */
     private final MemoryRegistry view = new MemoryRegistry();
     /** {@link System#nanoTime()} at which the browse has had {@code micro.registry.timeout} to hear of every node. */
     private final long warmUpEnds;
     private final ScheduledExecutorService timer;
     private final ExecutorService blocking;
-    private final ServiceListener listener = new Listener();
+    private final Browser browser;
+    private final Announcer announcer;
 
-    /** Serialises register, deregister and close; never held while the {@link #lock} holder waits on jmdns. */
+    /** Serialises register, deregister and close; never held while the browser's lock holder waits on jmdns. */
     private final Object registerLock = new Object();
-    /** Guards {@link #seen} together with the view updates it decides. */
-    private final Object lock = new Object();
-    /** Own nodes by node id. */
-    private final Map<String, Own> own = new ConcurrentHashMap<>();
-    /** Nodes heard of (own ones included), by lower-case qualified instance name; guarded by {@link #lock}. */
-    private final Map<String, Seen> seen = new HashMap<>();
-    private final AtomicLong lastHeartbeat = new AtomicLong();
     private volatile boolean closed;
-
-    /** A node this registry published. */
-    private record Own(String key, String qualifiedName, ServiceInfo info, int port, String instance,
-                       Service advertised, MdnsTxt.EndpointForm form, long heartbeat) {
-    }
-
-    /** A node heard of; once {@code gone}, later echoes of heartbeats up to {@code heartbeat} are ignored. */
-    private record Seen(String qualifiedName, Service advertised, long heartbeat, boolean gone, long at) {
-
-        Seen leave(long now) {
-            return new Seen(qualifiedName, advertised, heartbeat, true, now);
-        }
-    }
 
     /**
      * Starts mDNS on the configured interface and begins browsing {@value #SERVICE_TYPE}.
@@ -180,13 +141,16 @@ public final class MdnsRegistry implements Registry {
         LOG.log(DEBUG, () -> "mdns: started " + host + " on " + describe(config) + " in "
                 + (System.nanoTime() - start) / 1_000_000 + " ms");
         warnIfNoMulticast(config);
-        this.cache = new RecordCache(jmdns);
+        RecordCache cache = new RecordCache(jmdns);
         this.timer = timer("microcdi-mdns-" + n);
         this.blocking = blockingPool("microcdi-mdns-" + n + "-io");
-        jmdns.addServiceListener(SERVICE_TYPE, listener);
+        this.browser = new Browser(jmdns, cache, view, () -> closed, this::runBlocking);
+        this.announcer = new Announcer(jmdns, cache, browser, this::runBlocking);
+        browser.start();
         // counted from when the browse starts, not from before JmDNS.create (slow on a busy machine)
         this.warmUpEnds = System.nanoTime() + config.timeout().toNanos();
-        timer.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> browser.tick(announcer::keys), TICK_MILLIS, TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -208,32 +172,9 @@ public final class MdnsRegistry implements Registry {
     @Override
     public void register(Service service, Duration ttl) {
         MemoryRegistry.checkRegistration(service, ttl);
-        long ttlSeconds = ttl.isZero() ? 0 : Math.max(1, (ttl.toMillis() + 999) / 1000);
         synchronized (registerLock) {
             ensureOpen();
-            for (Node node : service.nodes()) {
-                long heartbeat = lastHeartbeat.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis()));
-                MdnsTxt.Encoded encoded = MdnsTxt.encode(service, node, ttlSeconds, heartbeat);
-                Own previous = own.get(node.id());
-                ServiceInfo info = publish(previous, encoded, node);
-                if (encoded.form() == MdnsTxt.EndpointForm.OMITTED
-                        && (previous == null || previous.form() != MdnsTxt.EndpointForm.OMITTED)) {
-                    LOG.log(WARNING, "mdns: the endpoints of node {0} do not fit a TXT record of {1} bytes, even "
-                            + "compressed; the node is published without them", node.id(), MdnsTxt.MAX_TEXT_BYTES);
-                }
-                String qualifiedName = info.getQualifiedName();
-                Own mine = new Own(key(qualifiedName), qualifiedName, info, encoded.port(), encoded.instance(),
-                        encoded.advertised(), encoded.form(), heartbeat);
-                own.put(node.id(), mine);
-                synchronized (lock) {
-                    Seen before = seen.put(mine.key(), new Seen(qualifiedName, mine.advertised(), heartbeat, false,
-                            System.nanoTime()));
-                    if (before != null && !before.gone() && !sameNode(before.advertised(), mine.advertised())) {
-                        view.deregister(before.advertised());
-                    }
-                    view.register(mine.advertised(), ttl);
-                }
-            }
+            announcer.announce(service, ttl);
         }
     }
 
@@ -241,20 +182,11 @@ public final class MdnsRegistry implements Registry {
     @Override
     public void deregister(Service service) {
         Objects.requireNonNull(service, "service");
-        List<String> goodbyes = new ArrayList<>();
+        List<String> goodbyes;
         synchronized (registerLock) {
-            for (Node node : service.nodes()) {
-                Own mine = own.remove(node.id());
-                if (mine == null) {
-                    continue; // another process's node: not ours to withdraw
-                }
-                forget(mine);
-                goodbyes.add(mine.qualifiedName());
-                // jmdns sends the goodbye at once, then blocks two seconds while it repeats it
-                runBlocking(() -> jmdns.unregisterService(mine.info()));
-            }
+            goodbyes = announcer.withdraw(service);
         }
-        awaitGoodbyes(goodbyes);
+        announcer.awaitGoodbyes(goodbyes);
     }
 
     /**
@@ -291,16 +223,9 @@ public final class MdnsRegistry implements Registry {
         }
         long start = System.nanoTime();
         timer.shutdownNow();
-        jmdns.removeServiceListener(SERVICE_TYPE, listener);
+        browser.stop();
         view.close();
-        List<String> goodbyes = new ArrayList<>();
-        for (Own mine : own.values()) {
-            goodbyes.add(mine.qualifiedName());
-            // Not left to jmdns.close(): its goodbyes went out about a second late when measured.
-            runBlocking(() -> jmdns.unregisterService(mine.info()));
-        }
-        own.clear();
-        awaitGoodbyes(goodbyes);
+        announcer.awaitGoodbyes(announcer.withdrawAll());
         // jmdns.close() waits about two seconds for its goodbyes to repeat: nobody needs to wait for that.
         runBlocking(this::closeJmdns);
         blocking.shutdown();
@@ -309,137 +234,7 @@ public final class MdnsRegistry implements Registry {
 
     @Override
     public String toString() {
-        return "MdnsRegistry[" + describe(config) + ", " + own.size() + " own nodes]";
-    }
-
-    private ServiceInfo publish(Own previous, MdnsTxt.Encoded encoded, Node node) {
-        if (previous != null && previous.port() == encoded.port() && previous.instance().equals(encoded.instance())) {
-            // A new TXT (new hb) makes jmdns re-announce: that is the heartbeat other processes see.
-            try {
-                previous.info().setText(encoded.text());
-            } catch (RuntimeException e) {
-                throw new RegistryException("mdns: cannot refresh node " + node.id() + ": " + e.getMessage(), e);
-            }
-            return previous.info();
-        }
-        if (previous != null) {
-            forget(previous);
-            jmdns.unregisterService(previous.info()); // rare (a node moved port); the name must be free again
-        }
-        ServiceInfo info = ServiceInfo.create(SERVICE_TYPE, encoded.instance(), encoded.port(), 0, 0,
-                encoded.text());
-        try {
-            jmdns.registerService(info);
-        } catch (IOException | RuntimeException e) {
-            throw new RegistryException("mdns: cannot register node " + node.id() + ": " + e.getMessage(), e);
-        }
-        return info;
-    }
-
-    /** Drops an own node from the view and remembers its last heartbeat, so that echoes of it are ignored. */
-    private void forget(Own mine) {
-        synchronized (lock) {
-            seen.put(mine.key(), new Seen(mine.qualifiedName(), mine.advertised(), mine.heartbeat(), true,
-                    System.nanoTime()));
-            view.deregister(mine.advertised());
-        }
-    }
-
-    private void onResolved(ServiceInfo info) {
-        if (closed || info == null) {
-            return;
-        }
-        MdnsTxt.Advert advert = MdnsTxt.decode(info.getName(), info.getTextBytes(), fallbackAddress(info));
-        if (advert == null) {
-            return; // not complete yet, or not ours
-        }
-        String qualifiedName = info.getQualifiedName();
-        String key = key(qualifiedName);
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            Seen before = seen.get(key);
-            if (before != null && (advert.heartbeat() < before.heartbeat()
-                    || before.gone() && advert.heartbeat() == before.heartbeat())) {
-                return; // an echo from before the node left, or an older announcement overtaken by a newer one
-            }
-            seen.put(key, new Seen(qualifiedName, advert.service(), advert.heartbeat(), false, System.nanoTime()));
-            if (before != null && !before.gone() && !sameNode(before.advertised(), advert.service())) {
-                view.deregister(before.advertised());
-            }
-            view.register(advert.service(), advert.ttl());
-        }
-    }
-
-    private void onGone(String key) {
-        synchronized (lock) {
-            Seen before = seen.get(key);
-            if (closed || before == null || before.gone()) {
-                return;
-            }
-            seen.put(key, before.leave(System.nanoTime()));
-            view.deregister(before.advertised());
-        }
-    }
-
-    /** Every 100 ms: acts on goodbyes jmdns has cached but not reported yet; forgets old nodes. */
-    private void tick() {
-        try {
-            long now = System.nanoTime();
-            Map<String, String> live = new HashMap<>();
-            synchronized (lock) {
-                seen.entrySet().removeIf(e -> now - e.getValue().at() > FORGET_AFTER.toNanos()
-                        && (e.getValue().gone() || !inView(e.getValue().advertised())));
-                for (Map.Entry<String, Seen> e : seen.entrySet()) {
-                    if (!e.getValue().gone()) {
-                        live.put(e.getKey(), e.getValue().qualifiedName());
-                    }
-                }
-            }
-            for (Own mine : own.values()) {
-                live.remove(mine.key()); // our own goodbyes are sent by deregister, which drops the node itself
-            }
-            // Outside the lock: reading the cache takes jmdns's locks.
-            for (Map.Entry<String, String> e : live.entrySet()) {
-                if (cache.srv(e.getValue()) == RecordCache.State.GOODBYE) {
-                    LOG.log(DEBUG, "mdns: goodbye from {0}", e.getValue());
-                    onGone(e.getKey());
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.log(WARNING, "mdns: background check failed", e); // keep the schedule alive
-        }
-    }
-
-    private boolean inView(Service advertised) {
-        String id = advertised.nodes().get(0).id();
-        for (Service s : view.getService(advertised.name())) {
-            for (Node n : s.nodes()) {
-                if (n.id().equals(id)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Returns once each named own record's goodbye has come back over multicast, or after {@link #GOODBYE_WAIT}. */
-    private void awaitGoodbyes(List<String> qualifiedNames) {
-        if (qualifiedNames.isEmpty()) {
-            return;
-        }
-        long deadline = System.nanoTime() + GOODBYE_WAIT.toNanos();
-        for (String name : qualifiedNames) {
-            RecordCache.State state;
-            while ((state = cache.srv(name)) == RecordCache.State.LIVE && System.nanoTime() - deadline < 0) {
-                LockSupport.parkNanos(2_000_000);
-            }
-            if (state == RecordCache.State.UNKNOWN) {
-                LockSupport.parkNanos(GOODBYE_FALLBACK_WAIT.toNanos());
-                return;
-            }
-        }
+        return "MdnsRegistry[" + describe(config) + ", " + announcer.size() + " own nodes]";
     }
 
     private void closeJmdns() {
@@ -470,27 +265,6 @@ public final class MdnsRegistry implements Registry {
         if (closed) {
             throw new RegistryException("mdns registry closed");
         }
-    }
-
-    private static boolean sameNode(Service a, Service b) {
-        return a.name().equals(b.name()) && a.nodes().get(0).id().equals(b.nodes().get(0).id());
-    }
-
-    private static String key(String qualifiedName) {
-        return qualifiedName.toLowerCase(Locale.ROOT);
-    }
-
-    /** {@code host:port} from the SRV and A/AAAA records, for records without {@code addr}. */
-    private static String fallbackAddress(ServiceInfo info) {
-        Inet4Address[] v4 = info.getInet4Addresses();
-        if (v4.length > 0) {
-            return v4[0].getHostAddress() + ":" + info.getPort();
-        }
-        Inet6Address[] v6 = info.getInet6Addresses();
-        if (v6.length > 0) {
-            return "[" + v6[0].getHostAddress() + "]:" + info.getPort();
-        }
-        return null;
     }
 
     private static String describe(MdnsRegistryConfig config) {
@@ -531,35 +305,5 @@ public final class MdnsRegistry implements Registry {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** jmdns calls this on its own executor thread, one event at a time. */
-    private final class Listener implements ServiceListener {
-
-        @Override
-        public void serviceAdded(ServiceEvent event) {
-            ServiceInfo info = event.getInfo();
-            if (info != null && info.hasData()) {
-                onResolved(info);
-            } else if (!closed) {
-                // Announcements carry SRV and TXT, and jmdns resolves those itself; a node found through our query
-                // may need asking. Off this thread: the request waits up to 200 ms.
-                runBlocking(() -> {
-                    if (!closed) {
-                        jmdns.requestServiceInfo(event.getType(), event.getName(), 1);
-                    }
-                });
-            }
-        }
-
-        @Override
-        public void serviceRemoved(ServiceEvent event) {
-            onGone(key(event.getName() + "." + event.getType()));
-        }
-
-        @Override
-        public void serviceResolved(ServiceEvent event) {
-            onResolved(event.getInfo());
-        }
     }
 }

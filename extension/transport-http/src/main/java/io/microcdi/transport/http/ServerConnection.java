@@ -2,7 +2,7 @@ package io.microcdi.transport.http;
 
 import io.microcdi.errors.MicroException;
 import io.microcdi.metadata.Metadata;
-import io.microcdi.internal.ErrorJson;
+import io.microcdi.errors.ErrorJson;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
 import io.microcdi.transport.TransportException;

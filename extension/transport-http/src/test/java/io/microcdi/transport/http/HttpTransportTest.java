@@ -2,7 +2,7 @@ package io.microcdi.transport.http;
 
 import io.microcdi.config.MicroConfig;
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.ErrorJson;
+import io.microcdi.errors.ErrorJson;
 import io.microcdi.internal.config.DefaultMicroConfig;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Exchange;

@@ -1,12 +1,13 @@
-package io.microcdi.internal;
+package io.microcdi.errors;
 
-import io.microcdi.errors.MicroException;
+import io.microcdi.codec.GoJson;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * The Go Micro error JSON {@code {"id","code","detail","status"}}, written and parsed by hand: it is on every error
- * path of the wire and must not depend on which codecs are installed.
+ * path of the wire and must not depend on which codecs are installed. Transports and brokers put it in
+ * {@code Micro-Error} and read it back from there, so a plugin speaking Go Micro's wire uses it too.
  *
  * <pre>{@code
  * String header = ErrorJson.write(MicroException.notFound("greeter", "endpoint Greeter.Nope"));
@@ -37,7 +38,7 @@ public final class ErrorJson {
 
     /**
      * Parses an error the way Go Micro's {@code errors.Parse} does: JSON of the error shape, or else any text, which
-     * becomes the detail of an error with code 0.
+     * becomes the detail of an error with code 0. {@code text} may be {@code null}: an empty error with code 0.
      */
     public static MicroException parse(String text) {
         if (text == null) {

@@ -1,8 +1,9 @@
-package io.microcdi.internal;
+package io.microcdi.codec;
 
 /**
  * JSON strings written as Go's {@code encoding/json} writes them (HTML escaping included), for the bytes Go Micro
- * peers compare or log: the errors JSON and the HTTP broker's message body.
+ * peers compare or log: the error JSON ({@link io.microcdi.errors.ErrorJson}), the JSON-RPC envelope and the HTTP
+ * broker's message body.
  *
  * <pre>{@code
  * StringBuilder sb = new StringBuilder();

@@ -1,6 +1,5 @@
-package io.microcdi.internal;
+package io.microcdi.errors;
 
-import io.microcdi.errors.MicroException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

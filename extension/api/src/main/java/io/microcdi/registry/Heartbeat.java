@@ -1,17 +1,18 @@
-package io.microcdi.internal.registry;
+package io.microcdi.registry;
 
 import io.microcdi.config.MicroConfig;
-import io.microcdi.internal.exec.HandlerExecutors;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Re-registration every {@code micro.register.interval} less up to 10% jitter, so that nodes started together do not
- * refresh the registry in step; shared by the RPC server and the HTTP broker's subscriptions.
+ * refresh the registry in step; shared by the RPC server and the HTTP broker's subscriptions, and open to any plugin
+ * whose nodes must stay in a {@link Registry} that expires them.
  *
  * <pre>{@code
  * Heartbeat hb = Heartbeat.start("microcdi-register", timing.interval(), () -> registry.register(s, timing.ttl()));
@@ -20,9 +21,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Heartbeat {
 
+    /** The key of how long the registry keeps a node that stopped re-registering. */
     public static final String TTL = "micro.register.ttl";
+    /** The key of how often a node re-registers. */
     public static final String INTERVAL = "micro.register.interval";
+    /** {@value #TTL} when not set. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
+    /** {@value #INTERVAL} when not set. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
     private final ScheduledExecutorService timer;
@@ -51,7 +56,12 @@ public final class Heartbeat {
     }
 
     private Heartbeat(String threadName, Duration interval, Runnable beat) {
-        this.timer = Executors.newSingleThreadScheduledExecutor(HandlerExecutors.daemonThreads(threadName));
+        AtomicInteger n = new AtomicInteger();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
+            t.setDaemon(true); // a forgotten stop must not keep the JVM alive
+            return t;
+        });
         this.intervalMillis = interval.toMillis();
         this.beat = beat;
     }

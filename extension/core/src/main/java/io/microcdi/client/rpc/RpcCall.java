@@ -1,0 +1,219 @@
+package io.microcdi.client.rpc;
+
+import io.microcdi.client.CallFunc;
+import io.microcdi.client.CallOptions;
+import io.microcdi.client.Request;
+import io.microcdi.client.Response;
+import io.microcdi.context.CallContext;
+import io.microcdi.errors.MicroException;
+import io.microcdi.registry.Node;
+import io.microcdi.selector.Next;
+import io.microcdi.transport.Message;
+import io.microcdi.transport.TransportException;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import static io.microcdi.client.rpc.RpcClient.ID;
+
+/**
+ * One call in progress, the retry engine of {@link RpcClient}: its attempts share the deadline and the {@link Next};
+ * each outcome marks the node, and a failure the {@link io.microcdi.client.RetryPolicy} retries waits its
+ * {@link Backoff} and tries the next node.
+ *
+ * <pre>{@code
+ * new RpcCall(client, request, options, endpoint, next, deadline, false, null, null, result).attempt();
+ * }</pre>
+ */
+final class RpcCall {
+    private final RpcClient client;
+    final Request request;
+    final CallOptions options;
+    final EndpointTemplate endpoint;
+    final Next next;
+    final long deadline;
+    /** The deadline is an inbound call's, shorter than this call's own timeout. */
+    final boolean inherited;
+    /** The wrapped attempt, or {@code null}: straight to the transport. */
+    final CallFunc chain;
+    /** The call being handled when this one was made, for the wrappers of later attempts; or {@code null}. */
+    final CallContext context;
+    final CompletableFuture<Response> result;
+    int attempts;
+    /** The current attempt had the whole budget it is configured with (not a remnant of the deadline). */
+    boolean fullBudget;
+
+    RpcCall(RpcClient client, Request request, CallOptions options, EndpointTemplate endpoint, Next next,
+            long deadline, boolean inherited, CallFunc chain, CallContext context,
+            CompletableFuture<Response> result) {
+        this.client = client;
+        this.request = request;
+        this.options = options;
+        this.endpoint = endpoint;
+        this.next = next;
+        this.deadline = deadline;
+        this.inherited = inherited;
+        this.chain = chain;
+        this.context = context;
+        this.result = result;
+    }
+
+    void attempt() {
+        if (client.closed) {
+            result.completeExceptionally(RpcClient.closed(request));
+            return;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            result.completeExceptionally(timeout());
+            return;
+        }
+        if (result.isDone()) {
+            return; // cancelled by the caller
+        }
+        long own = options.attemptTimeout().isZero() ? options.requestTimeout().toNanos()
+                : options.attemptTimeout().toNanos();
+        long budget = Math.min(remaining, own);
+        // a timeout only says something about the node when the attempt had its whole budget (not the last
+        // milliseconds of an inbound call's deadline, or of a call that already spent most of it)
+        fullBudget = budget >= own / 2;
+        Node node;
+        try {
+            node = next.next();
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        attempts++;
+        try {
+            if (chain == null) {
+                client.transport.send(node.address(), endpoint.message(request, client.nextId(), budget),
+                                Duration.ofNanos(budget))
+                        .whenComplete((response, error) -> done(node, response, error));
+            } else {
+                client.wrapping.attempt(chain, context, node, request, options, budget)
+                        .whenComplete((response, error) -> settle(node, response,
+                                error == null ? null : unwrap(error)));
+            }
+        } catch (RuntimeException e) {
+            // a transport or wrapper that throws instead of failing its future: the node is still marked, once
+            if (chain == null) {
+                next.mark(node, null);
+            } else {
+                next.skip(node);
+            }
+            result.completeExceptionally(describe(e, node));
+        }
+    }
+
+    /** The transport's outcome: an answer (maybe an error the node sent) or a failure to get one. */
+    private void done(Node node, Message response, Throwable error) {
+        if (error != null) {
+            settle(node, null, unwrap(error));
+            return;
+        }
+        Response answer;
+        MicroException sent;
+        try {
+            answer = endpoint.answer(response);
+            sent = null;
+        } catch (MicroException e) {
+            answer = null;
+            sent = e;
+        }
+        settle(node, answer, sent);
+    }
+
+    /**
+     * The attempt's outcome: an answer, an error the node (or a wrapper) answered with, or a failure to reach the
+     * node, which counts against it.
+     */
+    private void settle(Node node, Response response, Throwable failure) {
+        if (failure == null) {
+            next.mark(node, null);
+            result.complete(response);
+            return;
+        }
+        if (chain != null && !client.wrapping.fromNode(failure)) {
+            next.skip(node); // a wrapper's own failure (a short-circuit): says nothing about the node
+        } else if (failure instanceof MicroException) {
+            next.mark(node, null); // the node answered
+        } else {
+            // the node's fault: it refused, reset or hung; not a timeout that only a nearly spent budget caused
+            boolean nodeFault = !(failure instanceof TimeoutException) || fullBudget;
+            next.mark(node, nodeFault ? failure : null);
+        }
+        if (attempts <= options.retries() && retryable(failure)) {
+            retryAfterBackoff(failure, node);
+        } else {
+            result.completeExceptionally(describe(failure, node));
+        }
+    }
+
+    private boolean retryable(Throwable failure) {
+        try {
+            return client.retryPolicy.retry(request, attempts, failure);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            return false;
+        }
+    }
+
+    private void retryAfterBackoff(Throwable failure, Node node) {
+        long delay = client.backoff.delay(attempts);
+        long remaining = deadline - System.nanoTime();
+        if (delay >= remaining) {
+            result.completeExceptionally(describe(failure, node));
+            return;
+        }
+        if (delay < 50_000) { // under 50 µs: not worth a timer
+            attempt();
+            return;
+        }
+        client.backoff.schedule(this, delay);
+    }
+
+    /** The back-off is over (or the client closed): whoever takes the call off the waiting set runs it. */
+    void afterBackoff() {
+        if (client.backoff.release(this)) {
+            attempt();
+        }
+    }
+
+    private MicroException describe(Throwable failure, Node node) {
+        if (failure instanceof MicroException me) {
+            return me;
+        }
+        String where = request.service() + " " + request.endpoint() + " at " + node.address()
+                + (attempts > 1 ? " (attempt " + attempts + ")" : "");
+        if (failure instanceof TimeoutException) {
+            if (deadline - System.nanoTime() <= 0) {
+                return timeout();
+            }
+            return MicroException.timeout(ID, "calling %s: attempt timed out after %s: %s", where,
+                    options.attemptTimeout(), failure.getMessage());
+        }
+        if (failure instanceof TransportException te) {
+            return new MicroException(ID, 500, "calling " + where + ": " + te.getMessage(),
+                    MicroException.statusText(500), te);
+        }
+        return new MicroException(ID, 500, "calling " + where + ": " + failure, MicroException.statusText(500),
+                failure);
+    }
+
+    private MicroException timeout() {
+        return MicroException.timeout(ID, "call timeout: %s %s took longer than %s%s", request.service(),
+                request.endpoint(), inherited ? "what was left of the deadline of the call being handled"
+                        : options.requestTimeout(), attempts > 1 ? " (" + attempts + " attempts)" : "");
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}
