@@ -3,7 +3,6 @@ package io.microcdi.transport.http;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
-import io.microcdi.transport.TransportException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -42,7 +41,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One accepted HTTP/2 connection (TLS with ALPN {@code h2}, or cleartext with prior knowledge): each stream is one
@@ -59,19 +57,10 @@ import java.util.concurrent.TimeUnit;
  * connection (the client waits for a free stream), as Go's HTTP/2 server.
  *
  * <p><b>Streams.</b> A request whose {@code HEADERS} carry {@code micro-stream} (or {@code x-micro-stream}) is handed
- * to the handler at once, with an empty body: if the handler takes it over with
- * {@link io.microcdi.transport.Exchange#stream()}, that HTTP/2 stream carries a {@link MessageStream} both ways (an
- * ordinary {@code reply} answers it as any other request). Its {@code DATA} is a sequence of messages, framed as
- * {@link Http2Wire} says ({@code u32 header-block length | header block | u32 body length | body}). The server
- * sends its response {@code HEADERS} ({@code :status 200}, {@code content-type} of the open) before its first
- * message, and {@code END_STREAM} with its end-of-stream ({@code Micro-Error: EOS}) or error message. The client's
- * {@code END_STREAM} without an end-of-stream message counts as one. Cancelling is {@code RST_STREAM(CANCEL)}
- * either way; a reset from the client breaks the stream. A release is graceful: once our {@code END_STREAM} is on the
- * socket, a client still sending gets {@code RST_STREAM(NO_ERROR)}; one silent for the release cap gets
- * {@code RST_STREAM(CANCEL)}; the stream counts against the connection until it is closed. Backpressure is HTTP/2 flow control: the stream's receive
- * window is handed back ({@code WINDOW_UPDATE}) only while its reader keeps up, and its sender is asked for more
- * only while the client's window for it is open. A stream keeps the connection open through
- * {@code micro.server.idle-timeout} and a graceful stop; {@code micro.transport.stream-idle-timeout} applies.
+ * to the handler at once, with an empty body, and its HTTP/2 stream gets an {@link Http2ServerStream}, which carries
+ * the {@link MessageStream} both ways if the handler takes it over; this class routes its frames there. A stream
+ * counts as an exchange in flight until it is over, so it keeps the connection open through
+ * {@code micro.server.idle-timeout} and a graceful stop.
  */
 final class Http2ServerConnection extends ChannelInboundHandlerAdapter implements ServerExchange.Owner {
 
@@ -101,7 +90,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     /** Streams whose request is still arriving, by stream id. */
     private final IntObjectHashMap<Request> reading = new IntObjectHashMap<>(8);
     /** Streams opened with {@code micro-stream}, from their HEADERS until they are over, by stream id. */
-    private final IntObjectHashMap<H2Stream> streams = new IntObjectHashMap<>(4);
+    private final IntObjectHashMap<Http2ServerStream> streams = new IntObjectHashMap<>(4);
     private final Http2Wire.HeaderWriter writer = new Http2Wire.HeaderWriter();
     private ChannelHandlerContext ctx;
     private Http2FrameCodec codec;
@@ -157,11 +146,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         } else if (msg instanceof Http2HeadersFrame headers) {
             onHeaders(headers);
         } else if (msg instanceof Http2ResetFrame reset) {
-            H2Stream st = streams.get(reset.stream().id());
+            Http2ServerStream st = streams.get(reset.stream().id());
             if (st != null) {
-                st.fail(new TransportException("HTTP/2 stream " + reset.stream().id() + " from " + remote
-                        + " reset by the client (" + reset.errorCode() + ")", null, true));
-                st.gone(); // a release waiting on the client ends here
+                st.reset(reset.errorCode());
             }
             forget(reset.stream().id()); // the caller gave up: its answer, if any, is dropped
         } else {
@@ -171,11 +158,10 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     private void onHeaders(Http2HeadersFrame frame) {
         Http2FrameStream stream = frame.stream();
-        H2Stream st = streams.get(stream.id());
+        Http2ServerStream st = streams.get(stream.id());
         if (st != null) {
             if (frame.isEndStream()) {
-                st.peerEnded = true;
-                st.ended(); // trailers
+                st.endStream(); // trailers
             }
             return;
         }
@@ -208,11 +194,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             StreamExchange exchange = new StreamExchange(this, new Message(head, HttpWire.empty()), method, path,
                     stream);
             CharSequence type = h.get(CONTENT_TYPE);
-            exchange.streamed = new H2Stream(exchange, type == null ? "application/octet-stream" : type.toString());
+            exchange.streamed = new Http2ServerStream(this, ctx, codec, stream,
+                    HttpStream.streamIdOrNew(exchange.request()),
+                    type == null ? "application/octet-stream" : type.toString(), listener);
             streams.put(stream.id(), exchange.streamed);
             if (frame.isEndStream()) {
-                exchange.streamed.peerEnded = true;
-                exchange.streamed.ended();
+                exchange.streamed.endStream();
             }
             dispatch(exchange);
             return;
@@ -237,7 +224,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     private void onData(Http2DataFrame frame) {
         int flowControlled = frame.initialFlowControlledBytes();
-        H2Stream st = streams.get(frame.stream().id());
+        Http2ServerStream st = streams.get(frame.stream().id());
         if (st != null) {
             st.data(frame.content(), flowControlled, frame.isEndStream());
             return;
@@ -345,7 +332,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public MessageStream stream(ServerExchange exchange) {
-        H2Stream st = ((StreamExchange) exchange).streamed;
+        Http2ServerStream st = ((StreamExchange) exchange).streamed;
         st.attachOnLoop();
         return st;
     }
@@ -432,11 +419,28 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                 + " bytes)";
     }
 
+    /** {@code st} leaves: its entry goes, and the exchange it held in flight when {@code counted}; on the loop. */
+    void forget(Http2ServerStream st, boolean counted) {
+        int id = st.frameStream().id();
+        if (streams.get(id) == st) {
+            streams.remove(id);
+        }
+        if (counted) {
+            inFlight--;
+        }
+    }
+
+    /** The HTTP/2 streams open and the exchanges in flight (tests); on the loop. */
+    int[] load() {
+        return new int[] {codec.connection().numActiveStreams(), inFlight};
+    }
+
     private boolean idle() {
         return inFlight == 0 && reading.isEmpty() && streams.isEmpty();
     }
 
-    private void closeIfDone() {
+    /** A draining connection closes once nothing is left on it. */
+    void closeIfDone() {
         if (draining && idle() && ctx.channel().isActive()) {
             // after whatever was written before: the last answers must leave before the socket closes
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -455,7 +459,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2FrameStreamEvent e) {
-            H2Stream st = streams.get(e.stream().id());
+            Http2ServerStream st = streams.get(e.stream().id());
             if (st != null) {
                 if (e.type() == Http2FrameStreamEvent.Type.Writability) {
                     st.writableChanged();
@@ -482,7 +486,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (!streams.isEmpty()) {
-            for (H2Stream st : new ArrayList<>(streams.values())) {
+            for (Http2ServerStream st : new ArrayList<>(streams.values())) {
                 st.writableChanged();
             }
         }
@@ -492,10 +496,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!streams.isEmpty()) {
-            for (H2Stream st : new ArrayList<>(streams.values())) {
-                st.fail(new TransportException("connection from " + remote + " closed before stream "
-                        + st.streamId() + " ended", null, true));
-                st.gone();
+            for (Http2ServerStream st : new ArrayList<>(streams.values())) {
+                st.lost();
             }
             streams.clear();
         }
@@ -532,17 +534,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                 HttpWire.release(r.parts);
                 r.parts = null;
             }
-            H2Stream st = streams.get(stream.id());
+            Http2ServerStream st = streams.get(stream.id());
             if (st != null) {
-                st.fail(new TransportException("HTTP/2 stream " + stream.id() + " from " + remote + ": "
-                        + cause.getMessage(), cause, true));
-                if (st.releasing()) {
-                    // a release waiting on it: the stream is reset (and then closed) here
-                    if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
-                        ctx.writeAndFlush(new DefaultHttp2ResetFrame(se.error()).stream(stream));
-                    }
-                    st.gone();
-                }
+                st.streamError(se.error(), cause);
                 return;
             }
             if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
@@ -578,127 +572,6 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    /**
-     * One HTTP/2 stream carrying a {@link MessageStream}: its DATA parsed into messages (see the class comment), its
-     * receive window handed back only while its reader keeps up; the wire and the graceful release are
-     * {@link Http2StreamSide}'s. Loop only, but for the {@link MessageStream} API.
-     */
-    final class H2Stream extends Http2StreamSide {
-
-        private final String contentType;
-        /** It holds one of the connection's {@link #inFlight} until it is over or answered with a reply. */
-        private boolean counted = true;
-        private boolean attached;
-        private boolean headersSent;
-
-        H2Stream(StreamExchange exchange, String contentType) {
-            super(HttpStream.streamIdOrNew(exchange.request()), HttpWire.SERVER_ID, Http2ServerConnection.this.ctx,
-                    Http2ServerConnection.this.codec, exchange.stream, new HttpWire.HeaderWriter(),
-                    listener.maxBodySize(), listener.streamIdleTimeout(), Http2Error.NO_ERROR);
-            this.contentType = contentType;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return remote;
-        }
-
-        void attachOnLoop() {
-            onLoop(() -> {
-                if (finished || over()) {
-                    return;
-                }
-                attached = true;
-                startIdleTimer();
-                if (!paused) {
-                    giveBack();
-                    ctx.flush();
-                }
-            });
-        }
-
-        @Override
-        boolean attached() {
-            return attached;
-        }
-
-        @Override
-        void malformed(String detail) {
-            fail(new TransportException("HTTP/2 stream " + stream.id() + " from " + remote + ": malformed message: "
-                    + detail, null, true));
-        }
-
-        /** The client sent END_STREAM: without an end-of-stream message before, it counts as one. */
-        @Override
-        void ended() {
-            if (inEnded || finished) {
-                return;
-            }
-            inEnded = true;
-            if (decoder.inMessage()) {
-                malformed("the stream ended inside a message");
-                return;
-            }
-            deliver(new Message(Metadata.of(STREAM_HEADER, streamId(), "Micro-Error", END_OF_STREAM), null));
-        }
-
-        /** The request was answered with a reply instead: the stream never starts. */
-        void dropped() {
-            finished = true;
-            forgetStream();
-            giveBack();
-        }
-
-        /** Our response HEADERS go before our first message. */
-        @Override
-        boolean beforeMessage() {
-            if (stream.state() == Http2Stream.State.CLOSED) {
-                return false;
-            }
-            if (!headersSent) {
-                headersSent = true;
-                Http2Headers h = new DefaultHttp2Headers(false, 2).status(OK);
-                h.set(CONTENT_TYPE, contentType);
-                ctx.write(new DefaultHttp2HeadersFrame(h, false).stream(stream));
-            }
-            return true;
-        }
-
-        @Override
-        void releaseCapped() {
-            LOG.log(Level.DEBUG, () -> this + ": the client took no part in its release for "
-                    + TimeUnit.NANOSECONDS.toMillis(releaseCapNanos()) + " ms, resetting it");
-        }
-
-        /** It leaves the connection and its count; a draining connection may close now. */
-        @Override
-        void leave() {
-            forgetStream();
-            closeIfDone();
-        }
-
-        private void forgetStream() {
-            if (streams.get(stream.id()) == this) {
-                streams.remove(stream.id());
-            }
-            decoder.release();
-            if (counted) {
-                counted = false;
-                inFlight--;
-            }
-        }
-
-        /** The HTTP/2 streams open on its connection and the exchanges in flight there (tests); on the loop. */
-        int[] connectionLoad() {
-            return new int[] {codec.connection().numActiveStreams(), inFlight};
-        }
-
-        @Override
-        public String toString() {
-            return "HTTP/2 stream " + stream.id() + " (" + streamId() + ") from " + remote;
-        }
-    }
-
     /** A request whose body is still arriving. */
     private static final class Request {
 
@@ -731,7 +604,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
         final Http2FrameStream stream;
         /** The stream this request may become: set when its HEADERS carry {@code micro-stream}; loop only. */
-        H2Stream streamed;
+        Http2ServerStream streamed;
 
         StreamExchange(ServerExchange.Owner connection, Message request, HttpMethod method, String path,
                        Http2FrameStream stream) {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * as backpressure, and the graceful release.
  *
  * <pre>{@code
- * final class Http2ClientStream extends Http2StreamSide { ... }   // and Http2ServerConnection.H2Stream
+ * final class Http2ClientStream extends Http2StreamSide { ... }   // and Http2ServerStream
  * }</pre>
  *
  * <p>Backpressure is HTTP/2 flow control: the received bytes are handed back ({@code WINDOW_UPDATE}) only while
