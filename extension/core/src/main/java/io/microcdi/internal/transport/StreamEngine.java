@@ -120,7 +120,10 @@ public final class StreamEngine {
         out.scheduleWrites();
     }
 
-    /** The connection broke, or the peer reset the stream: the receiver gets {@code cause}, the publisher is cancelled. */
+    /**
+     * The connection broke, or the peer reset the stream: the receiver gets {@code cause}, the publisher is
+     * cancelled.
+     */
     public void broken(Throwable cause) {
         fail(cause, false);
     }

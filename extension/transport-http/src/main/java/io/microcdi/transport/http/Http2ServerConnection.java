@@ -3,7 +3,6 @@ package io.microcdi.transport.http;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -39,8 +38,6 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * One accepted HTTP/2 connection (TLS with ALPN {@code h2}, or cleartext with prior knowledge): each stream is one
@@ -51,10 +48,12 @@ import java.util.List;
  * }</pre>
  *
  * <p>It sits right behind Netty's {@link Http2FrameCodec}, which owns the framing, HPACK and flow control; this class
- * turns a stream's {@code HEADERS} and {@code DATA} into one {@link Message} and its answer into {@code HEADERS}
- * ({@code :status}, the headers lower-cased, {@code content-length}) and one {@code DATA} frame. Everything but
- * {@link #send} runs on the channel's event loop. At most {@value #MAX_CONCURRENT_STREAMS} calls run at once per
- * connection (the client waits for a free stream), as Go's HTTP/2 server.
+ * keeps the connection (its settings and window, the exchanges in flight, draining and closing) and routes each
+ * stream's frames: to an {@link Http2ServerRequest} while an ordinary request's body arrives, to an
+ * {@link Http2ServerStream} for a stream. An answer goes as {@code HEADERS} ({@code :status}, the headers
+ * lower-cased, {@code content-length}) and one {@code DATA} frame. Everything runs on the channel's event loop (a
+ * handler's reply is handed to it). At most {@value #MAX_CONCURRENT_STREAMS} calls run at once per connection (the
+ * client waits for a free stream), as Go's HTTP/2 server.
  *
  * <p><b>Streams.</b> A request whose {@code HEADERS} carry {@code micro-stream} (or {@code x-micro-stream}) is handed
  * to the handler at once, with an empty body, and its HTTP/2 stream gets an {@link Http2ServerStream}, which carries
@@ -69,12 +68,6 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     /** {@code SETTINGS_MAX_CONCURRENT_STREAMS}: Go's HTTP/2 server allows 250. */
     static final int MAX_CONCURRENT_STREAMS = Http2Wire.MAX_CONCURRENT_STREAMS;
 
-    /** The most a body buffer starts with, whatever its {@code content-length} says; it grows as DATA arrives. */
-    private static final int BODY_START = 64 * 1024;
-
-    /** The least {@link #discardBudget()}: 1 MiB. */
-    private static final long DISCARD_MIN = 1024 * 1024;
-
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     private static final AsciiString OK = HttpResponseStatus.OK.codeAsText();
     private static final AsciiString EXPECT = AsciiString.cached("expect");
@@ -88,7 +81,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     private final String remote;
     private final String local;
     /** Streams whose request is still arriving, by stream id. */
-    private final IntObjectHashMap<Request> reading = new IntObjectHashMap<>(8);
+    private final IntObjectHashMap<Http2ServerRequest> reading = new IntObjectHashMap<>(8);
     /** Streams opened with {@code micro-stream}, from their HEADERS until they are over, by stream id. */
     private final IntObjectHashMap<Http2ServerStream> streams = new IntObjectHashMap<>(4);
     private final Http2Wire.HeaderWriter writer = new Http2Wire.HeaderWriter();
@@ -165,11 +158,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             }
             return;
         }
-        Request r = reading.get(stream.id());
+        Http2ServerRequest r = reading.get(stream.id());
         if (r != null) {
             // trailers carry nothing for mucp; they may end the request
             if (frame.isEndStream()) {
-                finish(r);
+                r.finish();
             }
             return;
         }
@@ -178,10 +171,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         boolean streamOpen = h.contains(MICRO_STREAM) || h.contains(X_MICRO_STREAM);
         // a stream's messages are limited one by one, not by their sum
         if (length > listener.maxBodySize() && !streamOpen) {
-            reject(stream, !frame.isEndStream(), 413, tooLarge(length));
+            reject(stream, !frame.isEndStream(), 413, Http2ServerRequest.tooLarge(length,
+                    listener.maxBodySize()));
             return;
         }
-        HttpMethod method = method(h.method());
+        HttpMethod method = Http2Wire.method(h.method());
         if (method == null) {
             reject(stream, !frame.isEndStream(), 400, "malformed HTTP/2 request: invalid :method");
             return;
@@ -213,13 +207,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(CONTINUE_STATUS), false)
                     .stream(stream));
         }
-        r = new Request(stream, head, method, path);
-        if (length >= 0) {
-            // sized as the body arrives: a peer announcing big bodies on many streams it never sends gets little
-            r.expected = length;
-            r.body = length == 0 ? HttpWire.empty() : new byte[(int) Math.min(length, BODY_START)];
-        }
-        reading.put(stream.id(), r);
+        reading.put(stream.id(), new Http2ServerRequest(this, ctx, stream, head, method, path, length,
+                listener.maxBodySize()));
     }
 
     private void onData(Http2DataFrame frame) {
@@ -233,71 +222,19 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             // hand the window back as we read: the codec sends WINDOW_UPDATE once half of it is used
             ctx.write(new DefaultHttp2WindowUpdateFrame(flowControlled).stream(frame.stream()), ctx.voidPromise());
         }
-        Request r = reading.get(frame.stream().id());
-        if (r == null) {
-            return; // reset
-        }
-        ByteBuf data = frame.content();
-        int n = data.readableBytes();
-        if (r.discardBudget >= 0) {
-            discard(r, n, frame.isEndStream());
-            return;
-        }
-        if (n > 0) {
-            if (r.body != null) {
-                if (n > r.expected - r.filled) {
-                    reject(r, 400, "malformed HTTP/2 request: body longer than its content-length");
-                    discard(r, 0, frame.isEndStream());
-                    return;
-                }
-                if (n > r.body.length - r.filled) {
-                    // at least double, never past the announced length (itself within micro.server.max-body-size)
-                    long size = Math.min(r.expected, Math.max(2L * r.body.length, (long) r.filled + n));
-                    r.body = Arrays.copyOf(r.body, (int) size);
-                }
-                data.readBytes(r.body, r.filled, n);
-                r.filled += n;
-            } else {
-                r.partsSize += n;
-                if (r.partsSize > listener.maxBodySize()) {
-                    reject(r, 413, tooLarge(r.partsSize));
-                    discard(r, 0, frame.isEndStream());
-                    return;
-                }
-                if (r.parts == null) {
-                    r.parts = new ArrayList<>(4);
-                }
-                r.parts.add(data.retain());
-            }
-        }
-        if (frame.isEndStream()) {
-            finish(r);
+        Http2ServerRequest r = reading.get(frame.stream().id());
+        if (r != null) { // else reset
+            r.data(frame.content(), frame.isEndStream());
         }
     }
 
-    private void finish(Request r) {
-        if (r.discardBudget >= 0) {
-            discard(r, 0, true);
-            return;
-        }
+    /** {@code r} was read whole (or refused): it leaves the streams whose request is still arriving. */
+    void read(Http2ServerRequest r) {
         reading.remove(r.stream.id());
-        byte[] body;
-        if (r.body != null) {
-            if (r.filled != r.expected) {
-                reject(r, 400, "malformed HTTP/2 request: body shorter than its content-length");
-                discard(r, 0, true);
-                return;
-            }
-            body = r.body;
-        } else {
-            body = HttpWire.gather(r.parts == null ? List.of() : r.parts, (int) r.partsSize);
-            HttpWire.release(r.parts);
-            r.parts = null;
-        }
-        dispatch(new StreamExchange(this, new Message(r.head, body), r.method, r.path, r.stream));
     }
 
-    private void dispatch(StreamExchange exchange) {
+    /** Hands {@code exchange} to the handler; it is in flight until answered. */
+    void dispatch(StreamExchange exchange) {
         inFlight++;
         exchange.dispatch(listener);
     }
@@ -337,7 +274,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         return st;
     }
 
-    private void writeAnswer(Http2FrameStream stream, int status, Message response) {
+    /** Writes an ordinary answer on {@code stream}: HEADERS, and the body in one DATA frame; not flushed. */
+    void writeAnswer(Http2FrameStream stream, int status, Message response) {
         byte[] body = response.body();
         Metadata header = response.header();
         Http2Headers h = new DefaultHttp2Headers(false, header.size() + 2);
@@ -356,67 +294,22 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    /**
-     * The request on {@code r} cannot be read: its body is dropped as it arrives, and the structured error answers
-     * once the client has sent it all (up to {@link #discardBudget()} bytes; past that the answer goes out at once
-     * and the upload is cut).
-     */
-    private void reject(Request r, int code, String detail) {
-        HttpWire.release(r.parts);
-        r.parts = null;
-        r.body = null;
-        r.refusal = HttpWire.errorMessage(HttpWire.serverError(code, detail));
-        r.discardBudget = discardBudget();
-    }
-
-    /** A request refused from its headers. */
+    /** A request refused from its headers: answered now, or once the client has sent its body. */
     private void reject(Http2FrameStream stream, boolean stillSending, int code, String detail) {
-        Request r = new Request(stream, Metadata.empty(), HttpMethod.POST, "/");
-        reject(r, code, detail);
+        Http2ServerRequest r = Http2ServerRequest.refused(this, ctx, stream, listener.maxBodySize(), code, detail);
         if (stillSending) {
             reading.put(stream.id(), r);
         } else {
-            discard(r, 0, true);
-        }
-    }
-
-    /**
-     * How much of a refused body is read and dropped. Answering before the upload ends, and then cutting it with
-     * {@code RST_STREAM(NO_ERROR)} as RFC 9113 section 8.1 allows, is what a misbehaving upload gets; for an ordinary
-     * one it trips real clients (curl 7.88 stalls on an early answer, the JDK 17 client fails on that reset).
-     */
-    private long discardBudget() {
-        return Math.max(listener.maxBodySize(), DISCARD_MIN);
-    }
-
-    private void discard(Request r, int n, boolean last) {
-        r.discardBudget -= n;
-        if (last) {
-            reading.remove(r.stream.id());
-            writeAnswer(r.stream, 200, r.refusal);
-            ctx.flush();
-            closeIfDone();
-        } else if (r.discardBudget < 0) {
-            reading.remove(r.stream.id());
-            writeAnswer(r.stream, 200, r.refusal);
-            ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR).stream(r.stream));
-            ctx.flush();
-            closeIfDone();
+            r.discard(0, true);
         }
     }
 
     private void forget(int streamId) {
-        Request r = reading.remove(streamId);
+        Http2ServerRequest r = reading.remove(streamId);
         if (r != null) {
-            HttpWire.release(r.parts);
-            r.parts = null;
+            r.release();
         }
         closeIfDone();
-    }
-
-    private String tooLarge(long size) {
-        return "request body of " + size + " bytes exceeds micro.server.max-body-size (" + listener.maxBodySize()
-                + " bytes)";
     }
 
     /** {@code st} leaves: its entry goes, and the exchange it held in flight when {@code counted}; on the loop. */
@@ -501,9 +394,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             }
             streams.clear();
         }
-        for (Request r : reading.values()) {
-            HttpWire.release(r.parts);
-            r.parts = null;
+        for (Http2ServerRequest r : reading.values()) {
+            r.release();
         }
         reading.clear();
         ctx.fireChannelInactive();
@@ -514,9 +406,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         if (reading.isEmpty()) {
             return;
         }
-        for (Request r : reading.values()) {
-            HttpWire.release(r.parts);
-            r.parts = null;
+        for (Http2ServerRequest r : reading.values()) {
+            r.release();
             ctx.write(new DefaultHttp2ResetFrame(error).stream(r.stream));
         }
         reading.clear();
@@ -529,10 +420,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             // one bad stream (a content-length mismatch, bad headers): reset it, the connection serves on
             Http2FrameStream stream = se.stream();
             LOG.log(Level.DEBUG, () -> "resetting HTTP/2 stream " + stream.id() + " from " + remote, cause);
-            Request r = reading.remove(stream.id());
+            Http2ServerRequest r = reading.remove(stream.id());
             if (r != null) {
-                HttpWire.release(r.parts);
-                r.parts = null;
+                r.release();
             }
             Http2ServerStream st = streams.get(stream.id());
             if (st != null) {
@@ -554,49 +444,6 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             LOG.log(Level.DEBUG, "closing HTTP/2 connection from " + remote, cause);
         }
         ctx.close();
-    }
-
-    /** The request's {@code :method}, {@code POST} when absent, {@code null} when it is no HTTP method token. */
-    private static HttpMethod method(CharSequence m) {
-        if (m == null) {
-            return HttpMethod.POST;
-        }
-        String name = m.toString();
-        if (!HttpWire.HeaderWriter.token(name)) {
-            return null;
-        }
-        try {
-            return HttpMethod.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** A request whose body is still arriving. */
-    private static final class Request {
-
-        final Http2FrameStream stream;
-        final Metadata head;
-        final HttpMethod method;
-        final String path;
-        /** {@code >= 0}: refused; what may still be read and dropped before {@link #refusal} goes out anyway. */
-        long discardBudget = -1;
-        /** The error that answers a refused request. */
-        Message refusal;
-        /** The body when {@code content-length} announced it, else {@code null} and the slices in {@link #parts}. */
-        byte[] body;
-        /** The announced {@code content-length} when {@link #body} is used. */
-        long expected;
-        int filled;
-        List<ByteBuf> parts;
-        long partsSize;
-
-        Request(Http2FrameStream stream, Metadata head, HttpMethod method, String path) {
-            this.stream = stream;
-            this.head = head;
-            this.method = method;
-            this.path = path;
-        }
     }
 
     /** An exchange on one stream. */
