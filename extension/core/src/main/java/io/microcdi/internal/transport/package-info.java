@@ -1,6 +1,7 @@
 /**
- * What the built-in transports offer beyond the {@code Transport} contract, for the built-in plugins that need it
- * (the HTTP broker's {@code /_sub}). Internal: may change at any time.
+ * What the built-in transports share beyond the {@code Transport} contract: the engine their message streams run on
+ * ({@link io.microcdi.internal.transport.StreamEngine}), and the path {@code POST} the HTTP broker needs for its
+ * {@code /_sub}. Internal: may change at any time.
  *
  * <p>Nothing in this package accepts or returns {@code null} unless its Javadoc says so.
  */

@@ -1,7 +1,9 @@
 package io.microcdi.transport.memory;
 
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.transport.AbstractMessageStream;
+import io.microcdi.internal.transport.EngineStream;
+import io.microcdi.internal.transport.StreamEngine;
+import io.microcdi.internal.transport.StreamIo;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.TransportException;
 
@@ -13,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One end of a stream of the memory transport. Its peer is the other end: what one writes waits in the other's
  * {@code pending} queue until that end reads it, which it stops doing while its receiver lags (reading paused); the
- * writer is writable only while that queue is below {@link AbstractMessageStream#WINDOW}, so a stalled receiver
+ * writer is writable only while that queue is below {@link StreamEngine#WINDOW}, so a stalled receiver
  * stops the sender's publisher as a full socket would. Both ends share one {@link MemoryLoop}.
  *
  * <pre>{@code
@@ -21,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * pair[0].send(publisher);   // pair[1]'s receiver gets it
  * }</pre>
  */
-final class MemoryStream extends AbstractMessageStream {
+final class MemoryStream implements EngineStream, StreamIo {
 
+    private final StreamEngine engine;
     private final MemoryLoop loop;
     private final String remoteAddress;
     private final long idleNanos;
@@ -32,7 +35,7 @@ final class MemoryStream extends AbstractMessageStream {
     /** Loop only. */
     private boolean paused;
     private boolean handingOver;
-    /** Loop only: {@link #writable()} said no, so {@link #writabilityChanged()} is due once the peer reads on. */
+    /** Loop only: {@link #writable()} said no, so the engine is told once the peer reads on. */
     private boolean blocked;
     /** Loop only. */
     private long lastActive;
@@ -41,7 +44,7 @@ final class MemoryStream extends AbstractMessageStream {
     private volatile Runnable onOver;
 
     private MemoryStream(MemoryLoop loop, String streamId, String errorId, Duration idleTimeout, String remoteAddress) {
-        super(streamId, errorId);
+        this.engine = new StreamEngine(streamId, errorId, this);
         this.loop = loop;
         this.remoteAddress = remoteAddress;
         this.idleNanos = idleTimeout.toNanos();
@@ -73,50 +76,55 @@ final class MemoryStream extends AbstractMessageStream {
     }
 
     @Override
+    public StreamEngine engine() {
+        return engine;
+    }
+
+    @Override
     public String remoteAddress() {
         return remoteAddress;
     }
 
     /** Whether this end is over (released or aborted). */
     boolean ended() {
-        return isOver();
+        return engine.isOver();
     }
 
     /** Fails this end with {@code cause} (the peer sees the stream cancelled), from any thread. */
     void breakWith(TransportException cause) {
-        onLoop(() -> broken(cause));
+        onLoop(() -> engine.broken(cause));
     }
 
     /** The message that carries {@code e}, as this end would send it. */
     Message errorFor(MicroException e) {
-        return errorMessage(e);
+        return engine.errorMessage(e);
     }
 
-    // ---- hooks ----
+    // ---- StreamIo ----
 
     @Override
-    protected void onLoop(Runnable task) {
+    public void onLoop(Runnable task) {
         loop.run(task);
     }
 
     @Override
-    protected void onLoopLater(Runnable task) {
+    public void onLoopLater(Runnable task) {
         loop.later(task);
     }
 
     @Override
-    protected void write(Message message) {
+    public void write(Message message) {
         peer.pending.add(message);
     }
 
     @Override
-    protected void flush() {
+    public void flush() {
         peer.handOver();
     }
 
     @Override
-    protected boolean writable() {
-        boolean w = peer.pending.size() < WINDOW;
+    public boolean writable() {
+        boolean w = peer.pending.size() < StreamEngine.WINDOW;
         if (!w) {
             blocked = true;
         }
@@ -124,7 +132,7 @@ final class MemoryStream extends AbstractMessageStream {
     }
 
     @Override
-    protected void pauseReading(boolean pause) {
+    public void pauseReading(boolean pause) {
         onLoop(() -> {
             paused = pause;
             if (!pause) {
@@ -134,7 +142,7 @@ final class MemoryStream extends AbstractMessageStream {
     }
 
     @Override
-    protected void release() {
+    public void release() {
         flush();
         // a peer still sending (its reader here cancelled, or we gave up after a 408) has its direction ended: it sees
         // the stream broken once it read what we wrote
@@ -142,10 +150,10 @@ final class MemoryStream extends AbstractMessageStream {
         if (!p.ended()) {
             Message m;
             while ((m = p.pending.poll()) != null) {
-                p.received(m);
+                p.engine.received(m);
             }
             if (!p.ended()) {
-                p.broken(new TransportException("stream " + streamId() + " ended by peer", null, true));
+                p.engine.broken(new TransportException("stream " + streamId() + " ended by peer", null, true));
             }
         }
         pending.clear();
@@ -153,21 +161,21 @@ final class MemoryStream extends AbstractMessageStream {
     }
 
     @Override
-    protected void abort() {
+    public void abort() {
         // what we wrote and the peer did not read yet still reaches it (an error or a 408 among it, say), then the
         // peer sees the stream cancelled
         MemoryStream p = peer;
         Message m;
         while ((m = p.pending.poll()) != null) {
-            p.received(m);
+            p.engine.received(m);
         }
         pending.clear();
-        p.broken(new TransportException("stream " + streamId() + " cancelled by peer", null, true));
+        p.engine.broken(new TransportException("stream " + streamId() + " cancelled by peer", null, true));
         over();
     }
 
     @Override
-    protected void touch() {
+    public void touch() {
         lastActive = System.nanoTime();
     }
 
@@ -182,15 +190,15 @@ final class MemoryStream extends AbstractMessageStream {
         try {
             Message m;
             while (!paused && (m = pending.poll()) != null) {
-                received(m);
+                engine.received(m);
             }
         } finally {
             handingOver = false;
         }
         MemoryStream p = peer;
-        if (p.blocked && pending.size() < WINDOW) {
+        if (p.blocked && pending.size() < StreamEngine.WINDOW) {
             p.blocked = false;
-            p.writabilityChanged();
+            p.engine.writabilityChanged();
         }
     }
 
@@ -209,7 +217,7 @@ final class MemoryStream extends AbstractMessageStream {
     // ---- idle timeout ----
 
     private void startIdle() {
-        if (idleNanos > 0 && !isOver()) {
+        if (idleNanos > 0 && !ended()) {
             lastActive = System.nanoTime();
             scheduleIdle(idleNanos);
         }
@@ -221,12 +229,12 @@ final class MemoryStream extends AbstractMessageStream {
     }
 
     private void checkIdle() {
-        if (isOver()) {
+        if (ended()) {
             return;
         }
         long quiet = System.nanoTime() - lastActive;
         if (quiet >= idleNanos) {
-            idle(Duration.ofNanos(idleNanos));
+            engine.idle(Duration.ofNanos(idleNanos));
         } else {
             scheduleIdle(idleNanos - quiet);
         }

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * What every transport's {@link MessageStream} must do, whatever carries it: a transport's test extends this with a
  * factory of connected (client, server) pairs. The server end is what the listener's handler got from
- * {@code exchange.stream()}; both ends are {@link AbstractMessageStream}s.
+ * {@code exchange.stream()}; both ends are {@link EngineStream}s.
  */
 public abstract class MessageStreamContractTest {
 
@@ -51,7 +51,7 @@ public abstract class MessageStreamContractTest {
      * is stalled: the engine's windows in memory; a socket's kernel buffers hold many more small messages.
      */
     protected long[] stallTotalAndBound() {
-        return new long[]{20_000, 20 * AbstractMessageStream.WINDOW};
+        return new long[]{20_000, 20 * StreamEngine.WINDOW};
     }
 
     protected Pair open() throws Exception {
@@ -65,7 +65,7 @@ public abstract class MessageStreamContractTest {
     }
 
     private static boolean over(MessageStream s) {
-        return ((AbstractMessageStream) s).isOver();
+        return ((EngineStream) s).isOver();
     }
 
     /** Waits until every signal already handed to {@code executor} ran. */

@@ -72,7 +72,7 @@ final class Http1Stream extends HttpStream {
     }
 
     @Override
-    protected void write(Message message) {
+    public void write(Message message) {
         channel.write(encode(message), channel.voidPromise());
     }
 
@@ -81,17 +81,17 @@ final class Http1Stream extends HttpStream {
     }
 
     @Override
-    protected void flush() {
+    public void flush() {
         channel.flush();
     }
 
     @Override
-    protected boolean writable() {
+    public boolean writable() {
         return channel.isWritable();
     }
 
     @Override
-    protected void pauseReading(boolean pause) {
+    public void pauseReading(boolean pause) {
         onLoop(() -> channel.config().setAutoRead(!pause));
     }
 
@@ -103,7 +103,7 @@ final class Http1Stream extends HttpStream {
      * (the stream idle timeout) is cut off: the release never waits for ever, even when the flush never completes.
      */
     @Override
-    protected void release() {
+    public void release() {
         stopIdleTimer();
         releaseStart = System.nanoTime();
         channel.config().setAutoRead(true);
@@ -139,7 +139,7 @@ final class Http1Stream extends HttpStream {
     }
 
     @Override
-    protected void abort() {
+    public void abort() {
         stopIdleTimer();
         channel.close();
     }

@@ -9,8 +9,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -22,7 +20,6 @@ import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2FrameStreamEvent;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
-import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -63,11 +60,8 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
 
     private static final System.Logger LOG = System.getLogger(Http2ClientConnection.class.getName());
 
-    private static final AsciiString POST = AsciiString.cached("POST");
-    private static final AsciiString ROOT = AsciiString.cached("/");
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
-    private static final AsciiString MICRO_STREAM = AsciiString.cached("micro-stream");
 
     private enum State { DIALING, UP, GONE }
 
@@ -306,18 +300,7 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
         String id = HttpStream.streamIdOrNew(open);
         Http2FrameStream fs = newStream();
         Http2ClientStream s = new Http2ClientStream(this, ctx, codec, fs, id, config, lines);
-        Http2Headers h = new DefaultHttp2Headers(false, open.header().size() + 5)
-                .method(POST).path(ROOT).scheme(tls == null ? HTTP : HTTPS).authority(authority);
-        headerWriter.target = h;
-        try {
-            open.header().forEach(headerWriter);
-        } finally {
-            headerWriter.target = null;
-        }
-        if (!h.contains(MICRO_STREAM)) {
-            h.set(MICRO_STREAM, id); // the server knows a stream by it
-        }
-        ChannelFuture written = ctx.writeAndFlush(new DefaultHttp2HeadersFrame(h, false).stream(fs));
+        ChannelFuture written = s.writeOpen(open, tls == null ? HTTP : HTTPS, authority, headerWriter);
         if (fs.id() > 0) {
             streams.put(fs.id(), s);
         }

@@ -4,7 +4,10 @@ import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.TransportException;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameStream;
@@ -34,6 +37,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class Http2ClientStream extends Http2StreamSide {
 
+    private static final AsciiString POST = AsciiString.cached("POST");
+    private static final AsciiString ROOT = AsciiString.cached("/");
+    private static final AsciiString MICRO_STREAM = AsciiString.cached("micro-stream");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     private static final AsciiString MICRO_ERROR = AsciiString.cached("micro-error");
     private static final AsciiString X_MICRO_ERROR = AsciiString.cached("x-micro-error");
@@ -70,6 +76,25 @@ final class Http2ClientStream extends Http2StreamSide {
     }
 
     // ---- from the connection, on the loop ----
+
+    /**
+     * Writes the HEADERS that open the stream, without {@code END_STREAM}: {@code POST /}, the open's headers, and
+     * {@code micro-stream} when it has none; {@code headers} is the connection's, reused.
+     */
+    ChannelFuture writeOpen(Message open, AsciiString scheme, AsciiString authority, Http2Wire.HeaderWriter headers) {
+        Http2Headers h = new DefaultHttp2Headers(false, open.header().size() + 5)
+                .method(POST).path(ROOT).scheme(scheme).authority(authority);
+        headers.target = h;
+        try {
+            open.header().forEach(headers);
+        } finally {
+            headers.target = null;
+        }
+        if (!h.contains(MICRO_STREAM)) {
+            h.set(MICRO_STREAM, streamId()); // the server knows a stream by it
+        }
+        return ctx.writeAndFlush(new DefaultHttp2HeadersFrame(h, false).stream(stream));
+    }
 
     /** The response HEADERS, or trailers. */
     void headers(Http2Headers h, boolean end) {

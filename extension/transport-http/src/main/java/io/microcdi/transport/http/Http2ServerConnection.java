@@ -3,8 +3,6 @@ package io.microcdi.transport.http;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
-import io.microcdi.transport.TransportException;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -40,9 +38,6 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One accepted HTTP/2 connection (TLS with ALPN {@code h2}, or cleartext with prior knowledge): each stream is one
@@ -53,25 +48,18 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>It sits right behind Netty's {@link Http2FrameCodec}, which owns the framing, HPACK and flow control; this class
- * turns a stream's {@code HEADERS} and {@code DATA} into one {@link Message} and its answer into {@code HEADERS}
- * ({@code :status}, the headers lower-cased, {@code content-length}) and one {@code DATA} frame. Everything but
- * {@link #send} runs on the channel's event loop. At most {@value #MAX_CONCURRENT_STREAMS} calls run at once per
- * connection (the client waits for a free stream), as Go's HTTP/2 server.
+ * keeps the connection (its settings and window, the exchanges in flight, draining and closing) and routes each
+ * stream's frames: to an {@link Http2ServerRequest} while an ordinary request's body arrives, to an
+ * {@link Http2ServerStream} for a stream. An answer goes as {@code HEADERS} ({@code :status}, the headers
+ * lower-cased, {@code content-length}) and one {@code DATA} frame. Everything runs on the channel's event loop (a
+ * handler's reply is handed to it). At most {@value #MAX_CONCURRENT_STREAMS} calls run at once per connection (the
+ * client waits for a free stream), as Go's HTTP/2 server.
  *
  * <p><b>Streams.</b> A request whose {@code HEADERS} carry {@code micro-stream} (or {@code x-micro-stream}) is handed
- * to the handler at once, with an empty body: if the handler takes it over with
- * {@link io.microcdi.transport.Exchange#stream()}, that HTTP/2 stream carries a {@link MessageStream} both ways (an
- * ordinary {@code reply} answers it as any other request). Its {@code DATA} is a sequence of messages, framed as
- * {@link Http2Wire} says ({@code u32 header-block length | header block | u32 body length | body}). The server
- * sends its response {@code HEADERS} ({@code :status 200}, {@code content-type} of the open) before its first
- * message, and {@code END_STREAM} with its end-of-stream ({@code Micro-Error: EOS}) or error message. The client's
- * {@code END_STREAM} without an end-of-stream message counts as one. Cancelling is {@code RST_STREAM(CANCEL)}
- * either way; a reset from the client breaks the stream. A release is graceful: once our {@code END_STREAM} is on the
- * socket, a client still sending gets {@code RST_STREAM(NO_ERROR)}; one silent for the release cap gets
- * {@code RST_STREAM(CANCEL)}; the stream counts against the connection until it is closed. Backpressure is HTTP/2 flow control: the stream's receive
- * window is handed back ({@code WINDOW_UPDATE}) only while its reader keeps up, and its sender is asked for more
- * only while the client's window for it is open. A stream keeps the connection open through
- * {@code micro.server.idle-timeout} and a graceful stop; {@code micro.transport.stream-idle-timeout} applies.
+ * to the handler at once, with an empty body, and its HTTP/2 stream gets an {@link Http2ServerStream}, which carries
+ * the {@link MessageStream} both ways if the handler takes it over; this class routes its frames there. A stream
+ * counts as an exchange in flight until it is over, so it keeps the connection open through
+ * {@code micro.server.idle-timeout} and a graceful stop.
  */
 final class Http2ServerConnection extends ChannelInboundHandlerAdapter implements ServerExchange.Owner {
 
@@ -79,12 +67,6 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     /** {@code SETTINGS_MAX_CONCURRENT_STREAMS}: Go's HTTP/2 server allows 250. */
     static final int MAX_CONCURRENT_STREAMS = Http2Wire.MAX_CONCURRENT_STREAMS;
-
-    /** The most a body buffer starts with, whatever its {@code content-length} says; it grows as DATA arrives. */
-    private static final int BODY_START = 64 * 1024;
-
-    /** The least {@link #discardBudget()}: 1 MiB. */
-    private static final long DISCARD_MIN = 1024 * 1024;
 
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     private static final AsciiString OK = HttpResponseStatus.OK.codeAsText();
@@ -99,9 +81,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     private final String remote;
     private final String local;
     /** Streams whose request is still arriving, by stream id. */
-    private final IntObjectHashMap<Request> reading = new IntObjectHashMap<>(8);
+    private final IntObjectHashMap<Http2ServerRequest> reading = new IntObjectHashMap<>(8);
     /** Streams opened with {@code micro-stream}, from their HEADERS until they are over, by stream id. */
-    private final IntObjectHashMap<H2Stream> streams = new IntObjectHashMap<>(4);
+    private final IntObjectHashMap<Http2ServerStream> streams = new IntObjectHashMap<>(4);
     private final Http2Wire.HeaderWriter writer = new Http2Wire.HeaderWriter();
     private ChannelHandlerContext ctx;
     private Http2FrameCodec codec;
@@ -157,11 +139,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         } else if (msg instanceof Http2HeadersFrame headers) {
             onHeaders(headers);
         } else if (msg instanceof Http2ResetFrame reset) {
-            H2Stream st = streams.get(reset.stream().id());
+            Http2ServerStream st = streams.get(reset.stream().id());
             if (st != null) {
-                st.fail(new TransportException("HTTP/2 stream " + reset.stream().id() + " from " + remote
-                        + " reset by the client (" + reset.errorCode() + ")", null, true));
-                st.gone(); // a release waiting on the client ends here
+                st.reset(reset.errorCode());
             }
             forget(reset.stream().id()); // the caller gave up: its answer, if any, is dropped
         } else {
@@ -171,19 +151,18 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     private void onHeaders(Http2HeadersFrame frame) {
         Http2FrameStream stream = frame.stream();
-        H2Stream st = streams.get(stream.id());
+        Http2ServerStream st = streams.get(stream.id());
         if (st != null) {
             if (frame.isEndStream()) {
-                st.peerEnded = true;
-                st.ended(); // trailers
+                st.endStream(); // trailers
             }
             return;
         }
-        Request r = reading.get(stream.id());
+        Http2ServerRequest r = reading.get(stream.id());
         if (r != null) {
             // trailers carry nothing for mucp; they may end the request
             if (frame.isEndStream()) {
-                finish(r);
+                r.finish();
             }
             return;
         }
@@ -192,10 +171,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         boolean streamOpen = h.contains(MICRO_STREAM) || h.contains(X_MICRO_STREAM);
         // a stream's messages are limited one by one, not by their sum
         if (length > listener.maxBodySize() && !streamOpen) {
-            reject(stream, !frame.isEndStream(), 413, tooLarge(length));
+            reject(stream, !frame.isEndStream(), 413, Http2ServerRequest.tooLarge(length,
+                    listener.maxBodySize()));
             return;
         }
-        HttpMethod method = method(h.method());
+        HttpMethod method = Http2Wire.method(h.method());
         if (method == null) {
             reject(stream, !frame.isEndStream(), 400, "malformed HTTP/2 request: invalid :method");
             return;
@@ -208,11 +188,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             StreamExchange exchange = new StreamExchange(this, new Message(head, HttpWire.empty()), method, path,
                     stream);
             CharSequence type = h.get(CONTENT_TYPE);
-            exchange.streamed = new H2Stream(exchange, type == null ? "application/octet-stream" : type.toString());
+            exchange.streamed = new Http2ServerStream(this, ctx, codec, stream,
+                    HttpStream.streamIdOrNew(exchange.request()),
+                    type == null ? "application/octet-stream" : type.toString(), listener);
             streams.put(stream.id(), exchange.streamed);
             if (frame.isEndStream()) {
-                exchange.streamed.peerEnded = true;
-                exchange.streamed.ended();
+                exchange.streamed.endStream();
             }
             dispatch(exchange);
             return;
@@ -226,18 +207,13 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(CONTINUE_STATUS), false)
                     .stream(stream));
         }
-        r = new Request(stream, head, method, path);
-        if (length >= 0) {
-            // sized as the body arrives: a peer announcing big bodies on many streams it never sends gets little
-            r.expected = length;
-            r.body = length == 0 ? HttpWire.empty() : new byte[(int) Math.min(length, BODY_START)];
-        }
-        reading.put(stream.id(), r);
+        reading.put(stream.id(), new Http2ServerRequest(this, ctx, stream, head, method, path, length,
+                listener.maxBodySize()));
     }
 
     private void onData(Http2DataFrame frame) {
         int flowControlled = frame.initialFlowControlledBytes();
-        H2Stream st = streams.get(frame.stream().id());
+        Http2ServerStream st = streams.get(frame.stream().id());
         if (st != null) {
             st.data(frame.content(), flowControlled, frame.isEndStream());
             return;
@@ -246,71 +222,19 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             // hand the window back as we read: the codec sends WINDOW_UPDATE once half of it is used
             ctx.write(new DefaultHttp2WindowUpdateFrame(flowControlled).stream(frame.stream()), ctx.voidPromise());
         }
-        Request r = reading.get(frame.stream().id());
-        if (r == null) {
-            return; // reset
-        }
-        ByteBuf data = frame.content();
-        int n = data.readableBytes();
-        if (r.discardBudget >= 0) {
-            discard(r, n, frame.isEndStream());
-            return;
-        }
-        if (n > 0) {
-            if (r.body != null) {
-                if (n > r.expected - r.filled) {
-                    reject(r, 400, "malformed HTTP/2 request: body longer than its content-length");
-                    discard(r, 0, frame.isEndStream());
-                    return;
-                }
-                if (n > r.body.length - r.filled) {
-                    // at least double, never past the announced length (itself within micro.server.max-body-size)
-                    long size = Math.min(r.expected, Math.max(2L * r.body.length, (long) r.filled + n));
-                    r.body = Arrays.copyOf(r.body, (int) size);
-                }
-                data.readBytes(r.body, r.filled, n);
-                r.filled += n;
-            } else {
-                r.partsSize += n;
-                if (r.partsSize > listener.maxBodySize()) {
-                    reject(r, 413, tooLarge(r.partsSize));
-                    discard(r, 0, frame.isEndStream());
-                    return;
-                }
-                if (r.parts == null) {
-                    r.parts = new ArrayList<>(4);
-                }
-                r.parts.add(data.retain());
-            }
-        }
-        if (frame.isEndStream()) {
-            finish(r);
+        Http2ServerRequest r = reading.get(frame.stream().id());
+        if (r != null) { // else reset
+            r.data(frame.content(), frame.isEndStream());
         }
     }
 
-    private void finish(Request r) {
-        if (r.discardBudget >= 0) {
-            discard(r, 0, true);
-            return;
-        }
+    /** {@code r} was read whole (or refused): it leaves the streams whose request is still arriving. */
+    void read(Http2ServerRequest r) {
         reading.remove(r.stream.id());
-        byte[] body;
-        if (r.body != null) {
-            if (r.filled != r.expected) {
-                reject(r, 400, "malformed HTTP/2 request: body shorter than its content-length");
-                discard(r, 0, true);
-                return;
-            }
-            body = r.body;
-        } else {
-            body = HttpWire.gather(r.parts == null ? List.of() : r.parts, (int) r.partsSize);
-            HttpWire.release(r.parts);
-            r.parts = null;
-        }
-        dispatch(new StreamExchange(this, new Message(r.head, body), r.method, r.path, r.stream));
     }
 
-    private void dispatch(StreamExchange exchange) {
+    /** Hands {@code exchange} to the handler; it is in flight until answered. */
+    void dispatch(StreamExchange exchange) {
         inFlight++;
         exchange.dispatch(listener);
     }
@@ -345,12 +269,13 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public MessageStream stream(ServerExchange exchange) {
-        H2Stream st = ((StreamExchange) exchange).streamed;
+        Http2ServerStream st = ((StreamExchange) exchange).streamed;
         st.attachOnLoop();
         return st;
     }
 
-    private void writeAnswer(Http2FrameStream stream, int status, Message response) {
+    /** Writes an ordinary answer on {@code stream}: HEADERS, and the body in one DATA frame; not flushed. */
+    void writeAnswer(Http2FrameStream stream, int status, Message response) {
         byte[] body = response.body();
         Metadata header = response.header();
         Http2Headers h = new DefaultHttp2Headers(false, header.size() + 2);
@@ -369,74 +294,46 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    /**
-     * The request on {@code r} cannot be read: its body is dropped as it arrives, and the structured error answers
-     * once the client has sent it all (up to {@link #discardBudget()} bytes; past that the answer goes out at once
-     * and the upload is cut).
-     */
-    private void reject(Request r, int code, String detail) {
-        HttpWire.release(r.parts);
-        r.parts = null;
-        r.body = null;
-        r.refusal = HttpWire.errorMessage(HttpWire.serverError(code, detail));
-        r.discardBudget = discardBudget();
-    }
-
-    /** A request refused from its headers. */
+    /** A request refused from its headers: answered now, or once the client has sent its body. */
     private void reject(Http2FrameStream stream, boolean stillSending, int code, String detail) {
-        Request r = new Request(stream, Metadata.empty(), HttpMethod.POST, "/");
-        reject(r, code, detail);
+        Http2ServerRequest r = Http2ServerRequest.refused(this, ctx, stream, listener.maxBodySize(), code, detail);
         if (stillSending) {
             reading.put(stream.id(), r);
         } else {
-            discard(r, 0, true);
-        }
-    }
-
-    /**
-     * How much of a refused body is read and dropped. Answering before the upload ends, and then cutting it with
-     * {@code RST_STREAM(NO_ERROR)} as RFC 9113 section 8.1 allows, is what a misbehaving upload gets; for an ordinary
-     * one it trips real clients (curl 7.88 stalls on an early answer, the JDK 17 client fails on that reset).
-     */
-    private long discardBudget() {
-        return Math.max(listener.maxBodySize(), DISCARD_MIN);
-    }
-
-    private void discard(Request r, int n, boolean last) {
-        r.discardBudget -= n;
-        if (last) {
-            reading.remove(r.stream.id());
-            writeAnswer(r.stream, 200, r.refusal);
-            ctx.flush();
-            closeIfDone();
-        } else if (r.discardBudget < 0) {
-            reading.remove(r.stream.id());
-            writeAnswer(r.stream, 200, r.refusal);
-            ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR).stream(r.stream));
-            ctx.flush();
-            closeIfDone();
+            r.discard(0, true);
         }
     }
 
     private void forget(int streamId) {
-        Request r = reading.remove(streamId);
+        Http2ServerRequest r = reading.remove(streamId);
         if (r != null) {
-            HttpWire.release(r.parts);
-            r.parts = null;
+            r.release();
         }
         closeIfDone();
     }
 
-    private String tooLarge(long size) {
-        return "request body of " + size + " bytes exceeds micro.server.max-body-size (" + listener.maxBodySize()
-                + " bytes)";
+    /** {@code st} leaves: its entry goes, and the exchange it held in flight when {@code counted}; on the loop. */
+    void forget(Http2ServerStream st, boolean counted) {
+        int id = st.frameStream().id();
+        if (streams.get(id) == st) {
+            streams.remove(id);
+        }
+        if (counted) {
+            inFlight--;
+        }
+    }
+
+    /** The HTTP/2 streams open and the exchanges in flight (tests); on the loop. */
+    int[] load() {
+        return new int[] {codec.connection().numActiveStreams(), inFlight};
     }
 
     private boolean idle() {
         return inFlight == 0 && reading.isEmpty() && streams.isEmpty();
     }
 
-    private void closeIfDone() {
+    /** A draining connection closes once nothing is left on it. */
+    void closeIfDone() {
         if (draining && idle() && ctx.channel().isActive()) {
             // after whatever was written before: the last answers must leave before the socket closes
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -455,7 +352,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2FrameStreamEvent e) {
-            H2Stream st = streams.get(e.stream().id());
+            Http2ServerStream st = streams.get(e.stream().id());
             if (st != null) {
                 if (e.type() == Http2FrameStreamEvent.Type.Writability) {
                     st.writableChanged();
@@ -482,7 +379,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (!streams.isEmpty()) {
-            for (H2Stream st : new ArrayList<>(streams.values())) {
+            for (Http2ServerStream st : new ArrayList<>(streams.values())) {
                 st.writableChanged();
             }
         }
@@ -492,16 +389,13 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!streams.isEmpty()) {
-            for (H2Stream st : new ArrayList<>(streams.values())) {
-                st.fail(new TransportException("connection from " + remote + " closed before stream "
-                        + st.streamId() + " ended", null, true));
-                st.gone();
+            for (Http2ServerStream st : new ArrayList<>(streams.values())) {
+                st.lost();
             }
             streams.clear();
         }
-        for (Request r : reading.values()) {
-            HttpWire.release(r.parts);
-            r.parts = null;
+        for (Http2ServerRequest r : reading.values()) {
+            r.release();
         }
         reading.clear();
         ctx.fireChannelInactive();
@@ -512,9 +406,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         if (reading.isEmpty()) {
             return;
         }
-        for (Request r : reading.values()) {
-            HttpWire.release(r.parts);
-            r.parts = null;
+        for (Http2ServerRequest r : reading.values()) {
+            r.release();
             ctx.write(new DefaultHttp2ResetFrame(error).stream(r.stream));
         }
         reading.clear();
@@ -527,22 +420,13 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             // one bad stream (a content-length mismatch, bad headers): reset it, the connection serves on
             Http2FrameStream stream = se.stream();
             LOG.log(Level.DEBUG, () -> "resetting HTTP/2 stream " + stream.id() + " from " + remote, cause);
-            Request r = reading.remove(stream.id());
+            Http2ServerRequest r = reading.remove(stream.id());
             if (r != null) {
-                HttpWire.release(r.parts);
-                r.parts = null;
+                r.release();
             }
-            H2Stream st = streams.get(stream.id());
+            Http2ServerStream st = streams.get(stream.id());
             if (st != null) {
-                st.fail(new TransportException("HTTP/2 stream " + stream.id() + " from " + remote + ": "
-                        + cause.getMessage(), cause, true));
-                if (st.releasing()) {
-                    // a release waiting on it: the stream is reset (and then closed) here
-                    if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
-                        ctx.writeAndFlush(new DefaultHttp2ResetFrame(se.error()).stream(stream));
-                    }
-                    st.gone();
-                }
+                st.streamError(se.error(), cause);
                 return;
             }
             if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
@@ -562,176 +446,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         ctx.close();
     }
 
-    /** The request's {@code :method}, {@code POST} when absent, {@code null} when it is no HTTP method token. */
-    private static HttpMethod method(CharSequence m) {
-        if (m == null) {
-            return HttpMethod.POST;
-        }
-        String name = m.toString();
-        if (!HttpWire.HeaderWriter.token(name)) {
-            return null;
-        }
-        try {
-            return HttpMethod.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /**
-     * One HTTP/2 stream carrying a {@link MessageStream}: its DATA parsed into messages (see the class comment), its
-     * receive window handed back only while its reader keeps up; the wire and the graceful release are
-     * {@link Http2StreamSide}'s. Loop only, but for the {@link MessageStream} API.
-     */
-    final class H2Stream extends Http2StreamSide {
-
-        private final String contentType;
-        /** It holds one of the connection's {@link #inFlight} until it is over or answered with a reply. */
-        private boolean counted = true;
-        private boolean attached;
-        private boolean headersSent;
-
-        H2Stream(StreamExchange exchange, String contentType) {
-            super(HttpStream.streamIdOrNew(exchange.request()), HttpWire.SERVER_ID, Http2ServerConnection.this.ctx,
-                    Http2ServerConnection.this.codec, exchange.stream, new HttpWire.HeaderWriter(),
-                    listener.maxBodySize(), listener.streamIdleTimeout(), Http2Error.NO_ERROR);
-            this.contentType = contentType;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return remote;
-        }
-
-        void attachOnLoop() {
-            onLoop(() -> {
-                if (finished || over()) {
-                    return;
-                }
-                attached = true;
-                startIdleTimer();
-                if (!paused) {
-                    giveBack();
-                    ctx.flush();
-                }
-            });
-        }
-
-        @Override
-        boolean attached() {
-            return attached;
-        }
-
-        @Override
-        void malformed(String detail) {
-            fail(new TransportException("HTTP/2 stream " + stream.id() + " from " + remote + ": malformed message: "
-                    + detail, null, true));
-        }
-
-        /** The client sent END_STREAM: without an end-of-stream message before, it counts as one. */
-        @Override
-        void ended() {
-            if (inEnded || finished) {
-                return;
-            }
-            inEnded = true;
-            if (decoder.inMessage()) {
-                malformed("the stream ended inside a message");
-                return;
-            }
-            deliver(new Message(Metadata.of(STREAM_HEADER, streamId(), "Micro-Error", END_OF_STREAM), null));
-        }
-
-        /** The request was answered with a reply instead: the stream never starts. */
-        void dropped() {
-            finished = true;
-            forgetStream();
-            giveBack();
-        }
-
-        /** Our response HEADERS go before our first message. */
-        @Override
-        boolean beforeMessage() {
-            if (stream.state() == Http2Stream.State.CLOSED) {
-                return false;
-            }
-            if (!headersSent) {
-                headersSent = true;
-                Http2Headers h = new DefaultHttp2Headers(false, 2).status(OK);
-                h.set(CONTENT_TYPE, contentType);
-                ctx.write(new DefaultHttp2HeadersFrame(h, false).stream(stream));
-            }
-            return true;
-        }
-
-        @Override
-        void releaseCapped() {
-            LOG.log(Level.DEBUG, () -> this + ": the client took no part in its release for "
-                    + TimeUnit.NANOSECONDS.toMillis(releaseCapNanos()) + " ms, resetting it");
-        }
-
-        /** It leaves the connection and its count; a draining connection may close now. */
-        @Override
-        void leave() {
-            forgetStream();
-            closeIfDone();
-        }
-
-        private void forgetStream() {
-            if (streams.get(stream.id()) == this) {
-                streams.remove(stream.id());
-            }
-            decoder.release();
-            if (counted) {
-                counted = false;
-                inFlight--;
-            }
-        }
-
-        /** The HTTP/2 streams open on its connection and the exchanges in flight there (tests); on the loop. */
-        int[] connectionLoad() {
-            return new int[] {codec.connection().numActiveStreams(), inFlight};
-        }
-
-        @Override
-        public String toString() {
-            return "HTTP/2 stream " + stream.id() + " (" + streamId() + ") from " + remote;
-        }
-    }
-
-    /** A request whose body is still arriving. */
-    private static final class Request {
-
-        final Http2FrameStream stream;
-        final Metadata head;
-        final HttpMethod method;
-        final String path;
-        /** {@code >= 0}: refused; what may still be read and dropped before {@link #refusal} goes out anyway. */
-        long discardBudget = -1;
-        /** The error that answers a refused request. */
-        Message refusal;
-        /** The body when {@code content-length} announced it, else {@code null} and the slices in {@link #parts}. */
-        byte[] body;
-        /** The announced {@code content-length} when {@link #body} is used. */
-        long expected;
-        int filled;
-        List<ByteBuf> parts;
-        long partsSize;
-
-        Request(Http2FrameStream stream, Metadata head, HttpMethod method, String path) {
-            this.stream = stream;
-            this.head = head;
-            this.method = method;
-            this.path = path;
-        }
-    }
-
     /** An exchange on one stream. */
     static final class StreamExchange extends ServerExchange {
 
         final Http2FrameStream stream;
         /** The stream this request may become: set when its HEADERS carry {@code micro-stream}; loop only. */
-        H2Stream streamed;
+        Http2ServerStream streamed;
 
         StreamExchange(ServerExchange.Owner connection, Message request, HttpMethod method, String path,
                        Http2FrameStream stream) {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * as backpressure, and the graceful release.
  *
  * <pre>{@code
- * final class Http2ClientStream extends Http2StreamSide { ... }   // and Http2ServerConnection.H2Stream
+ * final class Http2ClientStream extends Http2StreamSide { ... }   // and Http2ServerStream
  * }</pre>
  *
  * <p>Backpressure is HTTP/2 flow control: the received bytes are handed back ({@code WINDOW_UPDATE}) only while
@@ -154,10 +154,10 @@ abstract class Http2StreamSide extends HttpStream implements Http2Wire.Decoder.S
         }
     }
 
-    // ---- AbstractMessageStream ----
+    // ---- StreamIo ----
 
     @Override
-    protected final void write(Message message) {
+    public final void write(Message message) {
         if (localEnded || !ctx.channel().isActive() || !beforeMessage()) {
             return;
         }
@@ -172,12 +172,12 @@ abstract class Http2StreamSide extends HttpStream implements Http2Wire.Decoder.S
     }
 
     @Override
-    protected final void flush() {
+    public final void flush() {
         ctx.flush();
     }
 
     @Override
-    protected final boolean writable() {
+    public final boolean writable() {
         if (!ctx.channel().isWritable()) {
             return false;
         }
@@ -186,7 +186,7 @@ abstract class Http2StreamSide extends HttpStream implements Http2Wire.Decoder.S
     }
 
     @Override
-    protected final void pauseReading(boolean pause) {
+    public final void pauseReading(boolean pause) {
         onLoop(() -> {
             paused = pause;
             if (!pause && attached() && !finished) {
@@ -206,7 +206,7 @@ abstract class Http2StreamSide extends HttpStream implements Http2Wire.Decoder.S
      * leaves once it is closed.
      */
     @Override
-    protected final void release() {
+    public final void release() {
         finish();
         giveBack();
         ctx.flush();
@@ -283,7 +283,7 @@ abstract class Http2StreamSide extends HttpStream implements Http2Wire.Decoder.S
     }
 
     @Override
-    protected final void abort() {
+    public final void abort() {
         releasing = false;
         finish();
         if (stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {

@@ -4,6 +4,7 @@ import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -74,6 +75,22 @@ final class Http2Wire {
             b.put(name.toString(), HttpWire.fromWire(e.getValue().toString()));
         }
         return b.build();
+    }
+
+    /** A request's {@code :method}, {@code POST} when absent, {@code null} when it is no HTTP method token. */
+    static HttpMethod method(CharSequence m) {
+        if (m == null) {
+            return HttpMethod.POST;
+        }
+        String name = m.toString();
+        if (!HttpWire.HeaderWriter.token(name)) {
+            return null;
+        }
+        try {
+            return HttpMethod.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Whether {@code header} ends its sender's direction: an end-of-stream or error message. */

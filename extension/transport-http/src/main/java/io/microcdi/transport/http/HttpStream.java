@@ -1,6 +1,8 @@
 package io.microcdi.transport.http;
 
-import io.microcdi.internal.transport.AbstractMessageStream;
+import io.microcdi.internal.transport.EngineStream;
+import io.microcdi.internal.transport.StreamEngine;
+import io.microcdi.internal.transport.StreamIo;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
@@ -13,8 +15,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the streams of the {@code http} transport share: their event loop, and the stream idle timeout
- * ({@code micro.transport.stream-idle-timeout}) measured from the last message read or written.
+ * What the streams of the {@code http} transport share: their {@link StreamEngine}, their event loop, and the stream
+ * idle timeout ({@code micro.transport.stream-idle-timeout}) measured from the last message read or written.
  *
  * <pre>{@code
  * final class Http1Stream extends HttpStream { ... }   // one HTTP/1.1 connection, or one HTTP/2 stream
@@ -22,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The timer is one scheduled task per timeout period, not one per message: a message only records the time.
  */
-abstract class HttpStream extends AbstractMessageStream {
+abstract class HttpStream implements EngineStream, StreamIo {
 
+    private final StreamEngine engine;
     private final EventLoop loop;
     private final Duration idleTimeout;
     private final long idleNanos;
@@ -32,7 +35,7 @@ abstract class HttpStream extends AbstractMessageStream {
     private ScheduledFuture<?> idleTimer;
 
     HttpStream(String streamId, String errorId, EventLoop loop, Duration idleTimeout) {
-        super(streamId, errorId);
+        this.engine = new StreamEngine(streamId, errorId, this);
         this.loop = loop;
         this.idleTimeout = idleTimeout;
         this.idleNanos = idleTimeout.toNanos();
@@ -50,12 +53,17 @@ abstract class HttpStream extends AbstractMessageStream {
         return id != null && !id.isEmpty() ? id : UUID.randomUUID().toString();
     }
 
+    @Override
+    public final StreamEngine engine() {
+        return engine;
+    }
+
     final EventLoop loop() {
         return loop;
     }
 
     @Override
-    protected final void onLoop(Runnable task) {
+    public final void onLoop(Runnable task) {
         if (loop.inEventLoop()) {
             task.run();
             return;
@@ -68,7 +76,7 @@ abstract class HttpStream extends AbstractMessageStream {
     }
 
     @Override
-    protected final void onLoopLater(Runnable task) {
+    public final void onLoopLater(Runnable task) {
         try {
             loop.execute(task);
         } catch (RejectedExecutionException closed) {
@@ -77,26 +85,26 @@ abstract class HttpStream extends AbstractMessageStream {
     }
 
     @Override
-    protected final void touch() {
+    public final void touch() {
         lastMessage = System.nanoTime();
     }
 
     /** Starts the idle timer; on the loop, once the stream carries messages. */
     final void startIdleTimer() {
         lastMessage = System.nanoTime();
-        if (idleNanos > 0 && !isOver()) {
+        if (idleNanos > 0 && !engine.isOver()) {
             idleTimer = loop.schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
         }
     }
 
     private void checkIdle() {
         idleTimer = null;
-        if (isOver()) {
+        if (engine.isOver()) {
             return;
         }
         long quiet = System.nanoTime() - lastMessage;
         if (quiet >= idleNanos) {
-            idle(idleTimeout);
+            engine.idle(idleTimeout);
         } else {
             idleTimer = loop.schedule(this::checkIdle, idleNanos - quiet, TimeUnit.NANOSECONDS);
         }
@@ -130,25 +138,25 @@ abstract class HttpStream extends AbstractMessageStream {
 
     /** A message arrived from the peer; on the loop. After the stream is over it only shows the peer is alive. */
     final void deliver(Message message) {
-        if (isOver()) {
+        if (engine.isOver()) {
             lastMessage = System.nanoTime();
             return;
         }
-        received(message);
+        engine.received(message);
     }
 
     /** The connection or stream broke; on the loop. */
     final void fail(Throwable cause) {
-        broken(cause);
+        engine.broken(cause);
     }
 
     /** The connection can take more, or no longer; on the loop. */
     final void writableChanged() {
-        writabilityChanged();
+        engine.writabilityChanged();
     }
 
     /** Whether the stream is over; from any thread. */
     final boolean over() {
-        return isOver();
+        return engine.isOver();
     }
 }

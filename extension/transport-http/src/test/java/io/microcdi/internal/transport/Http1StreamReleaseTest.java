@@ -85,7 +85,7 @@ class Http1StreamReleaseTest {
     }
 
     private static boolean over(MessageStream s) {
-        return ((AbstractMessageStream) s).isOver();
+        return ((EngineStream) s).isOver();
     }
 
     private static boolean connectionOpen(MessageStream s) throws Exception {

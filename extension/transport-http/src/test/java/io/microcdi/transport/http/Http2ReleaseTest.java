@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The graceful release of streams on HTTP/2 ({@link Http2ServerConnection.H2Stream}, {@link Http2ClientStream}):
+ * The graceful release of streams on HTTP/2 ({@link Http2ServerStream}, {@link Http2ClientStream}):
  * what a side sent before its release reaches a slow peer whole, a peer still sending is stopped only once our end
  * is on the wire, and a peer that takes no part is reset after the release cap, which frees the stream's slot on
  * the server connection and in the client's pool. Real sockets on loopback.
@@ -52,7 +52,7 @@ class Http2ReleaseTest {
     }
 
     /** A client stream on HTTP/2 and the server's side of it. */
-    private record Pair(Http2ClientStream client, Http2ServerConnection.H2Stream server, String address) {
+    private record Pair(Http2ClientStream client, Http2ServerStream server, String address) {
     }
 
     private Pair open(HttpTransport serverTransport, HttpTransport clientTransport) {
@@ -64,7 +64,7 @@ class Http2ReleaseTest {
         MessageStream c = clientTransport.stream(new Node("n", l.address(), Map.of("streams", "h2")), open,
                 Duration.ofSeconds(5)).orTimeout(10, TimeUnit.SECONDS).join();
         MessageStream s = server.orTimeout(10, TimeUnit.SECONDS).join();
-        return new Pair((Http2ClientStream) c, (Http2ServerConnection.H2Stream) s, l.address());
+        return new Pair((Http2ClientStream) c, (Http2ServerStream) s, l.address());
     }
 
     /** {@code count} numbered messages of {@code size} bytes, then the end. */
@@ -81,7 +81,7 @@ class Http2ReleaseTest {
     }
 
     /** {@code [HTTP/2 streams open, exchanges in flight]} on the server connection of {@code st}. */
-    private static int[] load(Http2ServerConnection.H2Stream st) throws Exception {
+    private static int[] load(Http2ServerStream st) throws Exception {
         return st.loop().submit(st::connectionLoad).get(5, TimeUnit.SECONDS);
     }
 

@@ -13,16 +13,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The engine alone, with a stream whose "loop" is the test's thread, for races a real transport hits only now and
  * then.
  */
-class AbstractMessageStreamTest {
+class StreamEngineTest {
 
     /** Writes into a list; runs loop tasks at once; lets a test act between the engine's steps via touch(). */
-    private static final class ListStream extends AbstractMessageStream {
+    private static final class ListStream implements EngineStream, StreamIo {
+        final StreamEngine engine = new StreamEngine("1", "go.micro.client", this);
         final List<Message> written = new ArrayList<>();
         Runnable onTouch;
         boolean released;
 
-        ListStream() {
-            super("1", "go.micro.client");
+        @Override
+        public StreamEngine engine() {
+            return engine;
         }
 
         @Override
@@ -31,44 +33,44 @@ class AbstractMessageStreamTest {
         }
 
         @Override
-        protected void onLoop(Runnable task) {
+        public void onLoop(Runnable task) {
             task.run();
         }
 
         @Override
-        protected void onLoopLater(Runnable task) {
+        public void onLoopLater(Runnable task) {
             task.run(); // one thread, nothing else to yield to
         }
 
         @Override
-        protected void write(Message message) {
+        public void write(Message message) {
             written.add(message);
         }
 
         @Override
-        protected void flush() {
+        public void flush() {
         }
 
         @Override
-        protected boolean writable() {
+        public boolean writable() {
             return true;
         }
 
         @Override
-        protected void pauseReading(boolean pause) {
+        public void pauseReading(boolean pause) {
         }
 
         @Override
-        protected void release() {
+        public void release() {
             released = true;
         }
 
         @Override
-        protected void abort() {
+        public void abort() {
         }
 
         @Override
-        protected void touch() {
+        public void touch() {
             Runnable r = onTouch;
             onTouch = null;
             if (r != null) {
