@@ -9,7 +9,7 @@ import io.microcdi.codec.CodecProvider;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.internal.config.DefaultMicroConfig;
-import io.microcdi.internal.config.Plugins;
+import io.microcdi.config.Plugins;
 import io.microcdi.registry.Registry;
 import io.microcdi.registry.RegistryProvider;
 import io.microcdi.selector.Selector;

@@ -1,7 +1,5 @@
-package io.microcdi.internal.config;
+package io.microcdi.config;
 
-import io.microcdi.config.ConfigException;
-import io.microcdi.config.MicroConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,13 +9,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class DefaultMicroConfigTest {
+class MicroConfigTest {
 
     private static final String KEY = "micro.test.key";
     private static final Duration FALLBACK = Duration.ofSeconds(7);
 
     private static MicroConfig config(String value) {
-        return DefaultMicroConfig.of(Map.of(KEY, value));
+        return MicroConfig.of(Map.of(KEY, value));
     }
 
     private static Duration duration(String value) {
@@ -35,7 +33,7 @@ class DefaultMicroConfigTest {
 
     @Test
     void getOfUnsetKeyIsEmpty() {
-        MicroConfig config = DefaultMicroConfig.of(Map.of());
+        MicroConfig config = MicroConfig.of(Map.of());
 
         assertThat(config.get(KEY)).isEmpty();
         assertThat(config.get(KEY, "fallback")).isEqualTo("fallback");
@@ -61,9 +59,23 @@ class DefaultMicroConfigTest {
     }
 
     @Test
+    void namesAreTheMapKeys() {
+        MicroConfig config = MicroConfig.of(Map.of(KEY, "a", "micro.client.greeter.retries", "2"));
+
+        assertThat(config.names()).containsExactlyInAnyOrder(KEY, "micro.client.greeter.retries");
+        assertThat(MicroConfig.of(Map.of()).names()).isEmpty();
+    }
+
+    @Test
+    void toStringHidesValues() {
+        assertThat(MicroConfig.of(Map.of("micro.transport.http.tls.keystore-password", "secret")).toString())
+                .doesNotContain("secret");
+    }
+
+    @Test
     void mapIsCopied() {
         java.util.HashMap<String, String> values = new java.util.HashMap<>(Map.of(KEY, "a"));
-        MicroConfig config = DefaultMicroConfig.of(values);
+        MicroConfig config = MicroConfig.of(values);
 
         values.put(KEY, "b");
 
@@ -103,7 +115,7 @@ class DefaultMicroConfigTest {
 
     @Test
     void durationUnsetIsFallback() {
-        assertThat(DefaultMicroConfig.of(Map.of()).duration(KEY, FALLBACK)).isSameAs(FALLBACK);
+        assertThat(MicroConfig.of(Map.of()).duration(KEY, FALLBACK)).isSameAs(FALLBACK);
     }
 
     @Test
@@ -140,7 +152,7 @@ class DefaultMicroConfigTest {
         assertThat(config("1").integer(KEY, 5, 1, 10)).isEqualTo(1);
         assertThat(config("10").integer(KEY, 5, 1, 10)).isEqualTo(10);
         assertThat(config("-3").integer(KEY, 5, -5, 10)).isEqualTo(-3);
-        assertThat(DefaultMicroConfig.of(Map.of()).integer(KEY, 5, 1, 10)).isEqualTo(5);
+        assertThat(MicroConfig.of(Map.of()).integer(KEY, 5, 1, 10)).isEqualTo(5);
     }
 
     @Test
@@ -182,7 +194,7 @@ class DefaultMicroConfigTest {
 
     @Test
     void sizeUnsetIsFallback() {
-        assertThat(DefaultMicroConfig.of(Map.of()).size(KEY, 4096)).isEqualTo(4096);
+        assertThat(MicroConfig.of(Map.of()).size(KEY, 4096)).isEqualTo(4096);
     }
 
     @Test
@@ -200,7 +212,7 @@ class DefaultMicroConfigTest {
         assertThat(config("true").bool(KEY, false)).isTrue();
         assertThat(config("TRUE").bool(KEY, false)).isTrue();
         assertThat(config("False").bool(KEY, true)).isFalse();
-        assertThat(DefaultMicroConfig.of(Map.of()).bool(KEY, true)).isTrue();
+        assertThat(MicroConfig.of(Map.of()).bool(KEY, true)).isTrue();
     }
 
     @Test
@@ -216,7 +228,7 @@ class DefaultMicroConfigTest {
     @Test
     void oneOfReturnsLowerCase() {
         assertThat(config("MEMORY").oneOf(KEY, "mdns", List.of("mdns", "memory"))).isEqualTo("memory");
-        assertThat(DefaultMicroConfig.of(Map.of()).oneOf(KEY, "MDNS", List.of("mdns", "memory")))
+        assertThat(MicroConfig.of(Map.of()).oneOf(KEY, "MDNS", List.of("mdns", "memory")))
                 .isEqualTo("mdns");
     }
 
@@ -229,7 +241,7 @@ class DefaultMicroConfigTest {
 
     @Test
     void oneOfChecksTheFallbackToo() {
-        assertThatThrownBy(() -> DefaultMicroConfig.of(Map.of()).oneOf(KEY, "nope", List.of("a")))
+        assertThatThrownBy(() -> MicroConfig.of(Map.of()).oneOf(KEY, "nope", List.of("a")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(KEY + "=nope (expected: one of a)");
     }
