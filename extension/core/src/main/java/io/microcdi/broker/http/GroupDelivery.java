@@ -2,8 +2,8 @@ package io.microcdi.broker.http;
 
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
-import io.microcdi.internal.delivery.DeliveryConfig;
-import io.microcdi.internal.delivery.Publication;
+import io.microcdi.broker.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.Publication;
 import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.registry.Node;
 import io.microcdi.selector.Next;

@@ -7,7 +7,7 @@ import io.microcdi.broker.Subscription;
 import io.microcdi.config.ConfigException;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.config.Addresses;
-import io.microcdi.internal.delivery.Publication;
+import io.microcdi.broker.delivery.Publication;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.registry.Heartbeat;
 import io.microcdi.internal.transport.PathTransport;

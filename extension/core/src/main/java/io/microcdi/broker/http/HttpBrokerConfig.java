@@ -3,7 +3,7 @@ package io.microcdi.broker.http;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.internal.registry.Heartbeat;
 import io.microcdi.internal.config.Addresses;
-import io.microcdi.internal.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.DeliveryConfig;
 import io.microcdi.selector.cache.Ejection;
 import io.microcdi.selector.cache.RegistryCache;
 

@@ -8,7 +8,7 @@ import io.microcdi.broker.Subscription;
 import io.microcdi.config.ConfigException;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.ErrorJson;
-import io.microcdi.internal.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.DeliveryConfig;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
 import io.microcdi.registry.Service;
