@@ -597,7 +597,7 @@ abstract class StreamingRpcContract {
 
     @Test
     void aStreamOutlivesTheUnaryRequestTimeout() throws Exception {
-        start(Map.of("micro.client.request-timeout", "200ms", "micro.server.idle-timeout", "300ms"));
+        start(Map.of("micro.client.request-timeout", "200ms", "micro.transport.http.idle-timeout", "300ms"));
         long started = System.nanoTime();
         List<Reply> ticks = all(api.ticks(new Count(50, 20))); // 20 ticks, 50 ms apart: about a second
         assertThat(ticks).hasSize(20).last().isEqualTo(new Reply("tick 20"));

@@ -71,7 +71,7 @@ import java.util.concurrent.TimeUnit;
  * {@code RST_STREAM(CANCEL)}; the stream counts against the connection until it is closed. Backpressure is HTTP/2 flow control: the stream's receive
  * window is handed back ({@code WINDOW_UPDATE}) only while its reader keeps up, and its sender is asked for more
  * only while the client's window for it is open. A stream keeps the connection open through
- * {@code micro.server.idle-timeout} and a graceful stop; {@code micro.transport.stream-idle-timeout} applies.
+ * {@code micro.transport.http.idle-timeout} and a graceful stop; {@code micro.transport.stream-idle-timeout} applies.
  */
 final class Http2ServerConnection extends ChannelInboundHandlerAdapter implements ServerExchange.Owner {
 
@@ -264,7 +264,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                     return;
                 }
                 if (n > r.body.length - r.filled) {
-                    // at least double, never past the announced length (itself within micro.server.max-body-size)
+                    // at least double, never past the announced length (itself within micro.transport.http.max-body-size)
                     long size = Math.min(r.expected, Math.max(2L * r.body.length, (long) r.filled + n));
                     r.body = Arrays.copyOf(r.body, (int) size);
                 }
@@ -428,7 +428,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private String tooLarge(long size) {
-        return "request body of " + size + " bytes exceeds micro.server.max-body-size (" + listener.maxBodySize()
+        return "request body of " + size + " bytes exceeds micro.transport.http.max-body-size (" + listener.maxBodySize()
                 + " bytes)";
     }
 
@@ -466,7 +466,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         if (evt instanceof IdleStateEvent) {
-            // nothing arrived for micro.server.idle-timeout: requests still half sent are given up, as over HTTP/1.1
+            // nothing arrived for micro.transport.http.idle-timeout: requests still half sent are given up, as over HTTP/1.1
             resetReading(Http2Error.CANCEL);
             if (inFlight == 0) {
                 goAway();
