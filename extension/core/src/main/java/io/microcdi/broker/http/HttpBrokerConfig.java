@@ -15,7 +15,7 @@ import java.util.Optional;
  * every broker honours ({@code micro.broker.*}), {@code micro.register.*} and the selector's cache and ejection keys.
  *
  * <pre>{@code
- * HttpBrokerConfig cfg = HttpBrokerConfig.from(DefaultMicroConfig.of(Map.of("micro.broker.http.address", ":8081")));
+ * HttpBrokerConfig cfg = HttpBrokerConfig.from(MicroConfig.of(Map.of("micro.broker.http.address", ":8081")));
  * }</pre>
  *
  * @param address          where the broker listens for deliveries, {@code host:port}; port 0 picks a free one
