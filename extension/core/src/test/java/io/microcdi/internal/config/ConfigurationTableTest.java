@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The table in {@code src/site/markdown/configuration.md} is the one list of {@code micro.*} keys: every key the main
  * code of any module under {@code extension/} reads is in it, it lists no key nobody reads, and every key named
- * elsewhere (messages and comments in the code, the site's pages, the README, examples, integration tests, scripts)
- * is one of its keys, so a renamed key leaves no stale mention behind.
+ * elsewhere (messages and comments in the code, the site's pages, the README, examples, integration tests, scripts,
+ * benchmarks) is one of its keys, so a renamed key leaves no stale mention behind.
  */
 class ConfigurationTableTest {
 
@@ -112,7 +112,8 @@ class ConfigurationTableTest {
     void everyKeyNamedInCodeDocsExamplesTestsAndScriptsIsInTheTable() throws IOException {
         Map<String, Set<String>> unknown = new TreeMap<>();
         List<Path> files = new java.util.ArrayList<>(mainSources());
-        for (String dir : List.of("src/site/markdown", "examples", "it/src", "scripts")) {
+        for (String dir : List.of("src/site/markdown", "examples", "it/src", "scripts", "bench/jmh/src",
+                "bench/load/src")) {
             if (Files.isDirectory(root.resolve(dir))) {
                 walk(root.resolve(dir)).filter(ConfigurationTableTest::isText).forEach(files::add);
             }
