@@ -1,7 +1,7 @@
 package io.microcdi.it;
 
 import io.microcdi.config.MicroConfig;
-import io.microcdi.internal.config.Plugins;
+import io.microcdi.config.Plugins;
 import io.microcdi.registry.Node;
 import io.microcdi.registry.Registry;
 import io.microcdi.selector.Next;

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WireIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BODY = 4 * 1024 * 1024; // micro.server.max-body-size default: 4m
+    private static final int MAX_BODY = 4 * 1024 * 1024; // micro.transport.http.max-body-size default: 4m
 
     @RegisterExtension
     static final Processes PROCESSES = Processes.perClass();
@@ -247,7 +247,7 @@ class WireIT {
         assertThat(h.get("code").asInt()).isEqualTo(413);
         assertThat(h.get("id").asText()).isEqualTo("go.micro.server");
         assertThat(h.get("status").asText()).isEqualTo(MicroException.statusText(413));
-        assertThat(h.get("detail").asText()).contains("micro.server.max-body-size");
+        assertThat(h.get("detail").asText()).contains("micro.transport.http.max-body-size");
         assertThat(r.closedAfter()).as("the server closes the connection whose body it did not read").isTrue();
         // the @AfterEach then calls on a new connection (HttpClient's pool never saw the raw socket)
     }

@@ -213,6 +213,8 @@ public class MicroExtension implements BuildCompatibleExtension {
                         .toArray(String[]::new))
                 .withParam(MicroModel.NAMED_WRAPPERS, clients.values().stream()
                         .flatMap(c -> wrapsNamed(c.type()).stream()).distinct().toArray(String[]::new))
+                .withParam(MicroModel.CLIENT_SERVICES, clients.values().stream().map(ClientEntry::service)
+                        .distinct().toArray(String[]::new))
                 .createWith(MicroModel.Creator.class);
         for (ClientEntry c : clients.values()) {
             // A client of a class is registered too (its creation would fail): without a bean the container would

@@ -66,6 +66,7 @@ public class MicroLifecycle {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) Startup startup) {
+        StartupConfig.check(model, config, beans);
         checkWrappers();
         checkPublishers();
         if (!config.bool("micro.server.enabled", true)) {

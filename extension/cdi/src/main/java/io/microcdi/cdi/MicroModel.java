@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What {@link MicroExtension} discovered, handed to run time: the {@code @Service} classes with their names, and the
- * bean classes with {@code @Subscribe} methods.
+ * What {@link MicroExtension} discovered, handed to run time: the {@code @Service} classes with their names, the
+ * bean classes with {@code @Subscribe} methods, the {@code @Topic} publishers and the services typed clients call.
  *
  * <pre>{@code
  * @Inject MicroModel model;
@@ -27,18 +27,31 @@ public final class MicroModel {
     static final String TOPICS = "topics";
     static final String TOPIC_SITES = "topicSites";
     static final String NAMED_WRAPPERS = "namedWrappers";
+    static final String CLIENT_SERVICES = "clientServices";
 
     private final List<ServiceBean> services;
     private final List<Class<?>> subscribers;
     private final List<PublisherSite> publishers;
     private final Set<String> namedWrappers;
+    private final List<String> clientServices;
 
     MicroModel(List<ServiceBean> services, List<Class<?>> subscribers, List<PublisherSite> publishers,
-               Set<String> namedWrappers) {
+               Set<String> namedWrappers, List<String> clientServices) {
         this.services = List.copyOf(services);
         this.subscribers = List.copyOf(subscribers);
         this.publishers = List.copyOf(publishers);
         this.namedWrappers = Set.copyOf(namedWrappers);
+        this.clientServices = List.copyOf(clientServices);
+    }
+
+    /** The services {@code @MicroClient} injection points call, each once, in discovery order. */
+    public List<String> clientServices() {
+        return clientServices;
+    }
+
+    /** Whether this process has nothing to serve, subscribe, publish or call through a typed client. */
+    public boolean isEmpty() {
+        return services.isEmpty() && subscribers.isEmpty() && publishers.isEmpty() && clientServices.isEmpty();
     }
 
     /**
@@ -111,7 +124,8 @@ public final class MicroModel {
                 publishers.add(new PublisherSite(topics[i], sites[i]));
             }
             String[] wrappers = params.get(NAMED_WRAPPERS, String[].class, new String[0]);
-            return new MicroModel(list, List.of(subscribers), publishers, Set.of(wrappers));
+            String[] clientServices = params.get(CLIENT_SERVICES, String[].class, new String[0]);
+            return new MicroModel(list, List.of(subscribers), publishers, Set.of(wrappers), List.of(clientServices));
         }
     }
 }

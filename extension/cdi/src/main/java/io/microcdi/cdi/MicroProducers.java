@@ -9,7 +9,8 @@ import io.microcdi.codec.CodecProvider;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.internal.config.DefaultMicroConfig;
-import io.microcdi.internal.config.Plugins;
+import io.microcdi.internal.config.RenamedKeys;
+import io.microcdi.config.Plugins;
 import io.microcdi.registry.Registry;
 import io.microcdi.registry.RegistryProvider;
 import io.microcdi.selector.Selector;
@@ -78,7 +79,8 @@ public class MicroProducers {
         servers.forEach(beans::add);
         brokers.forEach(beans::add);
         Plugins plugins = Plugins.load(MicroProducers.class.getClassLoader(), beans);
-        List<String> problems = plugins.problems(config);
+        List<String> problems = new ArrayList<>(RenamedKeys.problems(config));
+        problems.addAll(plugins.problems(config));
         if (!problems.isEmpty()) {
             throw new io.microcdi.config.ConfigException(String.join("; ", problems));
         }

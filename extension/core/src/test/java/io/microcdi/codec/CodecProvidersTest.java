@@ -1,7 +1,7 @@
 package io.microcdi.codec;
 
 import io.microcdi.internal.config.DefaultMicroConfig;
-import io.microcdi.internal.config.Plugins;
+import io.microcdi.config.Plugins;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;

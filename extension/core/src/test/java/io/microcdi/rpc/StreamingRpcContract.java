@@ -12,7 +12,7 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.internal.client.ClientInterception;
 import io.microcdi.internal.client.ClientProxies;
 import io.microcdi.internal.config.DefaultMicroConfig;
-import io.microcdi.internal.config.Plugins;
+import io.microcdi.config.Plugins;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Endpoint;
@@ -597,7 +597,7 @@ abstract class StreamingRpcContract {
 
     @Test
     void aStreamOutlivesTheUnaryRequestTimeout() throws Exception {
-        start(Map.of("micro.client.request-timeout", "200ms", "micro.server.idle-timeout", "300ms"));
+        start(Map.of("micro.client.request-timeout", "200ms", "micro.transport.http.idle-timeout", "300ms"));
         long started = System.nanoTime();
         List<Reply> ticks = all(api.ticks(new Count(50, 20))); // 20 ticks, 50 ms apart: about a second
         assertThat(ticks).hasSize(20).last().isEqualTo(new Reply("tick 20"));

@@ -91,7 +91,7 @@ public final class Load {
     private static int load(LoadOptions options, Client client, Registry registry, CallOptions callOptions,
                             PrintStream out, PrintStream err) throws InterruptedException {
         // One lookup before the clock starts: a registry that has just started waits here for the service's first
-        // node (mDNS: up to micro.registry.timeout), rather than inside the first measured calls.
+        // node (mDNS: up to micro.registry.mdns.timeout), rather than inside the first measured calls.
         int nodes = nodes(registry, options.service(), err);
         if (!options.quiet()) {
             err.println("load: " + options.service() + " " + options.endpoint() + ": " + nodes + " node(s) known to "

@@ -21,7 +21,7 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.internal.client.ClientInterception;
 import io.microcdi.internal.client.ClientProxies;
 import io.microcdi.internal.config.DefaultMicroConfig;
-import io.microcdi.internal.config.Plugins;
+import io.microcdi.config.Plugins;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;

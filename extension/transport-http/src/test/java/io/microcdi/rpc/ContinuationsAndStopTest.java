@@ -104,7 +104,7 @@ class ContinuationsAndStopTest {
 
     @Test
     void aFallbackMayCallSynchronouslyWithOneIoThread() throws Exception {
-        HttpTransport t = transport(Map.of("micro.transport.io-threads", "1"));
+        HttpTransport t = transport(Map.of("micro.transport.http.io-threads", "1"));
         server(t, new RpcEndToEndTest.Greeter(), Map.of());
         GreeterApi api = api(t);
         Reply r = api.missingAsync(new Hello("a"))

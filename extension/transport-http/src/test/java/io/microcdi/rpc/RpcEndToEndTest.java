@@ -229,7 +229,7 @@ class RpcEndToEndTest {
     void asyncContinuationMayCallSynchronouslyOnOneIoThread() throws Exception {
         // one I/O thread: if continuations ran on it, the nested sync call could never be read
         HttpTransport single = new HttpTransport(HttpTransportConfig.from(
-                DefaultMicroConfig.of(Map.of("micro.transport.io-threads", "1"))));
+                DefaultMicroConfig.of(Map.of("micro.transport.http.io-threads", "1"))));
         try {
             RpcServer server = new RpcServer(RpcServerConfig.from(DefaultMicroConfig.of(Map.of())), registry, single,
                     codecs);

@@ -4,7 +4,7 @@ import io.microcdi.broker.Broker;
 import io.microcdi.broker.BrokerProvider;
 import io.microcdi.broker.memory.MemoryBroker;
 import io.microcdi.config.MicroConfig;
-import io.microcdi.internal.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.DeliveryConfig;
 import io.microcdi.registry.Registry;
 import io.microcdi.transport.Transport;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,9 +1,9 @@
 package io.microcdi.broker.http;
 
-import io.microcdi.errors.MicroException;
+import io.microcdi.broker.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.Publication;
 import io.microcdi.errors.ErrorJson;
-import io.microcdi.internal.delivery.DeliveryConfig;
-import io.microcdi.internal.delivery.Publication;
+import io.microcdi.errors.MicroException;
 import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.registry.Node;
 import io.microcdi.selector.Next;

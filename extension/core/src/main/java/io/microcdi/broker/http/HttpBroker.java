@@ -7,7 +7,7 @@ import io.microcdi.broker.Subscription;
 import io.microcdi.config.ConfigException;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.config.Addresses;
-import io.microcdi.internal.delivery.Publication;
+import io.microcdi.broker.delivery.Publication;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.registry.Heartbeat;
 import io.microcdi.internal.transport.PathTransport;
@@ -36,7 +36,7 @@ import java.util.concurrent.ExecutorService;
  *
  * <pre>{@code
  * Broker broker = new HttpBroker(HttpBrokerConfig.from(config), registry, transport);
- * broker.connect();                                              // listens on micro.broker.address
+ * broker.connect();                                              // listens on micro.broker.http.address
  * broker.subscribe("orders", event -> ship(event.message()), SubscribeOptions.queue("shipping"));
  * broker.publish("orders", new BrokerMessage(Metadata.of("Content-Type", "application/json"), body)).join();
  * }</pre>
@@ -112,7 +112,7 @@ public final class HttpBroker implements Broker {
     }
 
     /**
-     * Listens on {@code micro.broker.address}; publishing and subscribing need it. Connecting a connected broker does
+     * Listens on {@code micro.broker.http.address}; publishing and subscribing need it. Connecting a connected broker does
      * nothing.
      *
      * @throws ConfigException when the transport cannot carry the broker's deliveries

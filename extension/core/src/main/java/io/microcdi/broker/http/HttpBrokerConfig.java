@@ -3,7 +3,7 @@ package io.microcdi.broker.http;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.registry.Heartbeat;
 import io.microcdi.internal.config.Addresses;
-import io.microcdi.internal.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.DeliveryConfig;
 import io.microcdi.selector.cache.Ejection;
 import io.microcdi.selector.cache.RegistryCache;
 
@@ -11,11 +11,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The settings of {@link HttpBroker}, read once from {@code micro.broker.*}, {@code micro.register.*} and the
- * selector's cache and ejection keys.
+ * The settings of {@link HttpBroker}, read once from its own keys ({@code micro.broker.http.*}), the delivery keys
+ * every broker honours ({@code micro.broker.*}), {@code micro.register.*} and the selector's cache and ejection keys.
  *
  * <pre>{@code
- * HttpBrokerConfig cfg = HttpBrokerConfig.from(DefaultMicroConfig.of(Map.of("micro.broker.address", ":8081")));
+ * HttpBrokerConfig cfg = HttpBrokerConfig.from(MicroConfig.of(Map.of("micro.broker.http.address", ":8081")));
  * }</pre>
  *
  * @param address          where the broker listens for deliveries, {@code host:port}; port 0 picks a free one
@@ -31,8 +31,8 @@ public record HttpBrokerConfig(String address, Optional<String> advertise, Durat
                                Duration registerInterval, Duration cacheTtl, Ejection ejection,
                                DeliveryConfig delivery) {
 
-    public static final String ADDRESS = "micro.broker.address";
-    public static final String ADVERTISE = "micro.broker.advertise";
+    public static final String ADDRESS = "micro.broker.http.address";
+    public static final String ADVERTISE = "micro.broker.http.advertise";
     public static final String DEFAULT_ADDRESS = "127.0.0.1:0";
     public static final Duration DEFAULT_REGISTER_TTL = Heartbeat.DEFAULT_TTL;
     public static final Duration DEFAULT_REGISTER_INTERVAL = Heartbeat.DEFAULT_INTERVAL;
@@ -51,7 +51,7 @@ public record HttpBrokerConfig(String address, Optional<String> advertise, Durat
     }
 
     /**
-     * Reads {@code micro.broker.address}, {@code .advertise}, the {@link DeliveryConfig} keys,
+     * Reads {@code micro.broker.http.address}, {@code .advertise}, the {@link DeliveryConfig} keys,
      * {@code micro.register.ttl} and {@code .interval} (as the server does), {@code micro.selector.cache-ttl} and
      * {@code micro.selector.ejection.*}.
      */

@@ -11,7 +11,7 @@ import io.microcdi.transport.Transport;
  *
  * <pre>{@code
  * micro.broker=http                 # the default
- * micro.broker.address=:8081        # its own listener; 127.0.0.1:0 unless told
+ * micro.broker.http.address=:8081   # its own listener; 127.0.0.1:0 unless told
  * }</pre>
  */
 public final class HttpBrokerProvider implements BrokerProvider {

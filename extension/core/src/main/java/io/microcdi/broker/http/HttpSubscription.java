@@ -3,7 +3,7 @@ package io.microcdi.broker.http;
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.BrokerMessage;
 import io.microcdi.broker.Subscription;
-import io.microcdi.internal.delivery.Delivery;
+import io.microcdi.broker.delivery.Delivery;
 import io.microcdi.registry.Registry;
 import io.microcdi.registry.Service;
 

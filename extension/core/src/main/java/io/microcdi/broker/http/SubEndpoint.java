@@ -1,9 +1,9 @@
 package io.microcdi.broker.http;
 
-import io.microcdi.errors.MicroException;
+import io.microcdi.broker.delivery.Delivery;
+import io.microcdi.broker.delivery.Publication;
 import io.microcdi.errors.ErrorJson;
-import io.microcdi.internal.delivery.Delivery;
-import io.microcdi.internal.delivery.Publication;
+import io.microcdi.errors.MicroException;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;

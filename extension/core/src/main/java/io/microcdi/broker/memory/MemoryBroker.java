@@ -5,9 +5,9 @@ import io.microcdi.broker.BrokerMessage;
 import io.microcdi.broker.SubscribeOptions;
 import io.microcdi.broker.Subscription;
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.delivery.Delivery;
-import io.microcdi.internal.delivery.DeliveryConfig;
-import io.microcdi.internal.delivery.Publication;
+import io.microcdi.broker.delivery.Delivery;
+import io.microcdi.broker.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.Publication;
 import io.microcdi.internal.exec.HandlerExecutors;
 
 import java.lang.System.Logger.Level;

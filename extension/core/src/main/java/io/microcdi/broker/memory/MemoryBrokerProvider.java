@@ -3,7 +3,7 @@ package io.microcdi.broker.memory;
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.BrokerProvider;
 import io.microcdi.config.MicroConfig;
-import io.microcdi.internal.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.DeliveryConfig;
 import io.microcdi.registry.Registry;
 import io.microcdi.transport.Transport;
 

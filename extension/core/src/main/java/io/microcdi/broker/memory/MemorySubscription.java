@@ -2,7 +2,7 @@ package io.microcdi.broker.memory;
 
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.Subscription;
-import io.microcdi.internal.delivery.Delivery;
+import io.microcdi.broker.delivery.Delivery;
 
 /**
  * A handler subscribed to a topic through a {@link MemoryBroker}; it runs on that broker's workers, whoever publishes.

@@ -2,9 +2,9 @@ package io.microcdi.broker.memory;
 
 import io.microcdi.broker.BrokerMessage;
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.delivery.Delivery;
-import io.microcdi.internal.delivery.DeliveryConfig;
-import io.microcdi.internal.delivery.Publication;
+import io.microcdi.broker.delivery.Delivery;
+import io.microcdi.broker.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.Publication;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;

@@ -9,10 +9,11 @@ import java.util.Map;
 
 /**
  * The settings of {@link RpcClient}, read once from {@code micro.client.*}; the settings of one service's calls, read
- * once per service from {@code micro.client.<service>.*} on top of them.
+ * once per service from {@code micro.client.<service>.*} on top of them (every such key in the configuration is
+ * checked when the client is made: {@link ServiceKeys#check}).
  *
  * <pre>{@code
- * RpcClientConfig.from(DefaultMicroConfig.of(Map.of("micro.client.request-timeout", "500ms")))
+ * RpcClientConfig.from(MicroConfig.of(Map.of("micro.client.request-timeout", "500ms")))
  * }</pre>
  *
  * @param requestTimeout the default budget of a call, retries included
@@ -31,28 +32,33 @@ public record RpcClientConfig(Duration requestTimeout, int retries, Duration att
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(1);
     public static final String DEFAULT_CONTENT_TYPE = "application/json";
 
-    private static final String PREFIX = "micro.client.";
+    public static final String REQUEST_TIMEOUT = "micro.client.request-timeout";
+    public static final String RETRIES = "micro.client.retries";
+    public static final String ATTEMPT_TIMEOUT = "micro.client.attempt-timeout";
+    public static final String BACKOFF_BASE = "micro.client.backoff.base";
+    public static final String BACKOFF_MAX = "micro.client.backoff.max";
+    public static final String CONTENT_TYPE = "micro.client.content-type";
 
     /** Reads {@code micro.client.request-timeout}, {@code .retries}, {@code .attempt-timeout}, {@code .backoff.*}, {@code .content-type}. */
     public static RpcClientConfig from(MicroConfig c) {
-        Duration base = c.duration("micro.client.backoff.base", DEFAULT_BACKOFF_BASE);
-        Duration max = c.duration("micro.client.backoff.max", DEFAULT_BACKOFF_MAX);
+        Duration base = c.duration(BACKOFF_BASE, DEFAULT_BACKOFF_BASE);
+        Duration max = c.duration(BACKOFF_MAX, DEFAULT_BACKOFF_MAX);
         if (max.compareTo(base) < 0) {
             // blame the key that was set
-            throw c.get("micro.client.backoff.max").isPresent()
-                    ? MicroConfig.invalid("micro.client.backoff.max", c.get("micro.client.backoff.max", ""),
-                            "a duration >= micro.client.backoff.base (" + c.get("micro.client.backoff.base",
+            throw c.get(BACKOFF_MAX).isPresent()
+                    ? MicroConfig.invalid(BACKOFF_MAX, c.get(BACKOFF_MAX, ""),
+                            "a duration >= " + BACKOFF_BASE + " (" + c.get(BACKOFF_BASE,
                                     DEFAULT_BACKOFF_BASE.toMillis() + "ms") + ")")
-                    : MicroConfig.invalid("micro.client.backoff.base", c.get("micro.client.backoff.base", ""),
-                            "a duration <= micro.client.backoff.max (" + DEFAULT_BACKOFF_MAX.toMillis() + "ms)");
+                    : MicroConfig.invalid(BACKOFF_BASE, c.get(BACKOFF_BASE, ""),
+                            "a duration <= " + BACKOFF_MAX + " (" + DEFAULT_BACKOFF_MAX.toMillis() + "ms)");
         }
         return new RpcClientConfig(
-                positive(c, "micro.client.request-timeout", DEFAULT_REQUEST_TIMEOUT),
-                c.integer("micro.client.retries", DEFAULT_RETRIES, 0, 100),
-                optional(c, "micro.client.attempt-timeout", Duration.ZERO),
+                positive(c, REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT),
+                c.integer(RETRIES, DEFAULT_RETRIES, 0, 100),
+                optional(c, ATTEMPT_TIMEOUT, Duration.ZERO),
                 base,
                 max,
-                c.get("micro.client.content-type", DEFAULT_CONTENT_TYPE));
+                c.get(CONTENT_TYPE, DEFAULT_CONTENT_TYPE));
     }
 
     /** The call options these settings give. */
@@ -69,21 +75,20 @@ public record RpcClientConfig(Duration requestTimeout, int retries, Duration att
         if (c == null) {
             return new ServiceSettings(callOptions(), false);
         }
-        String p = PREFIX + service + ".";
         SelectOptions select = SelectOptions.none();
-        String version = c.get(p + "version", "");
+        String version = c.get(ServiceKeys.key(ServiceKeys.VERSION, service), "");
         if (!version.isBlank()) {
             select = select.withVersion(version.trim());
         }
-        for (Map.Entry<String, String> label : c.pairs(p + "labels").entrySet()) {
+        for (Map.Entry<String, String> label : c.pairs(ServiceKeys.key(ServiceKeys.LABELS, service)).entrySet()) {
             select = select.withLabel(label.getKey(), label.getValue());
         }
         CallOptions o = new CallOptions(
-                positive(c, p + "request-timeout", requestTimeout),
-                c.integer(p + "retries", retries, 0, 100),
-                optional(c, p + "attempt-timeout", attemptTimeout),
+                positive(c, ServiceKeys.key(ServiceKeys.REQUEST_TIMEOUT, service), requestTimeout),
+                c.integer(ServiceKeys.key(ServiceKeys.RETRIES, service), retries, 0, 100),
+                optional(c, ServiceKeys.key(ServiceKeys.ATTEMPT_TIMEOUT, service), attemptTimeout),
                 select);
-        return new ServiceSettings(o, c.bool(p + "endpoint-filter", false));
+        return new ServiceSettings(o, c.bool(ServiceKeys.key(ServiceKeys.ENDPOINT_FILTER, service), false));
     }
 
     /**
@@ -91,8 +96,8 @@ public record RpcClientConfig(Duration requestTimeout, int retries, Duration att
      * ({@code @ContentType}): {@code micro.client.<service>.content-type}; unset, {@code micro.client.content-type}.
      */
     public static String contentTypeKey(MicroConfig c, String service) {
-        String own = PREFIX + service + ".content-type";
-        return c.get(own, "").isBlank() ? PREFIX + "content-type" : own;
+        String own = ServiceKeys.key(ServiceKeys.CONTENT_TYPE, service);
+        return c.get(own, "").isBlank() ? CONTENT_TYPE : own;
     }
 
     /**

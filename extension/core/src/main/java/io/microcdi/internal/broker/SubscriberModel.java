@@ -5,7 +5,7 @@ import io.microcdi.codec.Codec;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.ConfigException;
 import io.microcdi.config.MicroConfig;
-import io.microcdi.internal.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.DeliveryConfig;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.metadata.Metadata;
 

@@ -14,7 +14,7 @@ import java.util.Collections;
  * registers.
  *
  * <pre>{@code
- * String bind = Addresses.hostPort(config, "micro.broker.address", "127.0.0.1:0");   // ":0" becomes "0.0.0.0:0"
+ * String bind = Addresses.hostPort(config, "micro.server.address", "127.0.0.1:0");   // ":0" becomes "0.0.0.0:0"
  * String registered = Addresses.advertisable(listener.address());                   // never a wildcard
  * }</pre>
  */

@@ -1,5 +1,5 @@
 /**
- * Reading {@code micro.*} keys from MicroProfile Config (or a map, in tests) and choosing plugins by name.
+ * Reading {@code micro.*} keys from MicroProfile Config, listener addresses, and the keys that were renamed.
  * Internal: may change in any release.
  */
 package io.microcdi.internal.config;

@@ -7,8 +7,8 @@ import io.microcdi.selector.SelectorProvider;
 
 /**
  * The providers of the built-in selectors, one per strategy: {@code random} (the default), {@code roundrobin},
- * {@code leastrequests}, {@code p2c}. Each reads {@code micro.selector.cache-ttl} and
- * {@code micro.selector.ejection.*}.
+ * {@code leastrequests}, {@code p2c}. Each reads its {@link CachingSelectorConfig}
+ * ({@code micro.selector.cache-ttl}, {@code micro.selector.ejection.*}).
  *
  * <pre>{@code
  * micro.selector=p2c
@@ -32,13 +32,8 @@ public abstract class CachingSelectorProvider implements SelectorProvider {
 
     @Override
     public final Selector create(MicroConfig config, Registry registry) {
-        Ejection ejection = Ejection.from(config);
-        java.time.Duration ttl = config.duration(RegistryCache.TTL, RegistryCache.DEFAULT_TTL);
-        if (ttl.isZero() || ttl.isNegative()) {
-            throw MicroConfig.invalid(RegistryCache.TTL, config.get(RegistryCache.TTL, ""), "a duration > 0, "
-                    + "for example 1m");
-        }
-        return new CachingSelector(name, strategy, new RegistryCache(registry, ttl), ejection);
+        CachingSelectorConfig c = CachingSelectorConfig.from(config);
+        return new CachingSelector(name, strategy, new RegistryCache(registry, c.cacheTtl()), c.ejection());
     }
 
     /** {@code micro.selector=random}: any node, uniformly. */

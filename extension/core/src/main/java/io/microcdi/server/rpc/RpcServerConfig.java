@@ -13,7 +13,7 @@ import java.util.UUID;
  * The settings of {@link RpcServer}, read once from {@code micro.server.*} and {@code micro.register.*}.
  *
  * <pre>{@code
- * RpcServerConfig cfg = RpcServerConfig.from(DefaultMicroConfig.of(Map.of("micro.server.address", "127.0.0.1:8080")));
+ * RpcServerConfig cfg = RpcServerConfig.from(MicroConfig.of(Map.of("micro.server.address", "127.0.0.1:8080")));
  * }</pre>
  *
  * @param address          where to listen, {@code host:port}; port 0 picks a free one

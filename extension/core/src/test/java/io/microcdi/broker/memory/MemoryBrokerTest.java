@@ -6,7 +6,7 @@ import io.microcdi.broker.Event;
 import io.microcdi.broker.SubscribeOptions;
 import io.microcdi.broker.Subscription;
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.delivery.DeliveryConfig;
+import io.microcdi.broker.delivery.DeliveryConfig;
 import io.microcdi.metadata.Metadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -110,7 +110,7 @@ public final class MdnsRegistry implements Registry {
     private final JmDNS jmdns;
     /** What this registry knows: its own nodes and every node heard of, with TTL expiry, snapshots and watchers. */
     private final MemoryRegistry view = new MemoryRegistry();
-    /** {@link System#nanoTime()} at which the browse has had {@code micro.registry.timeout} to hear of every node. */
+    /** {@link System#nanoTime()} at which the browse has had {@code micro.registry.mdns.timeout} to hear of every node. */
     private final long warmUpEnds;
     private final ScheduledExecutorService timer;
     private final ExecutorService blocking;
@@ -191,7 +191,7 @@ public final class MdnsRegistry implements Registry {
 
     /**
      * The versions of {@code name} with their live nodes, from the in-memory view. While this registry is younger than
-     * {@code micro.registry.timeout} and knows no node of {@code name}, waits for the first one until that age: the
+     * {@code micro.registry.mdns.timeout} and knows no node of {@code name}, waits for the first one until that age: the
      * browse has not heard everything yet. Later the view is complete, and a lookup never waits (a service that is
      * down must not slow every call to it).
      */

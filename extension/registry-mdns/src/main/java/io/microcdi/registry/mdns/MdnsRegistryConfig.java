@@ -14,7 +14,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Settings of the {@code mdns} registry, read once from {@code micro.registry.mdns.*} and {@code micro.registry.timeout}.
+ * Settings of the {@code mdns} registry, read once from {@code micro.registry.mdns.*}.
  *
  * <pre>{@code
  * MdnsRegistryConfig config = MdnsRegistryConfig.from(microConfig);   // micro.registry.mdns.interface=eth0
@@ -30,7 +30,7 @@ public record MdnsRegistryConfig(String interfaceName, InetAddress bindAddress, 
     public static final String INTERFACE_KEY = "micro.registry.mdns.interface";
 
     /** How long a lookup of a not-yet-seen service waits for its first node. */
-    public static final String TIMEOUT_KEY = "micro.registry.timeout";
+    public static final String TIMEOUT_KEY = "micro.registry.mdns.timeout";
 
     /** The interface used when none is set (and a value naming it): loopback, so nothing leaves the machine. */
     public static final String DEFAULT_INTERFACE = "loopback";

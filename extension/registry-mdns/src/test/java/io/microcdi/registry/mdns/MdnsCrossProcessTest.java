@@ -41,7 +41,7 @@ class MdnsCrossProcessTest {
     @Test
     void killedProcessIsEvictedWithinItsTtl() throws Exception {
         registry = new MdnsRegistry(MdnsRegistryConfig.from(
-                DefaultMicroConfig.of(Map.of("micro.registry.timeout", "200ms"))));
+                DefaultMicroConfig.of(Map.of("micro.registry.mdns.timeout", "200ms"))));
         String name = MdnsRegistryTest.uniqueName();
         Watcher watcher = registry.watch(name);
         Duration ttl = Duration.ofSeconds(2);

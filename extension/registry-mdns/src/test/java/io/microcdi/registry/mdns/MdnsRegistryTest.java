@@ -45,7 +45,7 @@ class MdnsRegistryTest {
 
     MdnsRegistry registry() {
         MdnsRegistry r = new MdnsRegistry(MdnsRegistryConfig.from(
-                DefaultMicroConfig.of(Map.of("micro.registry.timeout", "200ms"))));
+                DefaultMicroConfig.of(Map.of("micro.registry.mdns.timeout", "200ms"))));
         registries.add(r);
         assertThat(r.config().bindAddress().isLoopbackAddress()).isTrue();
         return r;
@@ -170,7 +170,7 @@ class MdnsRegistryTest {
     @Test
     void unknownServiceWaitsOnlyWhileTheRegistryIsWarmingUp() {
         MdnsRegistry a = new MdnsRegistry(MdnsRegistryConfig.from(
-                DefaultMicroConfig.of(Map.of("micro.registry.timeout", "1s"))));
+                DefaultMicroConfig.of(Map.of("micro.registry.mdns.timeout", "1s"))));
         registries.add(a);
 
         long start = System.nanoTime();
@@ -198,8 +198,8 @@ class MdnsRegistryTest {
                     .isInstanceOf(ConfigException.class);
         }
         assertThatThrownBy(() -> MdnsRegistryConfig.from(
-                DefaultMicroConfig.of(Map.of("micro.registry.timeout", "soon"))))
-                .hasMessageContaining("micro.registry.timeout");
+                DefaultMicroConfig.of(Map.of("micro.registry.mdns.timeout", "soon"))))
+                .hasMessageContaining("micro.registry.mdns.timeout");
     }
 
     @Test

@@ -119,7 +119,7 @@ final class ConnectionPool {
                 return; // a connection reached it first
             }
         }
-        call.completeExceptionally(call.timeout(address, "waiting for a free connection (micro.client.pool-size="
+        call.completeExceptionally(call.timeout(address, "waiting for a free connection (micro.transport.http.pool-size="
                 + maxConnections + ") to"));
     }
 

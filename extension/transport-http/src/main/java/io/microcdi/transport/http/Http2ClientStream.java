@@ -146,7 +146,7 @@ final class Http2ClientStream extends Http2StreamSide {
             plainBody = ctx.alloc().buffer(n);
         }
         if (plainBody.readableBytes() + (long) n > maxBody) {
-            broken("an answer body of more than " + maxBody + " bytes (micro.server.max-body-size)");
+            broken("an answer body of more than " + maxBody + " bytes (micro.transport.http.max-body-size)");
             return;
         }
         plainBody.writeBytes(content);

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * pool.open(new Http2Pool.Opening(open, future));   // completes the future with the stream once its HEADERS left
  * }</pre>
  *
- * <p>A connection with no stream closes after {@code micro.client.pool-ttl}, at once after {@link #close()}
+ * <p>A connection with no stream closes after {@code micro.transport.http.pool-ttl}, at once after {@link #close()}
  * ({@code disconnect}) or a {@code GOAWAY} from the server. The lock guards only the list and the counts; each
  * connection does its I/O on its event loop.
  */

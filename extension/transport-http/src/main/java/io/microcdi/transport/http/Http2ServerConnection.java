@@ -59,7 +59,7 @@ import java.util.ArrayList;
  * to the handler at once, with an empty body, and its HTTP/2 stream gets an {@link Http2ServerStream}, which carries
  * the {@link MessageStream} both ways if the handler takes it over; this class routes its frames there. A stream
  * counts as an exchange in flight until it is over, so it keeps the connection open through
- * {@code micro.server.idle-timeout} and a graceful stop.
+ * {@code micro.transport.http.idle-timeout} and a graceful stop.
  */
 final class Http2ServerConnection extends ChannelInboundHandlerAdapter implements ServerExchange.Owner {
 
@@ -363,7 +363,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         if (evt instanceof IdleStateEvent) {
-            // nothing arrived for micro.server.idle-timeout: requests still half sent are given up, as over HTTP/1.1
+            // nothing arrived for micro.transport.http.idle-timeout: requests still half sent are given up, as over HTTP/1.1
             resetReading(Http2Error.CANCEL);
             if (inFlight == 0) {
                 goAway();

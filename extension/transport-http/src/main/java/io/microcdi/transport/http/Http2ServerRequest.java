@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * An ordinary request on one HTTP/2 stream of an {@link Http2ServerConnection}, while its body arrives: the body is
- * gathered within {@code micro.server.max-body-size} and its {@code content-length}, and handed to the handler once
+ * gathered within {@code micro.transport.http.max-body-size} and its {@code content-length}, and handed to the handler once
  * the client ended the stream. A request that breaks either is refused: the rest of its body is read and dropped, and
  * the structured error answers it once the client has sent it all (or at once, the upload cut with
  * {@code RST_STREAM(NO_ERROR)}, past the discard budget).
@@ -56,7 +56,7 @@ final class Http2ServerRequest {
 
     /**
      * @param length  the announced {@code content-length}, {@code -1} for none
-     * @param maxBody {@code micro.server.max-body-size}
+     * @param maxBody {@code micro.transport.http.max-body-size}
      */
     Http2ServerRequest(Http2ServerConnection connection, ChannelHandlerContext ctx, Http2FrameStream stream,
                        Metadata head, HttpMethod method, String path, long length, int maxBody) {
@@ -85,7 +85,7 @@ final class Http2ServerRequest {
 
     /** What a 413 says of a body of {@code size} bytes. */
     static String tooLarge(long size, int maxBody) {
-        return "request body of " + size + " bytes exceeds micro.server.max-body-size (" + maxBody + " bytes)";
+        return "request body of " + size + " bytes exceeds micro.transport.http.max-body-size (" + maxBody + " bytes)";
     }
 
     // ---- from the connection, on the loop ----
@@ -155,7 +155,7 @@ final class Http2ServerRequest {
 
     /**
      * Adds what a DATA frame carries; {@code false} when that refused the request (a body longer than its
-     * {@code content-length}, or past {@code micro.server.max-body-size}).
+     * {@code content-length}, or past {@code micro.transport.http.max-body-size}).
      */
     private boolean append(ByteBuf data) {
         int n = data.readableBytes();
@@ -168,7 +168,7 @@ final class Http2ServerRequest {
                 return false;
             }
             if (n > body.length - filled) {
-                // at least double, never past the announced length (itself within micro.server.max-body-size)
+                // at least double, never past the announced length (itself within micro.transport.http.max-body-size)
                 long size = Math.min(expected, Math.max(2L * body.length, (long) filled + n));
                 body = Arrays.copyOf(body, (int) size);
             }

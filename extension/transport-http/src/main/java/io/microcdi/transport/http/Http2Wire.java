@@ -113,7 +113,7 @@ final class Http2Wire {
         /** The bytes of a message not complete yet, or {@code null}. */
         private ByteBuf partial;
 
-        /** @param maxBody the largest body a message may have ({@code micro.server.max-body-size}) */
+        /** @param maxBody the largest body a message may have ({@code micro.transport.http.max-body-size}) */
         Decoder(int maxBody) {
             this.maxBody = maxBody;
         }
@@ -142,7 +142,7 @@ final class Http2Wire {
                 }
                 long bodyLength = in.getUnsignedInt(at + 4 + (int) headLength);
                 if (bodyLength > maxBody) {
-                    return "a message body of " + bodyLength + " bytes exceeds micro.server.max-body-size ("
+                    return "a message body of " + bodyLength + " bytes exceeds micro.transport.http.max-body-size ("
                             + maxBody + " bytes)";
                 }
                 long total = 8 + headLength + bodyLength;

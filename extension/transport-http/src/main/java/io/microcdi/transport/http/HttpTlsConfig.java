@@ -34,12 +34,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * TLS of the {@code http} transport, bound once from {@code micro.transport.tls.*}: the process's certificate (PEM
+ * TLS of the {@code http} transport, bound once from {@code micro.transport.http.tls.*}: the process's certificate (PEM
  * files or a PKCS12 keystore), the CA bundle it trusts, and whether its listeners ask callers for a certificate.
  *
  * <pre>{@code
- * // micro.transport.tls.cert=/etc/micro/node.pem, micro.transport.tls.key=/etc/micro/node-key.pem,
- * // micro.transport.tls.trust=/etc/micro/ca.pem, micro.transport.tls.client-auth=need
+ * // micro.transport.http.tls.cert=/etc/micro/node.pem, micro.transport.http.tls.key=/etc/micro/node-key.pem,
+ * // micro.transport.http.tls.trust=/etc/micro/ca.pem, micro.transport.http.tls.client-auth=need
  * HttpTlsConfig tls = HttpTlsConfig.from(config);   // files read and checked here, each failure naming its key
  * tls.server();                                     // true: listeners speak TLS, offering h2 and http/1.1
  * }</pre>
@@ -52,17 +52,17 @@ import java.util.Optional;
 public final class HttpTlsConfig {
 
     /** Key of the certificate chain, a PEM file, the node's own certificate first. */
-    public static final String CERT = "micro.transport.tls.cert";
+    public static final String CERT = "micro.transport.http.tls.cert";
     /** Key of the private key of {@link #CERT}, a PEM file (PKCS#8, or PKCS#1 RSA, or SEC1 EC; not encrypted). */
-    public static final String KEY = "micro.transport.tls.key";
+    public static final String KEY = "micro.transport.http.tls.key";
     /** Key of a PKCS12 keystore holding the key and its chain: instead of {@link #CERT} and {@link #KEY}. */
-    public static final String KEYSTORE = "micro.transport.tls.keystore";
+    public static final String KEYSTORE = "micro.transport.http.tls.keystore";
     /** Key of the password of {@link #KEYSTORE}. */
-    public static final String KEYSTORE_PASSWORD = "micro.transport.tls.keystore-password";
+    public static final String KEYSTORE_PASSWORD = "micro.transport.http.tls.keystore-password";
     /** Key of the CA bundle, a PEM file: what the client trusts for servers and the server for client certificates. */
-    public static final String TRUST = "micro.transport.tls.trust";
+    public static final String TRUST = "micro.transport.http.tls.trust";
     /** Key of {@link #clientAuth()}: {@code none}, {@code want} or {@code need}. */
-    public static final String CLIENT_AUTH = "micro.transport.tls.client-auth";
+    public static final String CLIENT_AUTH = "micro.transport.http.tls.client-auth";
 
     private static final HttpTlsConfig NONE = new HttpTlsConfig(null, null, null, ClientAuth.NONE, "plain text");
 

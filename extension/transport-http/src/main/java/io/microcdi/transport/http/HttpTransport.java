@@ -47,17 +47,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Server and client share one group of {@code micro.transport.io-threads} event loops (daemon threads named
+ * <p>Server and client share one group of {@code micro.transport.http.io-threads} event loops (daemon threads named
  * {@code microcdi-io-N}). A listener hands each request to its handler on the event loop; the handler must not block,
- * and may reply from any thread. The client keeps up to {@code micro.client.pool-size} keep-alive connections per
+ * and may reply from any thread. The client keeps up to {@code micro.transport.http.pool-size} keep-alive connections per
  * address, each carrying one call at a time.
  *
  * <p>Listeners also accept HTTP/2, one call per stream: cleartext with prior knowledge, and with TLS
- * ({@link HttpTlsConfig}, {@code micro.transport.tls.*}) through ALPN, which offers {@code h2} and {@code http/1.1}; a
+ * ({@link HttpTlsConfig}, {@code micro.transport.http.tls.*}) through ALPN, which offers {@code h2} and {@code http/1.1}; a
  * TLS listener speaks only TLS. The client speaks HTTP/1.1, as Go Micro's does, over TLS when the process has a TLS
  * setting: one setting for the whole process, as Go Micro's {@code Secure} option. Streams are the exception: to a
  * node that registered {@code streams=h2} (our listeners do, see {@link #nodeMetadata()}) they go on HTTP/2 streams of
- * one connection per address ({@link Http2ClientStream}), unless {@code micro.transport.h2-streams=false}.
+ * one connection per address ({@link Http2ClientStream}), unless {@code micro.transport.http.h2-streams=false}.
  *
  * <p>Besides Go Micro's {@code POST /}, the client can {@linkplain #post post to another path} and read the answer's
  * status (the HTTP broker's {@code /_sub}), over the same pooled connections; a listener tells its handler the
@@ -182,7 +182,7 @@ public final class HttpTransport implements Transport, PathTransport {
     /**
      * Opens a stream to {@code node}: on an HTTP/2 stream of a connection shared by every stream to its address (see
      * {@link Http2ClientStream}) when the node's metadata says {@code streams=h2} and
-     * {@code micro.transport.h2-streams} allows it, else as {@link #stream(String, Message, Duration)} does. Go Micro
+     * {@code micro.transport.http.h2-streams} allows it, else as {@link #stream(String, Message, Duration)} does. Go Micro
      * nodes do not say it: they get HTTP/1.1 streams, the only ones they understand.
      */
     @Override
@@ -251,7 +251,7 @@ public final class HttpTransport implements Transport, PathTransport {
 
     /**
      * Opens a stream on a connection of its own to {@code address} (Go Micro dials streams fresh too): not pooled,
-     * not counted in {@code micro.client.pool-size}, closed when the stream is over. See {@link Http1Stream}.
+     * not counted in {@code micro.transport.http.pool-size}, closed when the stream is over. See {@link Http1Stream}.
      */
     @Override
     public CompletableFuture<MessageStream> stream(String address, Message open, Duration connectTimeout) {

@@ -6,29 +6,29 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Settings of the {@code http} transport, bound once from {@code micro.transport.*} (TLS included),
- * {@code micro.server.*} and {@code micro.client.*}.
+ * Settings of the {@code http} transport, bound once from its own keys, {@code micro.transport.http.*} (TLS
+ * included), and from {@code micro.transport.stream-idle-timeout}, which every transport honours.
  *
  * <pre>{@code
- * HttpTransportConfig c = HttpTransportConfig.from(config);   // micro.client.pool-size=20, ...
+ * HttpTransportConfig c = HttpTransportConfig.from(config);   // micro.transport.http.pool-size=20, ...
  * Transport t = new HttpTransport(c);
  * }</pre>
  *
- * @param ioThreads   event loop threads shared by the client and server sides ({@code micro.transport.io-threads})
- * @param maxBodySize largest request body the server reads, in bytes ({@code micro.server.max-body-size})
+ * @param ioThreads   event loop threads shared by the client and server sides ({@code micro.transport.http.io-threads})
+ * @param maxBodySize largest request body the server reads, in bytes ({@code micro.transport.http.max-body-size})
  * @param idleTimeout how long the server keeps a connection on which no bytes arrive
- *                    ({@code micro.server.idle-timeout})
- * @param poolSize    most connections the client keeps open to one address ({@code micro.client.pool-size})
- * @param poolTtl     how long an unused pooled connection is kept ({@code micro.client.pool-ttl})
+ *                    ({@code micro.transport.http.idle-timeout})
+ * @param poolSize    most connections the client keeps open to one address ({@code micro.transport.http.pool-size})
+ * @param poolTtl     how long an unused pooled connection is kept ({@code micro.transport.http.pool-ttl})
  * @param dialTimeout longest wait for a TCP connect (and TLS handshake), capped by the call's own timeout
- *                    ({@code micro.client.dial-timeout})
- * @param tls         TLS of listeners and client ({@code micro.transport.tls.*}); {@link HttpTlsConfig#none()} for
+ *                    ({@code micro.transport.http.dial-timeout})
+ * @param tls         TLS of listeners and client ({@code micro.transport.http.tls.*}); {@link HttpTlsConfig#none()} for
  *                    plain text
  * @param streamIdleTimeout how long a stream may go without a message either way before both sides fail it
  *                    ({@code micro.transport.stream-idle-timeout}); {@link Duration#ZERO} for no limit
  * @param h2Streams   whether the client opens a stream on an HTTP/2 stream of a shared connection when the node says
  *                    its listener takes them ({@code streams=h2}); {@code false}: every stream on an HTTP/1.1
- *                    connection of its own, as Go Micro ({@code micro.transport.h2-streams})
+ *                    connection of its own, as Go Micro ({@code micro.transport.http.h2-streams})
  */
 public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize,
                                   Duration poolTtl, Duration dialTimeout, HttpTlsConfig tls,
@@ -57,21 +57,21 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
     public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
     /** Key of {@link #ioThreads}. */
-    public static final String IO_THREADS = "micro.transport.io-threads";
+    public static final String IO_THREADS = "micro.transport.http.io-threads";
     /** Key of {@link #maxBodySize}. */
-    public static final String MAX_BODY_SIZE = "micro.server.max-body-size";
+    public static final String MAX_BODY_SIZE = "micro.transport.http.max-body-size";
     /** Key of {@link #idleTimeout}. */
-    public static final String IDLE_TIMEOUT = "micro.server.idle-timeout";
+    public static final String IDLE_TIMEOUT = "micro.transport.http.idle-timeout";
     /** Key of {@link #poolSize}. */
-    public static final String POOL_SIZE = "micro.client.pool-size";
+    public static final String POOL_SIZE = "micro.transport.http.pool-size";
     /** Key of {@link #poolTtl}. */
-    public static final String POOL_TTL = "micro.client.pool-ttl";
+    public static final String POOL_TTL = "micro.transport.http.pool-ttl";
     /** Key of {@link #dialTimeout}. */
-    public static final String DIAL_TIMEOUT = "micro.client.dial-timeout";
+    public static final String DIAL_TIMEOUT = "micro.transport.http.dial-timeout";
     /** Key of {@link #streamIdleTimeout}. */
     public static final String STREAM_IDLE_TIMEOUT = "micro.transport.stream-idle-timeout";
     /** Key of {@link #h2Streams}. */
-    public static final String H2_STREAMS = "micro.transport.h2-streams";
+    public static final String H2_STREAMS = "micro.transport.http.h2-streams";
 
     /** Largest body a {@code byte[]} can hold, which bounds {@link #maxBodySize}. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;

@@ -275,7 +275,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     }
 
     private String tooLarge(long size) {
-        return "request body of " + size + " bytes exceeds micro.server.max-body-size (" + listener.maxBodySize()
+        return "request body of " + size + " bytes exceeds micro.transport.http.max-body-size (" + listener.maxBodySize()
                 + " bytes)";
     }
 
@@ -318,7 +318,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
 
     /**
      * The connection becomes the stream {@code exchange} opens: answers are no longer paired with requests, every
-     * later request is one of its messages, and the stream idle timeout replaces {@code micro.server.idle-timeout}.
+     * later request is one of its messages, and the stream idle timeout replaces {@code micro.transport.http.idle-timeout}.
      */
     @Override
     public MessageStream stream(ServerExchange exchange) {
@@ -347,7 +347,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         stream = s;
         ChannelPipeline p = ctx.pipeline();
         if (p.get("idle") != null) {
-            p.remove("idle"); // micro.server.idle-timeout is for calls; the stream times itself
+            p.remove("idle"); // micro.transport.http.idle-timeout is for calls; the stream times itself
         }
         s.startIdleTimer();
         ArrayDeque<Object> queued = waiting;

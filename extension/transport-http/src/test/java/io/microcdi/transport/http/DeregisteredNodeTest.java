@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The client closes its pooled connections to a node as soon as the node leaves the registry, instead of keeping them
- * open until {@code micro.client.pool-ttl}; a node that stays keeps its warm connections.
+ * open until {@code micro.transport.http.pool-ttl}; a node that stays keeps its warm connections.
  */
 class DeregisteredNodeTest {
 

@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The client side of streams on HTTP/2 ({@link Http2ClientStream}, {@link Http2ClientConnection}, {@link Http2Pool})
  * against our own listener on loopback: streams to one address share one connection, the node's {@code streams=h2}
- * and {@code micro.transport.h2-streams} pick the protocol, TLS agrees on h2 through ALPN, cancellation and flow
+ * and {@code micro.transport.http.h2-streams} pick the protocol, TLS agrees on h2 through ALPN, cancellation and flow
  * control reach the other side, and a closed connection breaks its streams.
  */
 class Http2ClientStreamTest {
@@ -62,7 +62,7 @@ class Http2ClientStreamTest {
     }
 
     private HttpTransport transport() {
-        return transport(Map.of("micro.transport.io-threads", "2"));
+        return transport(Map.of("micro.transport.http.io-threads", "2"));
     }
 
     /** A listener whose every request becomes a stream handed to {@code onStream}. */
@@ -155,7 +155,7 @@ class Http2ClientStreamTest {
     @Test
     void h2StreamsFalseKeepsEveryStreamOnHttp1() {
         HttpListener l = echoServer(transport());
-        HttpTransport client = transport(Map.of("micro.transport.h2-streams", "false"));
+        HttpTransport client = transport(Map.of("micro.transport.http.h2-streams", "false"));
         assertThat(client.config().h2Streams()).isFalse();
 
         MessageStream s = openOn(client, h2Node(l.address()), "f1");
@@ -167,8 +167,8 @@ class Http2ClientStreamTest {
         assertThat(client.h2Dialed(l.address())).isZero();
         assertThat(HttpTransportConfig.from(DefaultMicroConfig.of(Map.of())).h2Streams()).isTrue();
         assertThatThrownBy(() -> HttpTransportConfig.from(DefaultMicroConfig.of(Map.of(
-                "micro.transport.h2-streams", "maybe")))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("micro.transport.h2-streams").hasMessageContaining("true or false");
+                "micro.transport.http.h2-streams", "maybe")))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("micro.transport.http.h2-streams").hasMessageContaining("true or false");
     }
 
     @Test
@@ -360,7 +360,7 @@ class Http2ClientStreamTest {
     @Test
     void anUnusedConnectionClosesAfterThePoolTtl() {
         HttpListener l = echoServer(transport());
-        Map<String, String> settings = new HashMap<>(Map.of("micro.client.pool-ttl", "200ms"));
+        Map<String, String> settings = new HashMap<>(Map.of("micro.transport.http.pool-ttl", "200ms"));
         HttpTransport client = transport(settings);
 
         StreamParts.Sink got = echo(openOn(client, h2Node(l.address()), "i1"), "i1", 2);

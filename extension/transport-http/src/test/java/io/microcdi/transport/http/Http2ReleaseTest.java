@@ -44,7 +44,7 @@ class Http2ReleaseTest {
 
     private HttpTransport transport(String streamIdle) {
         Map<String, String> settings = new HashMap<>();
-        settings.put("micro.transport.io-threads", "2");
+        settings.put("micro.transport.http.io-threads", "2");
         settings.put("micro.transport.stream-idle-timeout", streamIdle);
         HttpTransport t = new HttpTransport(HttpTransportConfig.from(DefaultMicroConfig.of(settings)));
         closing.add(t);

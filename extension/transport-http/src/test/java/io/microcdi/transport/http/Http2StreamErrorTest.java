@@ -106,7 +106,7 @@ class Http2StreamErrorTest {
 
     @Test
     void aStreamLeftHalfSentIsResetWhenTheConnectionIdles() throws Exception {
-        HttpListener l = listen(Map.of("micro.server.idle-timeout", "300ms"));
+        HttpListener l = listen(Map.of("micro.transport.http.idle-timeout", "300ms"));
         Socket s = connect(l);
         OutputStream out = s.getOutputStream();
         // content-length 10, and then nothing

@@ -156,14 +156,14 @@ class Http2TransportTest {
 
     @Test
     void aBodyOverTheLimitIsRefusedAndTheConnectionKeepsServing() throws Exception {
-        HttpListener l = listen(Map.of("micro.server.max-body-size", "1k"), Http2TransportTest::echo);
+        HttpListener l = listen(Map.of("micro.transport.http.max-body-size", "1k"), Http2TransportTest::echo);
         HttpClient client = client();
         byte[] big = new byte[4096];
         // announced by content-length: refused from its headers
         HttpResponse<String> announced = client.send(post(l, big), HttpResponse.BodyHandlers.ofString());
         assertThat(announced.statusCode()).isEqualTo(200);
         assertThat(announced.headers().firstValue("micro-error")).hasValueSatisfying(e ->
-                assertThat(e).contains("\"code\":413").contains("micro.server.max-body-size"));
+                assertThat(e).contains("\"code\":413").contains("micro.transport.http.max-body-size"));
         // of unknown length: refused once the bytes read pass the limit
         HttpRequest unknownLength = HttpRequest.newBuilder(URI.create("https://" + l.address() + "/"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
@@ -218,7 +218,7 @@ class Http2TransportTest {
 
     @Test
     void anIdleHttp2ConnectionIsClosed() throws Exception {
-        HttpListener l = listen(Map.of("micro.server.idle-timeout", "300ms"), Http2TransportTest::echo);
+        HttpListener l = listen(Map.of("micro.transport.http.idle-timeout", "300ms"), Http2TransportTest::echo);
         HttpResponse<String> r = client().send(post(l, "{}".getBytes()), HttpResponse.BodyHandlers.ofString());
         assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
         await().atMost(Duration.ofSeconds(5)).until(() -> l.connections() == 0);
@@ -227,7 +227,7 @@ class Http2TransportTest {
     @Test
     void aPlainTextConnectionThatNeverSpeaksOrStopsMidPrefaceIsClosedWhenIdle() throws Exception {
         HttpTransport t = new HttpTransport(HttpTransportConfig.from(DefaultMicroConfig.of(
-                Map.of("micro.server.idle-timeout", "300ms"))));
+                Map.of("micro.transport.http.idle-timeout", "300ms"))));
         closing.add(t);
         HttpListener l = (HttpListener) t.listen("127.0.0.1:0", Http2TransportTest::echo);
         InetSocketAddress at = HttpWire.parse(l.address(), true);
@@ -248,7 +248,7 @@ class Http2TransportTest {
 
     @Test
     void aRefusedUploadIsAnsweredWhenItEndsAndAHugeOneIsCut() throws Exception {
-        HttpListener l = listen(Map.of("micro.server.max-body-size", "1k"), Http2TransportTest::echo);
+        HttpListener l = listen(Map.of("micro.transport.http.max-body-size", "1k"), Http2TransportTest::echo);
         String url = "https://" + l.address() + "/";
         // 512 KiB of unknown length, over the limit: dropped as it arrives, answered when it ends
         Path upload = Files.write(certDir.resolve("upload.json"), new byte[512 * 1024]);
@@ -299,7 +299,7 @@ class Http2TransportTest {
     @Test
     void aBodyLongerThanItsFirstBufferArrivesWhole() throws Exception {
         // the buffer for a content-length body starts at 64 KiB and grows as DATA arrives
-        HttpListener l = listen(Map.of("micro.server.max-body-size", "1m"), Http2TransportTest::echo);
+        HttpListener l = listen(Map.of("micro.transport.http.max-body-size", "1m"), Http2TransportTest::echo);
         byte[] body = new byte[300 * 1024 + 7];
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) ('a' + i % 26);

@@ -14,7 +14,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code micro.transport.tls.*}: what each combination turns on, and every bad value failing at start by its key. */
+/** {@code micro.transport.http.tls.*}: what each combination turns on, and every bad value failing at start by its key. */
 class HttpTlsConfigTest {
 
     @TempDir
@@ -75,7 +75,7 @@ class HttpTlsConfigTest {
         assertThatThrownBy(() -> from(HttpTlsConfig.CERT, pki.serverCert().toString(),
                 HttpTlsConfig.KEY, certDir.resolve("nope.pem").toString()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("micro.transport.tls.key=" + certDir.resolve("nope.pem"))
+                .hasMessageStartingWith("micro.transport.http.tls.key=" + certDir.resolve("nope.pem"))
                 .hasMessageContaining("a readable file");
     }
 
@@ -84,29 +84,29 @@ class HttpTlsConfigTest {
         assertThatThrownBy(() -> from(HttpTlsConfig.CERT, pki.serverCert().toString(),
                 HttpTlsConfig.KEY, pki.serverKey().toString(), HttpTlsConfig.CLIENT_AUTH, "sometimes"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("micro.transport.tls.client-auth=sometimes")
+                .hasMessageContaining("micro.transport.http.tls.client-auth=sometimes")
                 .hasMessageContaining("none, want, need");
     }
 
     @Test
     void halfAPairOrTwoIdentitiesFail() {
         assertThatThrownBy(() -> from(HttpTlsConfig.CERT, pki.serverCert().toString()))
-                .hasMessageStartingWith("micro.transport.tls.key=");
+                .hasMessageStartingWith("micro.transport.http.tls.key=");
         assertThatThrownBy(() -> from(HttpTlsConfig.KEY, pki.serverKey().toString()))
-                .hasMessageStartingWith("micro.transport.tls.cert=");
+                .hasMessageStartingWith("micro.transport.http.tls.cert=");
         assertThatThrownBy(() -> from(HttpTlsConfig.CERT, pki.serverCert().toString(),
                 HttpTlsConfig.KEY, pki.serverKey().toString(), HttpTlsConfig.KEYSTORE, pki.serverKeystore().toString()))
-                .hasMessageStartingWith("micro.transport.tls.keystore=");
+                .hasMessageStartingWith("micro.transport.http.tls.keystore=");
     }
 
     @Test
     void clientAuthNeedsATlsServerAndATrustBundle() {
         assertThatThrownBy(() -> from(HttpTlsConfig.CERT, pki.serverCert().toString(),
                 HttpTlsConfig.KEY, pki.serverKey().toString(), HttpTlsConfig.CLIENT_AUTH, "need"))
-                .hasMessageStartingWith("micro.transport.tls.client-auth=need")
-                .hasMessageContaining("micro.transport.tls.trust");
+                .hasMessageStartingWith("micro.transport.http.tls.client-auth=need")
+                .hasMessageContaining("micro.transport.http.tls.trust");
         assertThatThrownBy(() -> from(HttpTlsConfig.TRUST, pki.ca().toString(), HttpTlsConfig.CLIENT_AUTH, "want"))
-                .hasMessageStartingWith("micro.transport.tls.client-auth=want");
+                .hasMessageStartingWith("micro.transport.http.tls.client-auth=want");
     }
 
     @Test
@@ -114,25 +114,25 @@ class HttpTlsConfigTest {
         // a key of another certificate
         assertThatThrownBy(() -> from(HttpTlsConfig.CERT, pki.serverCert().toString(),
                 HttpTlsConfig.KEY, pki.clientKey().toString()))
-                .hasMessageStartingWith("micro.transport.tls.key=")
+                .hasMessageStartingWith("micro.transport.http.tls.key=")
                 .hasMessageContaining("the private key of the first certificate");
         // a certificate where the key belongs, a key where the certificates belong
         assertThatThrownBy(() -> from(HttpTlsConfig.CERT, pki.serverCert().toString(),
                 HttpTlsConfig.KEY, pki.serverCert().toString()))
-                .hasMessageStartingWith("micro.transport.tls.key=")
+                .hasMessageStartingWith("micro.transport.http.tls.key=")
                 .hasMessageContaining("BEGIN PRIVATE KEY");
         assertThatThrownBy(() -> from(HttpTlsConfig.TRUST, pki.serverKey().toString()))
-                .hasMessageStartingWith("micro.transport.tls.trust=")
+                .hasMessageStartingWith("micro.transport.http.tls.trust=")
                 .hasMessageContaining("X.509 certificates");
         Path empty = Files.writeString(certDir.resolve("empty.pem"), "");
         assertThatThrownBy(() -> from(HttpTlsConfig.TRUST, empty.toString()))
-                .hasMessageStartingWith("micro.transport.tls.trust=");
+                .hasMessageStartingWith("micro.transport.http.tls.trust=");
         // a wrong keystore password, never printed
         assertThatThrownBy(() -> from(HttpTlsConfig.KEYSTORE, pki.serverKeystore().toString(),
                 HttpTlsConfig.KEYSTORE_PASSWORD, "guess"))
-                .hasMessageStartingWith("micro.transport.tls.keystore-password=(hidden)")
+                .hasMessageStartingWith("micro.transport.http.tls.keystore-password=(hidden)")
                 .hasMessageNotContaining("guess");
         assertThatThrownBy(() -> from(HttpTlsConfig.KEYSTORE, pki.ca().toString()))
-                .hasMessageStartingWith("micro.transport.tls.keystore=");
+                .hasMessageStartingWith("micro.transport.http.tls.keystore=");
     }
 }

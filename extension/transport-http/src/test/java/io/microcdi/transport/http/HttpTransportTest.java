@@ -71,7 +71,7 @@ class HttpTransportTest {
         for (int i = 0; i < keysAndValues.length; i += 2) {
             m.put(keysAndValues[i], keysAndValues[i + 1]);
         }
-        m.putIfAbsent("micro.transport.io-threads", "2");
+        m.putIfAbsent("micro.transport.http.io-threads", "2");
         HttpTransport t = new HttpTransport(HttpTransportConfig.from(DefaultMicroConfig.of(m)));
         closeables.add(t);
         return t;
@@ -339,9 +339,9 @@ class HttpTransportTest {
 
     @Test
     void oversizeBodyGetsA413AndTheServerKeepsServing() throws Exception {
-        HttpTransport t = transport("micro.server.max-body-size", "1k");
+        HttpTransport t = transport("micro.transport.http.max-body-size", "1k");
         Listener l = t.listen("127.0.0.1:0", HttpTransportTest::echo);
-        String expectedDetail = "request body of 2048 bytes exceeds micro.server.max-body-size (1024 bytes)";
+        String expectedDetail = "request body of 2048 bytes exceeds micro.transport.http.max-body-size (1024 bytes)";
 
         // by Content-Length, through our own client: the error comes back as a normal 200 message
         Message rsp = t.send(l.address(), new Message(Metadata.empty(), new byte[2048]), TIMEOUT).join();
@@ -375,7 +375,7 @@ class HttpTransportTest {
 
     @Test
     void oversizeBodyFromJavaHttpClientGetsTheStructuredError() throws Exception {
-        HttpTransport t = transport("micro.server.max-body-size", "64k");
+        HttpTransport t = transport("micro.transport.http.max-body-size", "64k");
         Listener l = t.listen("127.0.0.1:0", HttpTransportTest::echo);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -444,7 +444,7 @@ class HttpTransportTest {
 
     @Test
     void idleServerConnectionsAreClosed() throws Exception {
-        HttpTransport t = transport("micro.server.idle-timeout", "200ms");
+        HttpTransport t = transport("micro.transport.http.idle-timeout", "200ms");
         HttpListener l = (HttpListener) t.listen("127.0.0.1:0", HttpTransportTest::echo);
         try (Socket s = connect(l.address())) {
             await().atMost(5, TimeUnit.SECONDS).until(() -> l.connections() == 1);
@@ -612,7 +612,7 @@ class HttpTransportTest {
 
     @Test
     void poolSizeBoundsConnectionsAndCallersWait() {
-        HttpTransport t = transport("micro.client.pool-size", "2");
+        HttpTransport t = transport("micro.transport.http.pool-size", "2");
         List<Exchange> held = new CopyOnWriteArrayList<>();
         HttpListener l = (HttpListener) t.listen("127.0.0.1:0", held::add);
 
@@ -639,7 +639,7 @@ class HttpTransportTest {
 
     @Test
     void waitingForAFreeConnectionIsBoundedByTheTimeout() {
-        HttpTransport t = transport("micro.client.pool-size", "1");
+        HttpTransport t = transport("micro.transport.http.pool-size", "1");
         List<Exchange> held = new CopyOnWriteArrayList<>();
         Listener l = t.listen("127.0.0.1:0", held::add);
         CompletableFuture<Message> first = t.send(l.address(), json("1"), TIMEOUT);
@@ -654,7 +654,7 @@ class HttpTransportTest {
 
     @Test
     void idlePooledConnectionsExpire() {
-        HttpTransport t = transport("micro.client.pool-ttl", "200ms");
+        HttpTransport t = transport("micro.transport.http.pool-ttl", "200ms");
         HttpListener l = (HttpListener) t.listen("127.0.0.1:0", HttpTransportTest::echo);
         t.send(l.address(), json("x"), TIMEOUT).join();
         assertThat(t.openConnections(l.address())).isEqualTo(1);
@@ -731,10 +731,10 @@ class HttpTransportTest {
     void providerIsFoundByNameAndReadsItsConfig() {
         TransportProvider provider = ServiceLoader.load(TransportProvider.class).stream()
                 .map(ServiceLoader.Provider::get).filter(p -> p.name().equals("http")).findFirst().orElseThrow();
-        MicroConfig config = DefaultMicroConfig.of(Map.of("micro.client.pool-size", "7",
-                "micro.client.pool-ttl", "30s", "micro.client.dial-timeout", "250ms",
-                "micro.server.max-body-size", "8m", "micro.server.idle-timeout", "5m",
-                "micro.transport.io-threads", "3"));
+        MicroConfig config = DefaultMicroConfig.of(Map.of("micro.transport.http.pool-size", "7",
+                "micro.transport.http.pool-ttl", "30s", "micro.transport.http.dial-timeout", "250ms",
+                "micro.transport.http.max-body-size", "8m", "micro.transport.http.idle-timeout", "5m",
+                "micro.transport.http.io-threads", "3"));
 
         Transport t = provider.create(config);
         closeables.add(t);
@@ -745,8 +745,8 @@ class HttpTransportTest {
                 Duration.ofMinutes(5), 7, Duration.ofSeconds(30), Duration.ofMillis(250)));
         assertThat(HttpTransportConfig.from(DefaultMicroConfig.of(Map.of())))
                 .isEqualTo(HttpTransportConfig.defaults());
-        assertThatThrownBy(() -> HttpTransportConfig.from(DefaultMicroConfig.of(Map.of("micro.client.pool-size",
-                "0")))).hasMessageContaining("micro.client.pool-size");
+        assertThatThrownBy(() -> HttpTransportConfig.from(DefaultMicroConfig.of(Map.of("micro.transport.http.pool-size",
+                "0")))).hasMessageContaining("micro.transport.http.pool-size");
     }
 
     // ---------------------------------------------------------------- helpers

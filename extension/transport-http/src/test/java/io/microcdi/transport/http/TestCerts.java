@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * TestCerts pki = TestCerts.create(tempDir);
- * Map.of("micro.transport.tls.cert", pki.serverCert().toString(),
- *        "micro.transport.tls.key", pki.serverKey().toString())
+ * Map.of("micro.transport.http.tls.cert", pki.serverCert().toString(),
+ *        "micro.transport.http.tls.key", pki.serverKey().toString())
  * }</pre>
  */
 record TestCerts(Path dir) {

@@ -1,4 +1,4 @@
-package io.microcdi.internal.delivery;
+package io.microcdi.broker.delivery;
 
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.exec.HandlerExecutors;

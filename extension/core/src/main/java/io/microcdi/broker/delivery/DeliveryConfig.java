@@ -1,14 +1,16 @@
-package io.microcdi.internal.delivery;
+package io.microcdi.broker.delivery;
 
 import io.microcdi.config.MicroConfig;
 
 import java.time.Duration;
 
 /**
- * How the built-in brokers deliver, read once from {@code micro.broker.*}.
+ * How a broker delivers, read once from the {@code micro.broker.*} keys that every broker honours, whatever its
+ * plugin ({@code memory}, {@code http}, or a plugin's such as NATS): a broker's own record holds one of these next to
+ * its {@code micro.broker.<name>.*} settings.
  *
  * <pre>{@code
- * DeliveryConfig cfg = DeliveryConfig.from(DefaultMicroConfig.of(Map.of("micro.broker.retries", "0")));
+ * DeliveryConfig cfg = DeliveryConfig.from(MicroConfig.of(Map.of("micro.broker.retries", "0")));
  * }</pre>
  *
  * @param retries            extra attempts of a failed delivery, each on another member of the queue group when it

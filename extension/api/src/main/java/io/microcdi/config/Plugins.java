@@ -1,4 +1,4 @@
-package io.microcdi.internal.config;
+package io.microcdi.config;
 
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.BrokerProvider;
@@ -8,8 +8,6 @@ import io.microcdi.client.RetryPolicy;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecProvider;
 import io.microcdi.codec.Codecs;
-import io.microcdi.config.ConfigException;
-import io.microcdi.config.MicroConfig;
 import io.microcdi.registry.Registry;
 import io.microcdi.registry.RegistryProvider;
 import io.microcdi.selector.Selector;

@@ -1,4 +1,4 @@
-package io.microcdi.internal.delivery;
+package io.microcdi.broker.delivery;
 
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.BrokerMessage;

@@ -1,4 +1,4 @@
-package io.microcdi.internal.config;
+package io.microcdi.config;
 
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.BrokerProvider;
@@ -8,8 +8,6 @@ import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecProvider;
 import io.microcdi.codec.Codecs;
 import io.microcdi.codec.json.JsonCodec;
-import io.microcdi.config.ConfigException;
-import io.microcdi.config.MicroConfig;
 import io.microcdi.registry.Registry;
 import io.microcdi.registry.RegistryProvider;
 import io.microcdi.registry.Service;
@@ -256,7 +254,7 @@ class PluginsTest {
         for (int i = 0; i < keysAndValues.length; i += 2) {
             m.put(keysAndValues[i], keysAndValues[i + 1]);
         }
-        return DefaultMicroConfig.of(m);
+        return MicroConfig.of(m);
     }
 
     @Test
