@@ -5,6 +5,7 @@ import io.microcdi.registry.Node;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.Transport;
 import io.microcdi.transport.http.HttpTransport;
 import io.microcdi.transport.http.HttpTransportConfig;
@@ -37,7 +38,7 @@ class Http2StreamingRpcTest extends StreamingRpcContract {
     }
 
     /** The transport, noting the kind of every stream it opens. */
-    private record Recording(Transport t, List<String> opened) implements Transport {
+    private record Recording(StreamingTransport t, List<String> opened) implements StreamingTransport {
 
         @Override
         public String name() {

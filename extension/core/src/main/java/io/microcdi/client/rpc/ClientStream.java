@@ -8,7 +8,7 @@ import io.microcdi.registry.Node;
 import io.microcdi.selector.Next;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
-import io.microcdi.transport.Transport;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
 
@@ -37,7 +37,7 @@ final class ClientStream implements Flow.Subscription {
     private final String service;
     private final String endpoint;
     private final Next next;
-    private final Transport transport;
+    private final StreamingTransport transport;
     private final Flow.Publisher<byte[]> requests;
     private final Metadata itemHeader;
     private final int retries;
@@ -53,7 +53,7 @@ final class ClientStream implements Flow.Subscription {
     private int attempts;
 
     ClientStream(Message open, String service, String endpoint, String streamId, String contentType, Next next,
-                 Transport transport, Flow.Publisher<byte[]> requests, int retries, Duration openTimeout,
+                 StreamingTransport transport, Flow.Publisher<byte[]> requests, int retries, Duration openTimeout,
                  Flow.Subscriber<? super Response> subscriber, Executor callbacks) {
         this.open = open;
         this.service = service;

@@ -9,7 +9,7 @@ import java.util.concurrent.Flow;
 import io.microcdi.client.CallFunc;
 import io.microcdi.client.CallOptions;
 import io.microcdi.client.CallWrapper;
-import io.microcdi.client.Client;
+import io.microcdi.client.StreamingClient;
 import io.microcdi.client.Request;
 import io.microcdi.client.Response;
 import io.microcdi.client.RetryPolicy;
@@ -29,6 +29,7 @@ import io.microcdi.selector.Next;
 import io.microcdi.selector.SelectOptions;
 import io.microcdi.selector.Selector;
 import io.microcdi.transport.Message;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.Transport;
 import io.microcdi.transport.TransportException;
 
@@ -67,7 +68,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code application/proto-rpc}) carries the plain message in {@link Request#body()}: the client wraps it with the
  * endpoint and the attempt's id, and unwraps the answer, raising the envelope's error as a {@link MicroException}.
  */
-public final class RpcClient implements Client {
+public final class RpcClient implements StreamingClient {
 
     static final String ID = "go.micro.client";
     /** How much longer than its budget a wrapped attempt may take before it fails as timed out. */
@@ -80,6 +81,8 @@ public final class RpcClient implements Client {
     private final CallOptions defaults;
     private final Selector selector;
     private final Transport transport;
+    /** {@link #transport} when it streams, else {@code null}: a stream then fails (the start checks for it). */
+    private final StreamingTransport streams;
     private final RetryPolicy retryPolicy;
     /** The codecs whose envelopes wrap requests of their content type; no others. */
     private final Codecs codecs;
@@ -125,6 +128,7 @@ public final class RpcClient implements Client {
         this.defaults = config.callOptions();
         this.selector = selector;
         this.transport = transport;
+        this.streams = transport instanceof StreamingTransport s ? s : null;
         this.retryPolicy = retryPolicy;
         // connections to nodes that left the registry are closed, not kept until their idle TTL
         selector.onAddressGone(transport::disconnect);
@@ -156,7 +160,7 @@ public final class RpcClient implements Client {
     }
 
     @Override
-    public Client wrap(List<CallWrapper> wrappers) {
+    public StreamingClient wrap(List<CallWrapper> wrappers) {
         return wrappers.isEmpty() ? this : new Wrapped(List.copyOf(wrappers));
     }
 
@@ -165,7 +169,8 @@ public final class RpcClient implements Client {
      *
      * <p>The stream opens with the endpoint's headers (both spellings), a {@code Micro-Id}, a {@code Micro-Stream}
      * id (the same value) and the caller's metadata, and no {@code Timeout}: streams are not bounded by the request
-     * timeout. Call wrappers do not apply to streams (they wrap one request and its response).
+     * timeout. Call wrappers do not apply to streams (they wrap one request and its response). Over a transport that
+     * is no {@link StreamingTransport} the subscriber fails with a 501.
      */
     @Override
     public Flow.Publisher<Response> stream(Request open, Flow.Publisher<byte[]> requests, CallOptions options) {
@@ -183,6 +188,10 @@ public final class RpcClient implements Client {
             try {
                 if (closed) {
                     throw closed(open);
+                }
+                if (streams == null) {
+                    throw new MicroException(ID, "the " + transport.name() + " transport cannot stream (expected: a "
+                            + "StreamingTransport)", 501);
                 }
                 if (inbound.active()) {
                     Metadata sent = OutboundHeaders.metadata(open.metadata(), inbound);
@@ -211,7 +220,7 @@ public final class RpcClient implements Client {
                 return;
             }
             new ClientStream(message, request.service(), request.endpoint(), id, request.contentType(), next,
-                    transport, requests, options.retries(), options.requestTimeout(), subscriber, callbacks).start();
+                    streams, requests, options.retries(), options.requestTimeout(), subscriber, callbacks).start();
         };
     }
 
@@ -665,7 +674,7 @@ public final class RpcClient implements Client {
     }
 
     /** This client with its attempts going through a chain of wrappers composed once. */
-    private final class Wrapped implements Client {
+    private final class Wrapped implements StreamingClient {
         private final List<CallWrapper> wrappers;
         private final CallFunc chain;
 
@@ -708,7 +717,7 @@ public final class RpcClient implements Client {
         }
 
         @Override
-        public Client wrap(List<CallWrapper> more) {
+        public StreamingClient wrap(List<CallWrapper> more) {
             if (more.isEmpty()) {
                 return this;
             }

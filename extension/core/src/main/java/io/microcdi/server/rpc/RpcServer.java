@@ -1,5 +1,7 @@
 package io.microcdi.server.rpc;
 
+import io.microcdi.config.ConfigException;
+import io.microcdi.internal.model.Capabilities;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
 import io.microcdi.codec.Codecs;
@@ -25,6 +27,8 @@ import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.StreamingExchange;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.Transport;
 
 import java.lang.System.Logger.Level;
@@ -134,6 +138,10 @@ public final class RpcServer implements Server {
             return;
         }
         try {
+            List<String> problems = Capabilities.server(services, transport);
+            if (!problems.isEmpty()) {
+                throw new ConfigException(String.join("; ", problems));
+            }
             routes = Routes.build(services, codecs);
             handlers = HandlerExecutors.create("handler", config.handlerThreads(), config.virtualThreads());
             listener = transport.listen(config.address(), this::accept);
@@ -425,12 +433,15 @@ public final class RpcServer implements Server {
         if (route.unsupported[c] != null) {
             throw new MicroException(ID, route.unsupported[c], 415);
         }
+        // a server with streaming endpoints starts only on a StreamingTransport: this holds but for a foreign exchange
+        if (!(exchange instanceof StreamingExchange streaming)) {
+            throw cannotStream(route);
+        }
         MessageStream stream;
         try {
-            stream = exchange.stream();
+            stream = streaming.stream();
         } catch (UnsupportedOperationException e) {
-            throw new MicroException(ID, "the " + transport.name() + " transport cannot stream " + route.endpoint,
-                    501);
+            throw cannotStream(route);
         }
         handedOver();
         openStreams.incrementAndGet();
@@ -438,6 +449,10 @@ public final class RpcServer implements Server {
                 header(h, "Micro-From-Service", "X-Micro-From-Service"), exchange.remoteAddress(), NO_DEADLINE,
                 InboundHeaders.metadata(h));
         new ServerStream(route, c, stream, streamId, call, handlers, openStreams::decrementAndGet).start();
+    }
+
+    private MicroException cannotStream(Route route) {
+        return new MicroException(ID, "the " + transport.name() + " transport cannot stream " + route.endpoint, 501);
     }
 
     /** How many streams are being served now. */
@@ -605,7 +620,9 @@ public final class RpcServer implements Server {
         md.put("server", name());
         // the broker this process is configured with, as Go Micro advertises it (whether or not it subscribes)
         md.put("broker", config.broker());
-        transport.nodeMetadata().forEach(md::putIfAbsent);
+        if (transport instanceof StreamingTransport streaming) {
+            streaming.nodeMetadata().forEach(md::putIfAbsent);
+        }
         List<Endpoint> endpoints = new ArrayList<>();
         for (EndpointDefinition e : s.endpoints()) {
             endpoints.add(new Endpoint(e.name(), Schema.of(e.requestType()), Schema.of(e.responseType()),

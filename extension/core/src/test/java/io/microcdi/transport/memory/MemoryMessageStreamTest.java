@@ -9,6 +9,7 @@ import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.StreamingExchange;
 import io.microcdi.transport.Transport;
 import io.microcdi.transport.TransportException;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +57,7 @@ class MemoryMessageStreamTest extends MessageStreamContractTest {
     @Override
     protected Pair open(Duration clientIdle, Duration serverIdle) {
         CompletableFuture<MessageStream> server = new CompletableFuture<>();
-        Listener l = transport(serverIdle).listen("memory:0", ex -> server.complete(ex.stream()));
+        Listener l = transport(serverIdle).listen("memory:0", ex -> server.complete(((StreamingExchange) ex).stream()));
         lastListener = (MemoryListener) l;
         MessageStream client = transport(clientIdle).stream(l.address(), open("7"), Duration.ofSeconds(5)).join();
         return new Pair(client, server.join());
@@ -98,9 +99,9 @@ class MemoryMessageStreamTest extends MessageStreamContractTest {
         AtomicReference<Throwable> second = new AtomicReference<>();
         Listener l = transport(Duration.ZERO).listen("memory:0", ex -> {
             seen.set(ex);
-            ex.stream();
+            ((StreamingExchange) ex).stream();
             try {
-                ex.stream();
+                ((StreamingExchange) ex).stream();
             } catch (IllegalStateException e) {
                 second.set(e);
             }
@@ -119,7 +120,7 @@ class MemoryMessageStreamTest extends MessageStreamContractTest {
         MicroException notFound = new MicroException("go.micro.server", "unknown endpoint", 404);
         Listener l = transport(Duration.ZERO).listen("memory:0", ex -> {
             ex.reply(new Message(Metadata.of("Micro-Error", ErrorJson.write(notFound)), null));
-            assertThatThrownBy(ex::stream).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(((StreamingExchange) ex)::stream).isInstanceOf(IllegalStateException.class);
         });
         MessageStream client = transport(Duration.ZERO).stream(l.address(), open("1"), Duration.ofSeconds(1)).join();
         CompletableFuture<Throwable> error = new CompletableFuture<>();
@@ -148,7 +149,7 @@ class MemoryMessageStreamTest extends MessageStreamContractTest {
     @Test
     void aUnarySendToAStreamingHandlerGetsItsFirstMessage() {
         Listener l = transport(Duration.ZERO).listen("memory:0", ex -> {
-            MessageStream s = ex.stream();
+            MessageStream s = ((StreamingExchange) ex).stream();
             s.send(subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
                 private boolean done;
 

@@ -60,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Streams.</b> A request whose {@code HEADERS} carry {@code micro-stream} (or {@code x-micro-stream}) is handed
  * to the handler at once, with an empty body: if the handler takes it over with
- * {@link io.microcdi.transport.Exchange#stream()}, that HTTP/2 stream carries a {@link MessageStream} both ways (an
+ * {@link io.microcdi.transport.StreamingExchange#stream()}, that HTTP/2 stream carries a {@link MessageStream} both ways (an
  * ordinary {@code reply} answers it as any other request). Its {@code DATA} is a sequence of messages, framed as
  * {@link Http2Wire} says ({@code u32 header-block length | header block | u32 body length | body}). The server
  * sends its response {@code HEADERS} ({@code :status 200}, {@code content-type} of the open) before its first

@@ -168,7 +168,7 @@ class PluginsTest {
 
     record NamedClientProvider(String name) implements ClientProvider {
         @Override
-        public Client create(MicroConfig config, Selector selector, Transport transport, Codecs codecs) {
+        public Client create(Parts parts) {
             throw new UnsupportedOperationException();
         }
     }

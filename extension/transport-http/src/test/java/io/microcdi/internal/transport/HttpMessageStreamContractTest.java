@@ -1,6 +1,7 @@
 package io.microcdi.internal.transport;
 
 import io.microcdi.metadata.Metadata;
+import io.microcdi.transport.StreamingExchange;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
@@ -34,7 +35,7 @@ class HttpMessageStreamContractTest extends MessageStreamContractTest {
     @Override
     protected Pair open(Duration clientIdle, Duration serverIdle) throws Exception {
         CompletableFuture<MessageStream> server = new CompletableFuture<>();
-        Listener l = transport(serverIdle).listen("127.0.0.1:0", ex -> server.complete(ex.stream()));
+        Listener l = transport(serverIdle).listen("127.0.0.1:0", ex -> server.complete(((StreamingExchange) ex).stream()));
         closing.add(l);
         Message open = new Message(Metadata.of("Content-Type", "application/octet-stream",
                 "Micro-Endpoint", "Echo.Stream", MessageStream.STREAM_HEADER, "1"), null);
