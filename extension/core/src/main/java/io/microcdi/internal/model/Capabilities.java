@@ -37,7 +37,7 @@ public final class Capabilities {
         for (ServiceDefinition s : services) {
             List<String> streaming = s.endpoints().stream()
                     .filter(e -> e.streaming() != EndpointDefinition.Streaming.NONE)
-                    .map(EndpointDefinition::name).toList();
+                    .map(EndpointDefinition::name).sorted().toList();
             if (!streaming.isEmpty()) {
                 problems.add("MICRO-0107: service " + s.name() + " serves streaming endpoints " + streaming
                         + ", but the " + transport.name() + " transport cannot stream (expected: "
@@ -74,7 +74,8 @@ public final class Capabilities {
                 + "StreamingClient, such as rpc)";
     }
 
+    /** The names sorted: the order of methods read by reflection or from the CDI model varies. */
     private static String methods(List<String> names) {
-        return "#" + String.join(", #", names);
+        return "#" + String.join(", #", names.stream().sorted().toList());
     }
 }
