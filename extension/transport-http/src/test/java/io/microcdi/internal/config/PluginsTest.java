@@ -147,6 +147,11 @@ class PluginsTest {
         public void reset(String service) {
         }
 
+        /** A stub knows no nodes: no address ever goes. */
+        @Override
+        public void onAddressGone(java.util.function.Consumer<String> listener) {
+        }
+
         @Override
         public void close() {
         }
