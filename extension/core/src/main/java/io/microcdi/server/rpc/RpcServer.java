@@ -72,6 +72,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code application/protobuf} and {@code application/octet-stream} as protorpc. The method and id come from the
  * envelope, and the answer, errors included, goes back in the same envelope (its id as sent) under the request's
  * content type.
+ *
+ * <p>Streaming endpoints need a {@link StreamingTransport}: on another transport {@link #start()} fails with
+ * {@code MICRO-0107} before it listens.
  */
 public final class RpcServer implements Server {
 
