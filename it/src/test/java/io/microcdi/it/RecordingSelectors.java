@@ -83,6 +83,12 @@ public class RecordingSelectors {
                     }
                     next.mark(node, error);
                 }
+
+                /** Neither a success nor a failure: passed on as such, not recorded. */
+                @Override
+                public void skip(Node node) {
+                    next.skip(node);
+                }
             };
         }
 

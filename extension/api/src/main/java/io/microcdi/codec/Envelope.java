@@ -37,16 +37,15 @@ public interface Envelope extends Codec {
 
     /**
      * A response envelope: {@code message} (the encoded answer) when {@code error} is {@code null}, else the error
-     * text (Go Micro's error JSON) and no message. {@code method} and {@code id} may be {@code null}.
+     * text (Go Micro's error JSON) and no message. {@code method} and {@code id} may be {@code null};
+     * {@code idString} tells whether the request sent its id as a string ({@link Frame#idString()}): a format that
+     * has both (JSON-RPC) echoes the id as sent, one whose ids are numbers only (protobuf) has nothing to echo.
      */
-    byte[] writeResponse(String method, String id, String error, byte[] message);
+    byte[] writeResponse(String method, String id, boolean idString, String error, byte[] message);
 
-    /**
-     * As {@link #writeResponse(String, String, String, byte[])}, with {@code idString} telling whether the request
-     * sent its id as a string ({@link Frame#idString()}): a format that has both (JSON-RPC) echoes the id as sent.
-     */
-    default byte[] writeResponse(String method, String id, boolean idString, String error, byte[] message) {
-        return writeResponse(method, id, error, message);
+    /** {@link #writeResponse(String, String, boolean, String, byte[])} to a request whose id, if any, was a number. */
+    default byte[] writeResponse(String method, String id, String error, byte[] message) {
+        return writeResponse(method, id, false, error, message);
     }
 
     /**

@@ -126,7 +126,8 @@ public final class Plugins {
     /** The client named by {@code micro.client}, retrying as {@code retryPolicy} says. */
     public Client client(MicroConfig config, Selector selector, Transport transport, Codecs codecs,
                          RetryPolicy retryPolicy) {
-        return pick(clients, CLIENT, DEFAULT_CLIENT, config).create(config, selector, transport, codecs, retryPolicy);
+        return pick(clients, CLIENT, DEFAULT_CLIENT, config).create(new ClientProvider.Parts(config, selector, transport,
+                codecs, retryPolicy));
     }
 
     /** The server named by {@code micro.server}. */

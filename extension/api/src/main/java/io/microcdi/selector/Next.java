@@ -27,11 +27,10 @@ public interface Next {
 
     /**
      * Reports the outcome of the attempt on {@code node}, a node this {@code Next} handed out: {@code null} when the
-     * node answered (even with an error of its handler), otherwise the connection failure or timeout. Selectors
-     * that learn nothing keep the default, which does nothing.
+     * node answered (even with an error of its handler), otherwise the connection failure or timeout. A selector
+     * that learns nothing from it still implements it, doing nothing.
      */
-    default void mark(Node node, Throwable error) {
-    }
+    void mark(Node node, Throwable error);
 
     /**
      * Reports that the attempt on {@code node} never reached it (a call wrapper answered instead): it counts neither as

@@ -45,10 +45,10 @@ public interface Selector extends AutoCloseable {
 
     /**
      * Calls {@code listener} with an address when no node this selector knows of listens there any more (its node
-     * left the registry), so a client can close its connections to it. Selectors without a cache never call it.
+     * left the registry), so a client can close its connections to it. A selector that keeps no view of the nodes
+     * cannot tell, and says so in its implementation by never calling it.
      */
-    default void onAddressGone(Consumer<String> listener) {
-    }
+    void onAddressGone(Consumer<String> listener);
 
     @Override
     void close();

@@ -1,7 +1,8 @@
 package io.microcdi.transport;
 
 /**
- * One request received by a listener, and the way to answer it.
+ * One request received by a listener, and the way to answer it. A {@link StreamingTransport}'s requests are
+ * {@link StreamingExchange}s, which can also become a stream.
  *
  * <pre>{@code
  * exchange.reply(new Message(Metadata.of("Content-Type", "application/json"), body));
@@ -17,9 +18,6 @@ public interface Exchange {
 
     /** The address the request arrived on, {@code host:port}. */
     String localAddress();
-
-    /** Sends the response; call it once. Safe from any thread. */
-    void reply(Message response);
 
     /**
      * The request method, for example {@code POST}. Transports without methods (and Go Micro's RPC, which always
@@ -38,27 +36,22 @@ public interface Exchange {
     }
 
     /**
-     * Sends the response with an HTTP status other than {@code 200}: what the HTTP broker's {@code /_sub} answers
-     * ({@code 404} for an unknown subscription, {@code 500} when the subscriber failed). Go Micro's RPC always
-     * answers {@code 200}, with errors in {@code Micro-Error}: RPC code calls {@link #reply(Message)}. Call one of
-     * the two, once. Transports without statuses send {@code response} as {@link #reply(Message)} does.
+     * Sends the response with {@code status}; call one of the two {@code reply} methods, once, from any thread. Go
+     * Micro's RPC always answers {@code 200}, with errors in {@code Micro-Error}; other statuses are what the HTTP
+     * broker's {@code /_sub} answers ({@code 404} for an unknown subscription, {@code 500} when the subscriber
+     * failed). Every transport carries the status to the caller: {@link Transport#send} fails on a status other than
+     * {@code 200} unless the response carries {@code Micro-Error}.
      *
      * <pre>{@code
      * exchange.reply(404, new Message(Metadata.of("Content-Type", "application/json"), errorJson));
      * }</pre>
-     */
-    default void reply(int status, Message response) {
-        reply(response);
-    }
-
-    /**
-     * Takes this request over as the first message of a stream ({@link MessageStream}): the request is not answered
-     * with {@link #reply}; everything after goes through the stream. Call it at most once, instead of replying.
      *
-     * @throws UnsupportedOperationException when the transport cannot stream
-     * @throws IllegalStateException         when the request was already answered
+     * @throws IllegalArgumentException when {@code status} is not between 200 and 999
      */
-    default MessageStream stream() {
-        throw new UnsupportedOperationException("this transport does not stream");
+    void reply(int status, Message response);
+
+    /** Sends the response with status {@code 200}: {@code reply(200, response)}. */
+    default void reply(Message response) {
+        reply(200, response);
     }
 }

@@ -5,11 +5,11 @@ import java.util.concurrent.Flow;
 
 /**
  * A stream of messages in both directions between a client and a server: Go Micro's streaming RPC at the transport
- * level. The client opens it with {@link Transport#stream}; the server takes a request over with
- * {@link Exchange#stream()}.
+ * level, carried by a {@link StreamingTransport}. The client opens it with {@link StreamingTransport#stream}; the
+ * server takes a request over with {@link StreamingExchange#stream()}.
  *
  * <pre>{@code
- * MessageStream s = transport.stream(address, open).join();
+ * MessageStream s = streamingTransport.stream(node, open, Duration.ofSeconds(5)).join();
  * s.receive(subscriber, executor);        // what the peer sends, as the subscriber requests it
  * s.send(publisher);                      // what we send, as the peer can take it
  * }</pre>
@@ -20,7 +20,8 @@ import java.util.concurrent.Flow;
  * {@code EOS} ends a direction, any other {@code Micro-Error} value is an error (the Go Micro error JSON).
  *
  * <p>Each direction ends on its own with {@code EOS}; the stream is over, and its connection (or HTTP/2 stream)
- * released, once both have. An error either way ends both. A stream with no message either way for the transport's stream idle timeout fails both directions.
+ * released, once both have. An error either way ends both. A stream with no message either way for the transport's
+ * stream idle timeout fails both directions.
  */
 public interface MessageStream {
 

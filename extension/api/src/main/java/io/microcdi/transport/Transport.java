@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>{@link Handler#handle} runs on an I/O thread: it must not block. Futures complete on I/O threads too.
+ *
+ * <p>This is the unary part every transport has. A transport that also carries streams implements
+ * {@link StreamingTransport}; a server or client that needs streams checks for it when it starts.
  */
 public interface Transport extends AutoCloseable {
 
@@ -27,39 +30,13 @@ public interface Transport extends AutoCloseable {
 
     /**
      * Sends {@code request} to the node at {@code address} and completes with its response, or exceptionally with a
-     * {@link TransportException} (connection failed or lost) or a {@link java.util.concurrent.TimeoutException}.
+     * {@link TransportException} (connection failed or lost: {@link TransportException#requestSent()} tells whether
+     * the request may have arrived) or a {@link TransportTimeoutException} once {@code timeout} passed. A response
+     * whose status ({@link Exchange#reply(int, Message)}) is not {@code 200} and that carries no {@code Micro-Error}
+     * header fails it with a {@link io.microcdi.errors.MicroException} of code 500 whose detail starts with the
+     * status, as Go Micro's client reports it.
      */
     CompletableFuture<Message> send(String address, Message request, Duration timeout);
-
-    /**
-     * Opens a stream to the node at {@code address} with {@code open}, the message that names the endpoint (its
-     * headers carry {@link MessageStream#STREAM_HEADER}). Completes once the stream is open, or exceptionally with a
-     * {@link TransportException} (connection failed: nothing reached the server) or a
-     * {@link java.util.concurrent.TimeoutException} after {@code connectTimeout}. A transport that cannot stream fails
-     * with {@link UnsupportedOperationException}.
-     */
-    default CompletableFuture<MessageStream> stream(String address, Message open, Duration connectTimeout) {
-        return CompletableFuture.failedFuture(
-                new UnsupportedOperationException("the " + name() + " transport does not stream"));
-    }
-
-    /**
-     * Opens a stream to {@code node}, as {@link #stream(String, Message, Duration)} to its address; a transport may
-     * read what the node's metadata says its listener can do (see {@link #nodeMetadata()}).
-     */
-    default CompletableFuture<MessageStream> stream(io.microcdi.registry.Node node, Message open,
-                                                    Duration connectTimeout) {
-        return stream(node.address(), open, connectTimeout);
-    }
-
-    /**
-     * What this transport's listeners can do that a client of the same transport may use, added to the metadata of
-     * every node a server registers (the {@code http} transport: {@code streams=h2}, its listeners take streams on
-     * HTTP/2 streams). Empty by default.
-     */
-    default java.util.Map<String, String> nodeMetadata() {
-        return java.util.Map.of();
-    }
 
     /** Closes client connections to {@code address}, for example when its node left the registry. */
     void disconnect(String address);

@@ -57,7 +57,7 @@ class EnvelopeFrameTest {
             return readRequest(data);
         }
 
-        public byte[] writeResponse(String method, String id, String error, byte[] message) {
+        public byte[] writeResponse(String method, String id, boolean idString, String error, byte[] message) {
             return writeRequest(method, id, message);
         }
     }

@@ -215,6 +215,12 @@ public class MicroExtension implements BuildCompatibleExtension {
                         .flatMap(c -> wrapsNamed(c.type()).stream()).distinct().toArray(String[]::new))
                 .withParam(MicroModel.CLIENT_SERVICES, clients.values().stream().map(ClientEntry::service)
                         .distinct().toArray(String[]::new))
+                .withParam(MicroModel.STREAMING_CLIENTS, clients.values().stream()
+                        .filter(c -> c.type().isInterface())
+                        .flatMap(c -> abstractShapes(c.type()).stream()
+                                .filter(m -> m.streamsRequests() || m.streamsResponses())
+                                .map(m -> c.type().name() + "#" + m.name()))
+                        .distinct().toArray(String[]::new))
                 .createWith(MicroModel.Creator.class);
         for (ClientEntry c : clients.values()) {
             // A client of a class is registered too (its creation would fail): without a bean the container would

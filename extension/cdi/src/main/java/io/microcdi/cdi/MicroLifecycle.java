@@ -9,8 +9,12 @@ import io.microcdi.internal.broker.BrokerSubscriptions;
 import io.microcdi.internal.broker.SubscriberMethod;
 import io.microcdi.internal.broker.SubscriberModel;
 import io.microcdi.internal.broker.TopicNames;
+import io.microcdi.client.Client;
+import io.microcdi.internal.model.Capabilities;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.server.Server;
+import io.microcdi.server.ServiceDefinition;
+import io.microcdi.transport.Transport;
 import io.microcdi.wrappers.BearerToken;
 import io.microcdi.wrappers.BearerTokenInterceptor;
 import io.microcdi.wrappers.BearerTokenWrapper;
@@ -26,6 +30,7 @@ import jakarta.interceptor.Interceptor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Serves the discovered {@code @Service} beans and subscribes the {@code @Subscribe} methods once the container is
@@ -69,11 +74,15 @@ public class MicroLifecycle {
         StartupConfig.check(model, config, beans);
         checkWrappers();
         checkPublishers();
-        if (!config.bool("micro.server.enabled", true)) {
+        boolean serving = config.bool("micro.server.enabled", true);
+        Server s = serving && !model.services().isEmpty() ? define() : null;
+        checkStreaming(s == null ? List.of() : s.services());
+        if (!serving) {
             return;
         }
-        if (!model.services().isEmpty()) {
-            serve();
+        if (s != null) {
+            s.start();
+            server = s;
         }
         if (!model.subscribers().isEmpty()) {
             try {
@@ -154,7 +163,8 @@ public class MicroLifecycle {
         beans.select(Broker.class).get(); // made and connected now: a bad micro.broker.* value fails the start
     }
 
-    private void serve() {
+    /** The server with every {@code @Service} handed to it, not started yet. */
+    private Server define() {
         Server s = beans.select(Server.class).get();
         String defaultVersion = config.get("micro.server.version", "latest");
         for (MicroModel.ServiceBean bean : model.services()) {
@@ -162,8 +172,29 @@ public class MicroLifecycle {
             String version = bean.version().isEmpty() ? defaultVersion : bean.version();
             s.handle(ServiceModel.define(bean.type(), instance, bean.name(), version));
         }
-        s.start();
-        server = s;
+        return s;
+    }
+
+    /**
+     * Streams need plugins that can carry them, checked now rather than at the first stream: a served streaming
+     * endpoint needs a streaming transport (MICRO-0107), a {@code @MicroClient} with a streaming method a streaming
+     * client (MICRO-0207) over a streaming transport (MICRO-0208). Every problem is reported at once.
+     */
+    private void checkStreaming(List<ServiceDefinition> served) {
+        Map<String, List<String>> clients = model.streamingClients();
+        if (served.isEmpty() && clients.isEmpty()) {
+            return;
+        }
+        Transport transport = beans.select(Transport.class).get();
+        List<String> problems = new ArrayList<>(Capabilities.server(served, transport));
+        if (!clients.isEmpty()) {
+            Client client = beans.select(Client.class).get();
+            clients.forEach((type, methods) -> problems.addAll(Capabilities.client(type, methods, client,
+                    transport)));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("; ", problems));
+        }
     }
 
     private void subscribe() {

@@ -5,7 +5,9 @@ import jakarta.enterprise.inject.build.compatible.spi.Parameters;
 import jakarta.enterprise.inject.build.compatible.spi.SyntheticBeanCreator;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,20 +30,25 @@ public final class MicroModel {
     static final String TOPIC_SITES = "topicSites";
     static final String NAMED_WRAPPERS = "namedWrappers";
     static final String CLIENT_SERVICES = "clientServices";
+    static final String STREAMING_CLIENTS = "streamingClients";
 
     private final List<ServiceBean> services;
     private final List<Class<?>> subscribers;
     private final List<PublisherSite> publishers;
     private final Set<String> namedWrappers;
     private final List<String> clientServices;
+    private final Map<String, List<String>> streamingClients;
 
     MicroModel(List<ServiceBean> services, List<Class<?>> subscribers, List<PublisherSite> publishers,
-               Set<String> namedWrappers, List<String> clientServices) {
+               Set<String> namedWrappers, List<String> clientServices, Map<String, List<String>> streamingClients) {
         this.services = List.copyOf(services);
         this.subscribers = List.copyOf(subscribers);
         this.publishers = List.copyOf(publishers);
         this.namedWrappers = Set.copyOf(namedWrappers);
         this.clientServices = List.copyOf(clientServices);
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        streamingClients.forEach((type, methods) -> copy.put(type, List.copyOf(methods)));
+        this.streamingClients = java.util.Collections.unmodifiableMap(copy);
     }
 
     /** The services {@code @MicroClient} injection points call, each once, in discovery order. */
@@ -52,6 +59,14 @@ public final class MicroModel {
     /** Whether this process has nothing to serve, subscribe, publish or call through a typed client. */
     public boolean isEmpty() {
         return services.isEmpty() && subscribers.isEmpty() && publishers.isEmpty() && clientServices.isEmpty();
+    }
+
+    /**
+     * The {@code @MicroClient} interfaces injected somewhere that have streaming methods, each with the names of
+     * those methods: the start checks that the client and the transport can stream.
+     */
+    public Map<String, List<String>> streamingClients() {
+        return streamingClients;
     }
 
     /**
@@ -125,7 +140,13 @@ public final class MicroModel {
             }
             String[] wrappers = params.get(NAMED_WRAPPERS, String[].class, new String[0]);
             String[] clientServices = params.get(CLIENT_SERVICES, String[].class, new String[0]);
-            return new MicroModel(list, List.of(subscribers), publishers, Set.of(wrappers), List.of(clientServices));
+            Map<String, List<String>> streaming = new LinkedHashMap<>();
+            for (String m : params.get(STREAMING_CLIENTS, String[].class, new String[0])) {
+                int hash = m.indexOf('#');
+                streaming.computeIfAbsent(m.substring(0, hash), k -> new ArrayList<>()).add(m.substring(hash + 1));
+            }
+            return new MicroModel(list, List.of(subscribers), publishers, Set.of(wrappers), List.of(clientServices),
+                    streaming);
         }
     }
 }

@@ -21,6 +21,7 @@ import io.microcdi.selector.cache.CachingSelector;
 import io.microcdi.server.rpc.RpcServer;
 import io.microcdi.server.rpc.RpcServerConfig;
 import io.microcdi.stream.Streams;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,12 +50,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Streaming RPC end to end (typed client -> RPC client -> transport -> RPC server -> handler and back), the same
- * tests over every transport that streams: server, client and bidirectional streams, errors mid-stream, cancellation
- * from the caller freeing the server, backpressure both ways, a stream outliving the unary request timeout, the idle
- * timeout.
+ * Streaming RPC end to end over a {@link StreamingTransport} (typed client -> RPC client -> transport -> RPC server
+ * -> handler and back), the same tests over every transport that streams: server, client and bidirectional streams,
+ * errors mid-stream, cancellation from the caller freeing the server, backpressure both ways, a stream outliving the
+ * unary request timeout, the idle timeout.
+ *
+ * <pre>{@code
+ * class MyTransportStreamingRpcTest extends StreamingRpcContract {
+ *     protected StreamingTransport transport(MicroConfig config) {
+ *         return new MyTransport(MyTransportConfig.from(config));   // reads micro.transport.stream-idle-timeout
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>It checks the framework's own RPC server and client (core classes, some internal) over a transport, so it
+ * ships in core's test-jar ({@code microcdi-core}, type {@code test-jar}), not in {@code microcdi-testing}, whose
+ * suites speak the public API only: a transport plugin proves its streams with
+ * {@code io.microcdi.testing.transport.MessageStreamContract}, and may run this suite too to see streaming RPC work
+ * over them. The memory transport ({@code MemoryStreamingRpcTest}) and the HTTP transport on HTTP/1.1 and HTTP/2
+ * ({@code HttpStreamingRpcTest}, {@code Http2StreamingRpcTest}) run it.
  */
-abstract class StreamingRpcContract {
+public abstract class StreamingRpcContract {
 
     public record Hello(String name) {
     }
@@ -240,8 +256,11 @@ abstract class StreamingRpcContract {
     protected RpcClient client;
     protected ChatApi api;
 
-    /** The transport under test, configured by {@code config}. */
-    protected abstract Transport transport(MicroConfig config);
+    /**
+     * A new transport of the plugin under test, configured by {@code config} (its
+     * {@code micro.transport.stream-idle-timeout} included); the suite closes it.
+     */
+    protected abstract StreamingTransport transport(MicroConfig config);
 
     /** Starts a server and a client over the transport, with {@code settings} on both. */
     protected void start(Map<String, String> settings) {

@@ -55,6 +55,20 @@ class ClosedLoopTest {
         }
 
         @Override
+        public CallOptions defaultOptions(String service) {
+            return CallOptions.defaults();
+        }
+
+        /** The load tool never wraps the client it is given. */
+        @Override
+        public Client wrap(java.util.List<io.microcdi.client.CallWrapper> wrappers) {
+            if (!wrappers.isEmpty()) {
+                throw new UnsupportedOperationException("a fake client: these tests wrap nothing");
+            }
+            return this;
+        }
+
+        @Override
         public void close() {
         }
     }

@@ -145,6 +145,11 @@ class PluginsTest {
         public void reset(String service) {
         }
 
+        /** A stub knows no nodes: no address ever goes. */
+        @Override
+        public void onAddressGone(java.util.function.Consumer<String> listener) {
+        }
+
         @Override
         public void close() {
         }
@@ -166,7 +171,7 @@ class PluginsTest {
 
     record NamedClientProvider(String name) implements ClientProvider {
         @Override
-        public Client create(MicroConfig config, Selector selector, Transport transport, Codecs codecs) {
+        public Client create(Parts parts) {
             throw new UnsupportedOperationException();
         }
     }

@@ -189,6 +189,10 @@ class CallWrapperRpcTest {
                 base.reset(service);
             }
 
+            public void onAddressGone(java.util.function.Consumer<String> listener) {
+                base.onAddressGone(listener);
+            }
+
             public void close() {
                 base.close();
             }

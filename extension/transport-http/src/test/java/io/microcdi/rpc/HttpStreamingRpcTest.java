@@ -4,7 +4,7 @@ import io.microcdi.config.MicroConfig;
 import io.microcdi.registry.Node;
 import io.microcdi.registry.Service;
 import io.microcdi.stream.Streams;
-import io.microcdi.transport.Transport;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.http.HttpTransport;
 import io.microcdi.transport.http.HttpTransportConfig;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HttpStreamingRpcTest extends StreamingRpcContract {
 
     @Override
-    protected Transport transport(MicroConfig config) {
+    protected StreamingTransport transport(MicroConfig config) {
         // h2-streams off: this contract run keeps covering Go Micro's HTTP/1.1 streams (Http2StreamingRpcTest: HTTP/2)
         return new HttpTransport(HttpTransportConfig.from(config).withH2Streams(false));
     }

@@ -15,7 +15,7 @@ import io.microcdi.selector.Next;
 import io.microcdi.selector.SelectOptions;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
-import io.microcdi.transport.Transport;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
 
@@ -45,7 +45,7 @@ final class ClientStream implements Flow.Subscription {
     private final String service;
     private final String endpoint;
     private final Next next;
-    private final Transport transport;
+    private final StreamingTransport transport;
     private final Flow.Publisher<byte[]> requests;
     private final Metadata itemHeader;
     private final int retries;
@@ -61,7 +61,7 @@ final class ClientStream implements Flow.Subscription {
     private int attempts;
 
     ClientStream(Message open, String service, String endpoint, String streamId, String contentType, Next next,
-                 Transport transport, Flow.Publisher<byte[]> requests, int retries, Duration openTimeout,
+                 StreamingTransport transport, Flow.Publisher<byte[]> requests, int retries, Duration openTimeout,
                  Flow.Subscriber<? super Response> subscriber, Executor callbacks) {
         this.open = open;
         this.service = service;
@@ -94,6 +94,10 @@ final class ClientStream implements Flow.Subscription {
             if (client.closed) {
                 throw RpcClient.closed(open);
             }
+            if (client.streams == null) {
+                throw new MicroException(RpcClient.ID, "the " + client.transport.name() + " transport cannot stream "
+                        + "(expected: a StreamingTransport)", 501);
+            }
             if (inbound.active()) {
                 Metadata sent = OutboundHeaders.metadata(open.metadata(), inbound);
                 if (sent != open.metadata()) {
@@ -121,7 +125,7 @@ final class ClientStream implements Flow.Subscription {
             return;
         }
         new ClientStream(message, request.service(), request.endpoint(), id, request.contentType(), next,
-                client.transport, requests, options.retries(), options.requestTimeout(), subscriber, callbacks)
+                client.streams, requests, options.retries(), options.requestTimeout(), subscriber, callbacks)
                 .start();
     }
 

@@ -3,10 +3,10 @@ package io.microcdi.client.rpc;
 import io.microcdi.client.CallFunc;
 import io.microcdi.client.CallOptions;
 import io.microcdi.client.CallWrapper;
-import io.microcdi.client.Client;
 import io.microcdi.client.Request;
 import io.microcdi.client.Response;
 import io.microcdi.client.RetryPolicy;
+import io.microcdi.client.StreamingClient;
 import io.microcdi.codec.Codecs;
 import io.microcdi.codec.Envelope;
 import io.microcdi.config.MicroConfig;
@@ -18,6 +18,7 @@ import io.microcdi.metadata.Metadata;
 import io.microcdi.selector.Next;
 import io.microcdi.selector.SelectOptions;
 import io.microcdi.selector.Selector;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.Transport;
 
 import java.util.List;
@@ -52,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer; {@code WrappedClient} is the view {@link #wrap} returns, its attempts going through {@code Wrapping}; and
  * {@code ClientStream} opens and runs a stream.
  */
-public final class RpcClient implements Client {
+public final class RpcClient implements StreamingClient {
 
     static final String ID = "go.micro.client";
 
@@ -61,6 +62,8 @@ public final class RpcClient implements Client {
     private final CallOptions defaults;
     final Selector selector;
     final Transport transport;
+    /** {@link #transport} when it streams, else {@code null}: a stream then fails (the start checks for it). */
+    final StreamingTransport streams;
     final RetryPolicy retryPolicy;
     /** The codecs whose envelopes wrap requests of their content type; no others. */
     private final Codecs codecs;
@@ -99,6 +102,7 @@ public final class RpcClient implements Client {
         this.defaults = config.callOptions();
         this.selector = selector;
         this.transport = transport;
+        this.streams = transport instanceof StreamingTransport s ? s : null;
         this.retryPolicy = retryPolicy;
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
         // connections to nodes that left the registry are closed, not kept until their idle TTL
@@ -131,7 +135,7 @@ public final class RpcClient implements Client {
     }
 
     @Override
-    public Client wrap(List<CallWrapper> wrappers) {
+    public StreamingClient wrap(List<CallWrapper> wrappers) {
         return wrappers.isEmpty() ? this : new WrappedClient(this, List.copyOf(wrappers));
     }
 
@@ -140,7 +144,8 @@ public final class RpcClient implements Client {
      *
      * <p>The stream opens with the endpoint's headers (both spellings), a {@code Micro-Id}, a {@code Micro-Stream}
      * id (the same value) and the caller's metadata, and no {@code Timeout}: streams are not bounded by the request
-     * timeout. Call wrappers do not apply to streams (they wrap one request and its response).
+     * timeout. Call wrappers do not apply to streams (they wrap one request and its response). Over a transport that
+     * is no {@link StreamingTransport} the subscriber fails with a 501.
      */
     @Override
     public Flow.Publisher<Response> stream(Request open, Flow.Publisher<byte[]> requests, CallOptions options) {

@@ -2,11 +2,8 @@ package io.microcdi.client.rpc;
 
 import io.microcdi.client.Client;
 import io.microcdi.client.ClientProvider;
-import io.microcdi.client.RetryPolicy;
 import io.microcdi.codec.Codecs;
 import io.microcdi.config.MicroConfig;
-import io.microcdi.selector.Selector;
-import io.microcdi.transport.Transport;
 
 import java.util.List;
 
@@ -25,14 +22,11 @@ public final class RpcClientProvider implements ClientProvider {
         return "rpc";
     }
 
+    /** An {@link RpcClient}: a {@link io.microcdi.client.StreamingClient}, whose streams need a streaming transport. */
     @Override
-    public Client create(MicroConfig config, Selector selector, Transport transport, Codecs codecs) {
-        return create(config, selector, transport, codecs, RetryPolicy.defaults());
-    }
-
-    @Override
-    public Client create(MicroConfig config, Selector selector, Transport transport, Codecs codecs,
-                         RetryPolicy retryPolicy) {
+    public Client create(Parts parts) {
+        MicroConfig config = parts.config();
+        Codecs codecs = parts.codecs();
         RpcClientConfig cfg = RpcClientConfig.from(config);
         if (codecs.get(cfg.contentType()) == null) {
             throw MicroConfig.invalid(RpcClientConfig.CONTENT_TYPE, cfg.contentType(),
@@ -40,6 +34,6 @@ public final class RpcClientProvider implements ClientProvider {
         }
         // every micro.client.<service>.* key set now, not at the first call to that service
         ServiceKeys.check(config, cfg, codecs, List.of());
-        return new RpcClient(cfg, config, selector, transport, retryPolicy, codecs);
+        return new RpcClient(cfg, config, parts.selector(), parts.transport(), parts.retryPolicy(), codecs);
     }
 }

@@ -3,9 +3,9 @@ package io.microcdi.client.rpc;
 import io.microcdi.client.CallFunc;
 import io.microcdi.client.CallOptions;
 import io.microcdi.client.CallWrapper;
-import io.microcdi.client.Client;
 import io.microcdi.client.Request;
 import io.microcdi.client.Response;
+import io.microcdi.client.StreamingClient;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.concurrent.Flow;
  * Client traced = client.wrap(List.of(tracing, metrics));   // tracing outermost
  * }</pre>
  */
-final class WrappedClient implements Client {
+final class WrappedClient implements StreamingClient {
     private final RpcClient client;
     private final List<CallWrapper> wrappers;
     private final CallFunc chain;
@@ -57,7 +57,7 @@ final class WrappedClient implements Client {
     }
 
     @Override
-    public Client wrap(List<CallWrapper> more) {
+    public StreamingClient wrap(List<CallWrapper> more) {
         if (more.isEmpty()) {
             return this;
         }

@@ -105,11 +105,6 @@ public final class JsonRpcCodec implements Envelope {
         return out;
     }
 
-    @Override
-    public byte[] writeResponse(String method, String id, String error, byte[] message) {
-        return writeResponse(method, id, false, error, message);
-    }
-
     /** The id as the request sent it: a string stays a string, a number keeps its digits. */
     @Override
     public byte[] writeResponse(String method, String id, boolean idString, String error, byte[] message) {

@@ -80,8 +80,9 @@ public final class ProtoRpcCodec implements Envelope {
         return write(method, id, null, false, message);
     }
 
+    /** Protobuf sequence ids are numbers: {@code idString} has nothing to choose between. */
     @Override
-    public byte[] writeResponse(String method, String id, String error, byte[] message) {
+    public byte[] writeResponse(String method, String id, boolean idString, String error, byte[] message) {
         return write(method, id, error, true, error == null ? message : new byte[0]);
     }
 

@@ -11,12 +11,15 @@ import io.microcdi.client.CallOptions;
 import io.microcdi.client.Client;
 import io.microcdi.client.Request;
 import io.microcdi.client.Response;
+import io.microcdi.client.StreamingClient;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
 import io.microcdi.codec.Codecs;
 import io.microcdi.context.CallContexts;
+import io.microcdi.config.ConfigException;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.exec.HandlerExecutors;
+import io.microcdi.internal.model.Capabilities;
 import io.microcdi.internal.model.EndpointNames;
 import io.microcdi.internal.model.MethodShape;
 import io.microcdi.internal.model.ModelValidator;
@@ -64,6 +67,17 @@ public final class ClientProxies {
         return shapes;
     }
 
+    /** The names of the methods of client interface {@code type} that stream, requests or responses. */
+    public static List<String> streamingMethods(Class<?> type) {
+        List<String> names = new ArrayList<>();
+        for (Method m : clientMethods(type)) {
+            if (ServiceModel.streaming(m) != EndpointDefinition.Streaming.NONE) {
+                names.add(m.getName());
+            }
+        }
+        return names;
+    }
+
     /** The methods that call endpoints: abstract, and not {@code toString}/{@code equals}/{@code hashCode}. */
     private static List<Method> clientMethods(Class<?> type) {
         List<Method> methods = new ArrayList<>();
@@ -101,12 +115,19 @@ public final class ClientProxies {
      *
      * @throws IllegalArgumentException when {@code type} is not a valid client interface, a content type has no
      *                                  codec, or a codec cannot carry a method's types
+     * @throws ConfigException          when {@code type} has a streaming method and {@code client} is no
+     *                                  {@link StreamingClient} (MICRO-0207)
      */
     public static <T> T create(Class<T> type, String service, Client client, Codecs codecs, String contentType,
                                ClientInterception interception) {
         List<String> problems = ModelValidator.client(type.getName(), type.isInterface(), shapes(type));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        List<String> streaming = streamingMethods(type);
+        StreamingClient streams = client instanceof StreamingClient s ? s : null;
+        if (!streaming.isEmpty() && streams == null) {
+            throw new ConfigException(Capabilities.clientCannotStream(type.getName(), streaming, client));
         }
         Endpoint onType = type.getAnnotation(Endpoint.class);
         String handler = onType != null ? onType.value() : EndpointNames.clientHandler(type.getSimpleName());
@@ -124,7 +145,7 @@ public final class ClientProxies {
             }
             ClientInterception.MethodCall call = ServiceModel.streaming(m) == EndpointDefinition.Streaming.NONE
                     ? new Call(service, handler, m, client, codec)
-                    : new StreamCall(service, handler, m, client, codec);
+                    : new StreamCall(service, handler, m, streams, codec);
             calls.put(m, interception.around(type, m, call));
         }
         Handler h = new Handler(type, service, Map.copyOf(calls));
@@ -160,14 +181,14 @@ public final class ClientProxies {
         private final String service;
         private final String endpoint;
         private final EndpointDefinition.Streaming kind;
-        private final Client client;
+        private final StreamingClient client;
         private final CallOptions options;
         private final Request open;
         private final Codec.Encoder encoder;
         private final Codec.Decoder<?> decoder;
         private final boolean takesRequest;
 
-        StreamCall(String service, String handler, Method m, Client client, Codec codec) {
+        StreamCall(String service, String handler, Method m, StreamingClient client, Codec codec) {
             Endpoint e = m.getAnnotation(Endpoint.class);
             this.kind = ServiceModel.streaming(m);
             this.service = service;

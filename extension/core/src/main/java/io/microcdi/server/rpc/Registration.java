@@ -8,6 +8,7 @@ import io.microcdi.registry.Registry;
 import io.microcdi.registry.Service;
 import io.microcdi.server.EndpointDefinition;
 import io.microcdi.server.ServiceDefinition;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.Transport;
 
 import java.lang.System.Logger.Level;
@@ -95,7 +96,9 @@ final class Registration {
         md.put("server", server);
         // the broker this process is configured with, as Go Micro advertises it (whether or not it subscribes)
         md.put("broker", config.broker());
-        transport.nodeMetadata().forEach(md::putIfAbsent);
+        if (transport instanceof StreamingTransport streaming) {
+            streaming.nodeMetadata().forEach(md::putIfAbsent);
+        }
         List<Endpoint> endpoints = new ArrayList<>();
         for (EndpointDefinition e : s.endpoints()) {
             endpoints.add(new Endpoint(e.name(), Schema.of(e.requestType()), Schema.of(e.responseType()),

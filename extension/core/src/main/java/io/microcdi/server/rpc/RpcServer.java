@@ -3,15 +3,18 @@ package io.microcdi.server.rpc;
 import io.microcdi.codec.Codecs;
 import io.microcdi.codec.Envelope;
 import io.microcdi.context.CallContext;
+import io.microcdi.config.ConfigException;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.config.Addresses;
 import io.microcdi.internal.exec.HandlerExecutors;
+import io.microcdi.internal.model.Capabilities;
 import io.microcdi.registry.Registry;
 import io.microcdi.registry.Service;
 import io.microcdi.server.Server;
 import io.microcdi.server.ServiceDefinition;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Listener;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.Transport;
 
 import java.lang.System.Logger.Level;
@@ -52,6 +55,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The parts, in this package: this class starts and stops the server; {@code Registration} keeps its services in
  * the registry, {@code Drain} counts the calls a stop waits for, {@code Routes} finds an endpoint's {@code Route},
  * and each request is a {@code ServerCall} (a stream, a {@code ServerStream}).
+ *
+ * <p>Streaming endpoints need a {@link StreamingTransport}: on another transport {@link #start()} fails with
+ * {@code MICRO-0107} before it listens.
  */
 public final class RpcServer implements Server {
 
@@ -112,6 +118,10 @@ public final class RpcServer implements Server {
             return;
         }
         try {
+            List<String> problems = Capabilities.server(services, transport);
+            if (!problems.isEmpty()) {
+                throw new ConfigException(String.join("; ", problems));
+            }
             routes = Routes.build(services, codecs);
             handlers = HandlerExecutors.create("handler", config.handlerThreads(), config.virtualThreads());
             listener = transport.listen(config.address(), this::accept);

@@ -13,6 +13,7 @@ import io.microcdi.server.EndpointDefinition;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.StreamingExchange;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletionStage;
@@ -241,12 +242,15 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
         if (route.unsupported[streamCodec] != null) {
             throw new MicroException(ID, route.unsupported[streamCodec], 415);
         }
+        // a server with streaming endpoints starts only on a StreamingTransport: this holds but for a foreign exchange
+        if (!(exchange instanceof StreamingExchange streaming)) {
+            throw cannotStream(route);
+        }
         MessageStream stream;
         try {
-            stream = exchange.stream();
+            stream = streaming.stream();
         } catch (UnsupportedOperationException e) {
-            throw new MicroException(ID, "the " + server.transport.name() + " transport cannot stream "
-                    + route.endpoint, 501);
+            throw cannotStream(route);
         }
         server.drain.handedOver();
         server.openStreams.incrementAndGet();
@@ -255,6 +259,11 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
                 InboundHeaders.metadata(h));
         new ServerStream(route, streamCodec, stream, streamId, call, server.handlers,
                 server.openStreams::decrementAndGet).start();
+    }
+
+    private MicroException cannotStream(Route route) {
+        return new MicroException(ID, "the " + server.transport.name() + " transport cannot stream " + route.endpoint,
+                501);
     }
 
     /** The deadline a {@code Timeout} header (nanoseconds left when sent) gives, counted from {@code received}. */

@@ -2,12 +2,13 @@ package io.microcdi.transport.memory;
 
 import io.microcdi.errors.MicroException;
 import io.microcdi.metadata.Metadata;
-import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.StreamingExchange;
 import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -20,12 +21,12 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * (so a call costs one object besides the timer's entry).
  *
  * <pre>{@code
- * MemoryExchange ex = new MemoryExchange(listener, request, "/", timeoutNanos);
+ * MemoryExchange ex = new MemoryExchange(listener, request, "/", false, timeoutNanos);
  * ex.start(scheduler.schedule(ex, timeoutNanos, NANOSECONDS));
  * return ex;
  * }</pre>
  */
-final class MemoryExchange extends CompletableFuture<Message> implements Exchange, Runnable {
+final class MemoryExchange extends CompletableFuture<Message> implements StreamingExchange, Runnable {
 
     private static final AtomicIntegerFieldUpdater<MemoryExchange> ANSWERED =
             AtomicIntegerFieldUpdater.newUpdater(MemoryExchange.class, "answered");
@@ -35,6 +36,8 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
     private final MemoryListener listener;
     private final Message request;
     private final String path;
+    /** Whether the caller reads the status itself ({@code post}); a {@code send} fails on one other than 200. */
+    private final boolean readsStatus;
     private final long timeoutNanos;
     /** Set before the handler runs, so before any reply can cancel it. */
     private ScheduledFuture<?> timer;
@@ -45,10 +48,11 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
     /** The status of the reply; written before the future completes, which publishes it. */
     private int status = 200;
 
-    MemoryExchange(MemoryListener listener, Message request, String path, long timeoutNanos) {
+    MemoryExchange(MemoryListener listener, Message request, String path, boolean readsStatus, long timeoutNanos) {
         this.listener = listener;
         this.request = request;
         this.path = path;
+        this.readsStatus = readsStatus;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -93,12 +97,10 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
     }
 
     @Override
-    public void reply(Message response) {
-        reply(200, response);
-    }
-
-    @Override
     public void reply(int status, Message response) {
+        if (status < 200 || status > 999) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 200 to 999)");
+        }
         if (!ANSWERED.compareAndSet(this, 0, 1)) {
             return; // a second reply is ignored, as on a socket whose response was written
         }
@@ -107,9 +109,22 @@ final class MemoryExchange extends CompletableFuture<Message> implements Exchang
         if (listener.isClosed()) {
             finish(null, new TransportException("send to " + listener.address() + ": listener closed", null,
                     true));
+        } else if (status != 200 && !readsStatus && !carriesError(response)) {
+            finish(null, statusError(status, response));
         } else {
             finish(response, null);
         }
+    }
+
+    /** Whether {@code m} carries a Go Micro error: then it is the answer, whatever the status. */
+    static boolean carriesError(Message m) {
+        return m.header().contains("Micro-Error") || m.header().contains("X-Micro-Error");
+    }
+
+    /** What a {@code send} answered with {@code status} and no Go Micro error fails with, as over HTTP. */
+    static MicroException statusError(int status, Message response) {
+        return new MicroException("go.micro.client.transport", 500, status + " " + MicroException.statusText(status)
+                + ": " + new String(response.body(), StandardCharsets.UTF_8), MicroException.statusText(500));
     }
 
     /**

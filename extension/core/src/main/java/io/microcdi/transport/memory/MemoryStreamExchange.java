@@ -1,8 +1,8 @@
 package io.microcdi.transport.memory;
 
-import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.StreamingExchange;
 
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * s.send(publisher);
  * }</pre>
  */
-final class MemoryStreamExchange implements Exchange {
+final class MemoryStreamExchange implements StreamingExchange {
 
     private final MemoryListener listener;
     private final Message open;
@@ -61,8 +61,15 @@ final class MemoryStreamExchange implements Exchange {
         return server;
     }
 
+    /**
+     * A status other than 200 without a Go Micro error reaches the client's receiver as the error a {@code send}
+     * would fail with.
+     */
     @Override
-    public void reply(Message response) {
+    public void reply(int status, Message response) {
+        if (status < 200 || status > 999) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 200 to 999)");
+        }
         if (!answer()) {
             return; // a second answer is ignored, as in MemoryExchange
         }
@@ -84,7 +91,9 @@ final class MemoryStreamExchange implements Exchange {
             public void onComplete() {
             }
         }, Runnable::run);
-        server.send(subscriber -> one(response, subscriber));
+        Message answer = status == 200 || MemoryExchange.carriesError(response) ? response
+                : server.errorFor(MemoryExchange.statusError(status, response));
+        server.send(subscriber -> one(answer, subscriber));
     }
 
     /** Publishes {@code m}, then completes. */

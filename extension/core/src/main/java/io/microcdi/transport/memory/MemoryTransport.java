@@ -3,12 +3,14 @@ package io.microcdi.transport.memory;
 import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
+import io.microcdi.registry.Node;
 import io.microcdi.transport.MessageStream;
-import io.microcdi.transport.Transport;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * contract).
  *
  * <pre>{@code
- * try (Transport t = new MemoryTransport()) {
+ * try (MemoryTransport t = new MemoryTransport()) {
  *     Listener l = t.listen("memory:0", ex -> ex.reply(ex.request()));   // l.address() is "memory:1", say
  *     Message echo = t.send(l.address(), request, Duration.ofSeconds(5)).join();
  *     MessageStream s = t.stream(l2.address(), open, Duration.ofSeconds(5)).join();  // l2's handler: ex.stream()
@@ -43,13 +45,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link #stream} opens a stream whose two ends are linked in memory, with backpressure end to end (a receiver
  * that lags stops the sender's publisher being asked) and an idle timeout of its own
  * ({@code micro.transport.stream-idle-timeout}, {@link #DEFAULT_STREAM_IDLE_TIMEOUT} by default); the handler gets it
- * with {@link io.microcdi.transport.Exchange#stream()}. Signals run on one daemon pool
+ * with {@link io.microcdi.transport.StreamingExchange#stream()}. Signals run on one daemon pool
  * ({@code microcdi-memory-stream}), one stream's in order.
  *
  * <p>{@link #post} hands its path to the listener's {@link io.microcdi.transport.Exchange#path()} and reads the status
  * the handler answers with, so the HTTP broker runs over this transport too.
  */
-public final class MemoryTransport implements Transport, PathTransport {
+public final class MemoryTransport implements StreamingTransport, PathTransport {
 
     /** The plugin name. */
     public static final String NAME = "memory";
@@ -155,17 +157,18 @@ public final class MemoryTransport implements Transport, PathTransport {
 
     @Override
     public CompletableFuture<Message> send(String address, Message request, Duration timeout) {
-        return start(address, "/", request, timeout);
+        return start(address, "/", false, request, timeout);
     }
 
     @Override
     public CompletableFuture<Reply> post(String address, String path, Message request, Duration timeout) {
         PathTransport.checkPath(path);
-        CompletableFuture<Message> sent = start(address, path, request, timeout);
+        CompletableFuture<Message> sent = start(address, path, true, request, timeout);
         return sent.thenApply(m -> new Reply(sent instanceof MemoryExchange ex ? ex.status() : 200, m));
     }
 
-    private CompletableFuture<Message> start(String address, String path, Message request, Duration timeout) {
+    private CompletableFuture<Message> start(String address, String path, boolean readsStatus, Message request,
+                                             Duration timeout) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(request, "request");
         if (closed) {
@@ -179,7 +182,7 @@ public final class MemoryTransport implements Transport, PathTransport {
         }
         long nanos = timeout.compareTo(Duration.ofNanos(MAX_TIMEOUT_NANOS)) >= 0 ? MAX_TIMEOUT_NANOS
                 : timeout.toNanos();
-        MemoryExchange exchange = new MemoryExchange(listener, request, path, nanos);
+        MemoryExchange exchange = new MemoryExchange(listener, request, path, readsStatus, nanos);
         if (nanos <= 0) {
             exchange.completeExceptionally(exchange.timeout());
             return exchange;
@@ -191,6 +194,18 @@ public final class MemoryTransport implements Transport, PathTransport {
         }
         exchange.start(Timer.SCHEDULER.schedule(exchange, nanos, TimeUnit.NANOSECONDS));
         return exchange;
+    }
+
+    /** Nothing in a node's metadata changes how a memory stream opens: as {@link #stream(String, Message, Duration)}. */
+    @Override
+    public CompletableFuture<MessageStream> stream(Node node, Message open, Duration connectTimeout) {
+        return stream(node.address(), open, connectTimeout);
+    }
+
+    /** Memory listeners take every stream the same way: nothing to add to a node's metadata. */
+    @Override
+    public Map<String, String> nodeMetadata() {
+        return Map.of();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.microcdi.client.rpc;
 
+import io.microcdi.client.ClientProvider;
+import io.microcdi.client.RetryPolicy;
 import io.microcdi.codec.Codecs;
 import io.microcdi.codec.bytes.BytesCodec;
 import io.microcdi.codec.json.JsonCodec;
@@ -131,7 +133,8 @@ class ServiceKeysTest {
         Selector selector = new CachingSelectorProvider.Random().create(c, registry);
         MemoryTransport transport = new MemoryTransport();
         try {
-            assertThatThrownBy(() -> new RpcClientProvider().create(c, selector, transport, CODECS))
+            assertThatThrownBy(() -> new RpcClientProvider().create(
+                    new ClientProvider.Parts(c, selector, transport, CODECS, RetryPolicy.defaults())))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("micro.client.greeter.request-timeout=soon");
         } finally {

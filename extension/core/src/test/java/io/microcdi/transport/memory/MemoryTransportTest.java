@@ -1,6 +1,7 @@
 package io.microcdi.transport.memory;
 
 import io.microcdi.metadata.Metadata;
+import io.microcdi.testing.transport.TransportContract;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
@@ -24,9 +25,18 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class MemoryTransportTest {
+/**
+ * The memory transport passes the {@link TransportContract}; here is what is its own: no copies, {@code memory}
+ * addresses, listeners shared by every instance of the JVM, and how a reply after close or a throwing handler ends.
+ */
+class MemoryTransportTest extends TransportContract {
 
     private final MemoryTransport transport = new MemoryTransport();
+
+    @Override
+    protected Transport newTransport() {
+        return new MemoryTransport();
+    }
 
     @AfterEach
     void tearDown() {
@@ -75,12 +85,10 @@ class MemoryTransportTest {
     }
 
     @Test
-    void aTakenAddressCannotBeListenedOnUntilClosed() {
+    void aTakenAddressIsRefusedSayingSo() {
         Listener l = transport.listen("memory:0", ex -> ex.reply(ex.request()));
         assertThatThrownBy(() -> transport.listen(l.address(), ex -> ex.reply(ex.request())))
                 .isInstanceOf(TransportException.class).hasMessageContaining("already in use");
-        l.close();
-        transport.listen(l.address(), ex -> ex.reply(ex.request())).close();
     }
 
     @Test
@@ -90,55 +98,6 @@ class MemoryTransportTest {
             Message rsp = other.send(l.address(), message("ping"), Duration.ofSeconds(5)).join();
             assertThat(new String(rsp.body(), StandardCharsets.UTF_8)).isEqualTo("pong");
         }
-    }
-
-    @Test
-    void unknownAddressFailsBeforeSending() {
-        Throwable e = failure(transport.send("memory:999999999", message("x"), Duration.ofSeconds(5)));
-        assertThat(e).isInstanceOf(TransportException.class).hasMessageContaining("memory:999999999");
-        assertThat(((TransportException) e).requestSent()).isFalse();
-    }
-
-    @Test
-    void noReplyInTimeIsATimeoutAndALateReplyIsDropped() {
-        AtomicReference<Exchange> held = new AtomicReference<>();
-        Listener l = transport.listen("memory:0", held::set);
-        CompletableFuture<Message> f = transport.send(l.address(), message("x"), Duration.ofMillis(50));
-        assertThat(failure(f)).isInstanceOf(TimeoutException.class).hasMessageContaining(l.address());
-        held.get().reply(message("late"));
-        assertThat(f).isCompletedExceptionally();
-        // the late reply counted the call out
-        l.stopAccepting();
-        assertThat(l.awaitConnectionsClosed(Duration.ZERO)).isTrue();
-    }
-
-    @Test
-    void zeroTimeoutFailsAtOnce() {
-        Listener l = transport.listen("memory:0", ex -> ex.reply(ex.request()));
-        assertThat(failure(transport.send(l.address(), message("x"), Duration.ZERO)))
-                .isInstanceOf(TimeoutException.class);
-    }
-
-    @Test
-    void stopAcceptingRefusesNewCallsAndAwaitsTheOutstandingOnes() throws Exception {
-        AtomicReference<Exchange> held = new AtomicReference<>();
-        Listener l = transport.listen("memory:0", held::set);
-        CompletableFuture<Message> inFlight = transport.send(l.address(), message("a"), Duration.ofSeconds(5));
-
-        l.stopAccepting();
-        Throwable refused = failure(transport.send(l.address(), message("b"), Duration.ofSeconds(5)));
-        assertThat(refused).isInstanceOf(TransportException.class);
-        assertThat(((TransportException) refused).requestSent()).isFalse();
-        assertThat(l.awaitConnectionsClosed(Duration.ofMillis(50))).isFalse();
-
-        CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(
-                () -> l.awaitConnectionsClosed(Duration.ofSeconds(5)));
-        held.get().reply(message("done"));
-        assertThat(drained.get(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(inFlight.get(5, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8)).isEqualTo("done");
-        l.close();
-        assertThat(failure(transport.send(l.address(), message("c"), Duration.ofSeconds(5))))
-                .isInstanceOf(TransportException.class);
     }
 
     @Test
@@ -161,18 +120,6 @@ class MemoryTransportTest {
         Throwable e = failure(transport.send(l.address(), message("x"), Duration.ofSeconds(5)));
         assertThat(e).isInstanceOf(TransportException.class).hasMessageContaining("boom");
         assertThat(((TransportException) e).requestSent()).isTrue();
-    }
-
-    @Test
-    void closingTheTransportClosesItsListenersAndRefusesWork() {
-        Listener l = transport.listen("memory:0", ex -> ex.reply(ex.request()));
-        transport.close();
-        try (MemoryTransport other = new MemoryTransport()) {
-            assertThat(failure(other.send(l.address(), message("x"), Duration.ofSeconds(5))))
-                    .isInstanceOf(TransportException.class);
-        }
-        assertThatThrownBy(() -> transport.listen("memory:0", ex -> ex.reply(ex.request())))
-                .isInstanceOf(TransportException.class);
     }
 
     @Test

@@ -57,7 +57,7 @@ import java.util.ArrayList;
  *
  * <p><b>Streams.</b> A request whose {@code HEADERS} carry {@code micro-stream} (or {@code x-micro-stream}) is handed
  * to the handler at once, with an empty body, and its HTTP/2 stream gets an {@link Http2ServerStream}, which carries
- * the {@link MessageStream} both ways if the handler takes it over; this class routes its frames there. A stream
+ * the {@link MessageStream} both ways if the handler takes it over ({@link io.microcdi.transport.StreamingExchange#stream()}); this class routes its frames there. A stream
  * counts as an exchange in flight until it is over, so it keeps the connection open through
  * {@code micro.transport.http.idle-timeout} and a graceful stop.
  */

@@ -5,7 +5,7 @@ import io.microcdi.registry.Node;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
-import io.microcdi.transport.Transport;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
 import io.netty.bootstrap.Bootstrap;
@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code POST /}; every answer is {@code 200 OK}, with errors in the {@code Micro-Error} header.
  *
  * <pre>{@code
- * try (Transport t = new HttpTransport(HttpTransportConfig.from(config))) {
+ * try (HttpTransport t = new HttpTransport(HttpTransportConfig.from(config))) {
  *     Listener l = t.listen("127.0.0.1:0", ex -> ex.reply(ex.request()));
  *     Message echo = t.send(l.address(), request, Duration.ofSeconds(5)).join();
  * }
@@ -64,7 +64,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request's {@linkplain io.microcdi.transport.Exchange#method() method} and
  * {@linkplain io.microcdi.transport.Exchange#path() path}, and answers with any status.
  */
-public final class HttpTransport implements Transport, PathTransport {
+public final class HttpTransport implements StreamingTransport, PathTransport {
 
     /** The plugin name. */
     public static final String NAME = "http";

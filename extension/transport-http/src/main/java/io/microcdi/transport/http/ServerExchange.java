@@ -1,8 +1,8 @@
 package io.microcdi.transport.http;
 
-import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.StreamingExchange;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -20,7 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
  * exchange.reply(new Message(Metadata.of("Content-Type", "application/json"), body));
  * }</pre>
  */
-class ServerExchange implements Exchange, Runnable {
+class ServerExchange implements StreamingExchange, Runnable {
 
     private static final System.Logger LOG = System.getLogger(ServerExchange.class.getName());
 

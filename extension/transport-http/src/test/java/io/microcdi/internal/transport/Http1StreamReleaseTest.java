@@ -5,6 +5,7 @@ import io.microcdi.internal.transport.StreamProbes.Recorder;
 import io.microcdi.internal.transport.StreamProbes.Silent;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
+import io.microcdi.transport.StreamingExchange;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
@@ -57,7 +58,7 @@ class Http1StreamReleaseTest {
 
     private MessageStream[] open(String clientIdle, String serverIdle) throws Exception {
         CompletableFuture<MessageStream> server = new CompletableFuture<>();
-        Listener l = transport(serverIdle).listen("127.0.0.1:0", ex -> server.complete(ex.stream()));
+        Listener l = transport(serverIdle).listen("127.0.0.1:0", ex -> server.complete(((StreamingExchange) ex).stream()));
         closing.add(l);
         Message open = new Message(Metadata.of("Content-Type", "application/octet-stream",
                 "Micro-Endpoint", "Echo.Stream", MessageStream.STREAM_HEADER, "1"), null);

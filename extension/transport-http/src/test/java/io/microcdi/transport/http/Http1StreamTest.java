@@ -3,6 +3,7 @@ package io.microcdi.transport.http;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.config.DefaultMicroConfig;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.transport.StreamingExchange;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
@@ -73,7 +74,7 @@ class Http1StreamTest {
 
     /** A listener whose every request becomes a stream handed to {@code onStream}. */
     private HttpListener streamServer(HttpTransport t, java.util.function.Consumer<MessageStream> onStream) {
-        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", ex -> onStream.accept(ex.stream()));
+        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", ex -> onStream.accept(((StreamingExchange) ex).stream()));
         closing.add(l);
         return l;
     }
@@ -338,11 +339,11 @@ class Http1StreamTest {
         Transport.Handler h = ex -> {
             if ("/reply".equals(ex.path())) {
                 ex.reply(new Message(Metadata.empty(), null));
-                afterReply.set(catching(ex::stream));
+                afterReply.set(catching(((StreamingExchange) ex)::stream));
                 return;
             }
-            MessageStream s = ex.stream();
-            second.set(catching(ex::stream));
+            MessageStream s = ((StreamingExchange) ex).stream();
+            second.set(catching(((StreamingExchange) ex)::stream));
             s.cancel();
         };
         HttpListener l = (HttpListener) t.listen("127.0.0.1:0", h);

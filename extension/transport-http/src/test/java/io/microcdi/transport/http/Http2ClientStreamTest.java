@@ -5,6 +5,7 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.internal.config.DefaultMicroConfig;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
+import io.microcdi.transport.StreamingExchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
 import io.microcdi.transport.TransportException;
@@ -67,7 +68,7 @@ class Http2ClientStreamTest {
 
     /** A listener whose every request becomes a stream handed to {@code onStream}. */
     private HttpListener streamServer(HttpTransport t, Consumer<MessageStream> onStream) {
-        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", ex -> onStream.accept(ex.stream()));
+        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", ex -> onStream.accept(((StreamingExchange) ex).stream()));
         closing.add(l);
         return l;
     }

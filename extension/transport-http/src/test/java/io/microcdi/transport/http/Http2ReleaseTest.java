@@ -3,6 +3,7 @@ package io.microcdi.transport.http;
 import io.microcdi.internal.config.DefaultMicroConfig;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
+import io.microcdi.transport.StreamingExchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
 import io.microcdi.transport.TransportException;
@@ -57,7 +58,7 @@ class Http2ReleaseTest {
 
     private Pair open(HttpTransport serverTransport, HttpTransport clientTransport) {
         CompletableFuture<MessageStream> server = new CompletableFuture<>();
-        HttpListener l = (HttpListener) serverTransport.listen("127.0.0.1:0", ex -> server.complete(ex.stream()));
+        HttpListener l = (HttpListener) serverTransport.listen("127.0.0.1:0", ex -> server.complete(((StreamingExchange) ex).stream()));
         closing.add(l);
         Message open = new Message(Metadata.of("Micro-Service", "echo", "Micro-Endpoint", "Echo.Stream",
                 "Content-Type", "application/octet-stream", MessageStream.STREAM_HEADER, "r1"), null);

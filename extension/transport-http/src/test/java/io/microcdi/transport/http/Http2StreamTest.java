@@ -1,6 +1,7 @@
 package io.microcdi.transport.http;
 
 import io.microcdi.metadata.Metadata;
+import io.microcdi.transport.StreamingExchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
 import io.microcdi.transport.TransportException;
@@ -74,7 +75,7 @@ class Http2StreamTest {
         HttpTransport t = new HttpTransport(new HttpTransportConfig(2, HttpTransportConfig.DEFAULT_MAX_BODY_SIZE,
                 Duration.ofMinutes(1), 10, Duration.ofMinutes(1), Duration.ofSeconds(5)));
         closing.add(t);
-        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", ex -> onStream.accept(ex.stream()));
+        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", ex -> onStream.accept(((StreamingExchange) ex).stream()));
         closing.add(l);
         return l;
     }

@@ -5,6 +5,7 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.errors.ErrorJson;
 import io.microcdi.internal.config.DefaultMicroConfig;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.testing.transport.TransportContract;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
@@ -51,7 +52,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-class HttpTransportTest {
+/**
+ * The HTTP transport passes the {@link TransportContract}; here is what is its own: HTTP/1.1 framing and its peers
+ * (the JDK's client, raw sockets, pipelining, chunked answers, {@code Expect}), the connection pool, idle and
+ * winding-down connections, and the provider's configuration.
+ */
+class HttpTransportTest extends TransportContract {
+
+    @Override
+    protected Transport newTransport() {
+        return new HttpTransport(HttpTransportConfig.from(DefaultMicroConfig.of(Map.of(
+                HttpTransportConfig.IO_THREADS, "2"))));
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -186,45 +198,29 @@ class HttpTransportTest {
         assertThat(t.openConnections(l.address())).isEqualTo(1);
     }
 
+    /** The pool dials at most one connection per concurrent caller (the contract checks the answers). */
     @Test
-    void concurrentCallsAreAllAnsweredCorrectly() throws Exception {
+    void concurrentCallersDialAtMostOneConnectionEach() throws Exception {
         HttpTransport t = transport();
-        ExecutorService handlers = Executors.newFixedThreadPool(4);
-        closeables.add(handlers::shutdownNow);
-        Listener l = t.listen("127.0.0.1:0", ex -> {
-            if (ex.request().body().length % 2 == 0) {
-                echo(ex); // on the event loop
-            } else {
-                handlers.execute(() -> echo(ex)); // from another thread
-            }
-        });
-        int threads = 64;
-        int calls = 200;
-        List<Future<Integer>> results = new ArrayList<>();
+        Listener l = t.listen("127.0.0.1:0", HttpTransportTest::echo);
+        int threads = 32;
+        List<Future<?>> results = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < threads; i++) {
-            int thread = i;
             results.add(executor.submit(() -> {
-                int ok = 0;
-                for (int c = 0; c < calls; c++) {
-                    String body = "call " + thread + "/" + c;
-                    Message rsp = t.send(l.address(), json(body, "X-Call", body), TIMEOUT).join();
-                    if (text(rsp).equals(body) && body.equals(rsp.header().get("X-Call"))) {
-                        ok++;
-                    }
+                for (int c = 0; c < 100; c++) {
+                    t.send(l.address(), json("{}"), TIMEOUT).join();
                 }
-                return ok;
+                return null;
             }));
         }
-        int ok = 0;
-        for (Future<Integer> r : results) {
-            ok += r.get(30, TimeUnit.SECONDS);
+        for (Future<?> r : results) {
+            r.get(30, TimeUnit.SECONDS);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         System.out.printf(Locale.ROOT, "[http transport] %d concurrent calls from %d threads: %d ms (%.0f calls/s)%n",
-                threads * calls, threads, millis, threads * calls * 1000.0 / Math.max(1, millis));
-        assertThat(ok).isEqualTo(threads * calls);
+                threads * 100, threads, millis, threads * 100 * 1000.0 / Math.max(1, millis));
         assertThat(t.connectionsDialed(l.address())).isLessThanOrEqualTo(threads);
     }
 
@@ -454,8 +450,9 @@ class HttpTransportTest {
 
     // ---------------------------------------------------------------- client errors
 
+    /** A refused dial fails at once and leaves no connection (the contract checks the exception). */
     @Test
-    void closedPortFailsFastWithNothingSent() throws Exception {
+    void closedPortFailsFastAndLeavesNoConnection() throws Exception {
         HttpTransport t = transport();
         int port;
         try (ServerSocket ss = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -466,20 +463,8 @@ class HttpTransportTest {
         Throwable e = failureOf(t.send("127.0.0.1:" + port, json("{}"), TIMEOUT));
 
         assertThat(e).isInstanceOf(TransportException.class);
-        assertThat(((TransportException) e).requestSent()).isFalse();
-        assertThat(e.getMessage()).contains("127.0.0.1:" + port);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(t.openConnections("127.0.0.1:" + port)).isZero();
-    }
-
-    @Test
-    void badAddressFailsTheFuture() {
-        HttpTransport t = transport();
-
-        Throwable e = failureOf(t.send("no-port-here", json("{}"), TIMEOUT));
-
-        assertThat(e).isInstanceOf(TransportException.class);
-        assertThat(((TransportException) e).requestSent()).isFalse();
     }
 
     @Test
@@ -701,15 +686,6 @@ class HttpTransportTest {
         assertThat(failureOf(t.send(l.address(), json("x"), TIMEOUT))).isInstanceOf(TransportException.class);
         assertThatThrownBy(() -> t.listen("127.0.0.1:0", HttpTransportTest::echo))
                 .isInstanceOf(TransportException.class);
-    }
-
-    @Test
-    void bindingABusyPortFails() {
-        HttpTransport t = transport();
-        Listener l = t.listen("127.0.0.1:0", HttpTransportTest::echo);
-
-        assertThatThrownBy(() -> t.listen(l.address(), HttpTransportTest::echo))
-                .isInstanceOf(TransportException.class).hasMessageContaining(l.address());
     }
 
     @Test
