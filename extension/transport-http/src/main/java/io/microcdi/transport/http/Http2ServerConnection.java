@@ -185,7 +185,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         String path = p == null ? "/" : p.toString();
         if (streamOpen) {
             // a stream's open: the handler decides now; its DATA is the stream's messages
-            StreamExchange exchange = new StreamExchange(this, new Message(head, HttpWire.empty()), method, path,
+            Http2Exchange exchange = new Http2Exchange(this, new Message(head, HttpWire.empty()), method, path,
                     stream);
             CharSequence type = h.get(CONTENT_TYPE);
             exchange.streamed = new Http2ServerStream(this, ctx, codec, stream,
@@ -199,7 +199,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         if (frame.isEndStream()) {
-            dispatch(new StreamExchange(this, new Message(head, HttpWire.empty()), method, path, stream));
+            dispatch(new Http2Exchange(this, new Message(head, HttpWire.empty()), method, path, stream));
             return;
         }
         if (h.contains(EXPECT, CONTINUE, true)) {
@@ -234,7 +234,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     }
 
     /** Hands {@code exchange} to the handler; it is in flight until answered. */
-    void dispatch(StreamExchange exchange) {
+    void dispatch(Http2Exchange exchange) {
         inFlight++;
         exchange.dispatch(listener);
     }
@@ -247,7 +247,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     /** Writes the answer of {@code exchange} on its stream (on the event loop). */
     @Override
     public void write(ServerExchange exchange) {
-        StreamExchange se = (StreamExchange) exchange;
+        Http2Exchange se = (Http2Exchange) exchange;
         if (se.streamed != null) {
             // answered as an ordinary call: whatever the client streams now is read and dropped
             se.streamed.dropped();
@@ -264,12 +264,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public boolean canStream(ServerExchange exchange) {
-        return exchange instanceof StreamExchange se && se.streamed != null;
+        return exchange instanceof Http2Exchange se && se.streamed != null;
     }
 
     @Override
     public MessageStream stream(ServerExchange exchange) {
-        Http2ServerStream st = ((StreamExchange) exchange).streamed;
+        Http2ServerStream st = ((Http2Exchange) exchange).streamed;
         st.attachOnLoop();
         return st;
     }
@@ -444,19 +444,5 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             LOG.log(Level.DEBUG, "closing HTTP/2 connection from " + remote, cause);
         }
         ctx.close();
-    }
-
-    /** An exchange on one stream. */
-    static final class StreamExchange extends ServerExchange {
-
-        final Http2FrameStream stream;
-        /** The stream this request may become: set when its HEADERS carry {@code micro-stream}; loop only. */
-        Http2ServerStream streamed;
-
-        StreamExchange(ServerExchange.Owner connection, Message request, HttpMethod method, String path,
-                       Http2FrameStream stream) {
-            super(connection, request, method, path, true, null);
-            this.stream = stream;
-        }
     }
 }

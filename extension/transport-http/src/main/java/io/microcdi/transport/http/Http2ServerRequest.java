@@ -117,7 +117,7 @@ final class Http2ServerRequest {
             discard(0, true); // shorter than its content-length: refused
             return;
         }
-        connection.dispatch(new Http2ServerConnection.StreamExchange(connection, new Message(head, whole), method,
+        connection.dispatch(new Http2Exchange(connection, new Message(head, whole), method,
                 path, stream));
     }
 
