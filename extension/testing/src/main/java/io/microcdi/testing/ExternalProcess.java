@@ -53,9 +53,11 @@ public final class ExternalProcess implements AutoCloseable {
     private final Path log;
     private final Duration stopTimeout;
     private final Thread shutdownHook;
-    /** Where {@link #awaitLogLine} stopped reading, so that a long log is read once. */
+    /** Where {@link #awaitLogLine} stopped reading the file, so that a long log is read once. */
     private long logPosition;
     private final StringBuilder partialLine = new StringBuilder();
+    /** Lines read from the file that {@link #awaitLogLine} has not looked at yet. */
+    private final java.util.ArrayDeque<String> unread = new java.util.ArrayDeque<>();
     private volatile Integer exitCode;
 
     private ExternalProcess(String name, Process process, Path log, Duration stopTimeout) {
@@ -118,8 +120,8 @@ public final class ExternalProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until a line written to the log since the last call matches {@code pattern} (anywhere in the line), and
-     * returns that line.
+     * Waits until a log line not looked at by an earlier call matches {@code pattern} (anywhere in the line), and
+     * returns it; the lines before it are passed over, the lines after it are left for the next call.
      *
      * @throws IllegalStateException when the process ends first or {@code timeout} passes; the message holds the log's
      *                               tail
@@ -128,7 +130,7 @@ public final class ExternalProcess implements AutoCloseable {
         Objects.requireNonNull(pattern, "pattern");
         String[] found = new String[1];
         awaitReady("a log line matching /" + pattern + "/", timeout, () -> {
-            for (String line : newLines()) {
+            for (String line; (line = nextLine()) != null; ) {
                 if (pattern.matcher(line).find()) {
                     found[0] = line;
                     return true;
@@ -236,13 +238,19 @@ public final class ExternalProcess implements AutoCloseable {
         }
     }
 
-    /** The complete lines appended to the log since the last read. */
-    private synchronized List<String> newLines() throws IOException {
-        List<String> lines = new ArrayList<>();
+    /** The next complete line of the log not read yet, or {@code null} when there is none so far. */
+    private synchronized String nextLine() throws IOException {
+        if (unread.isEmpty()) {
+            readNewLines();
+        }
+        return unread.poll();
+    }
+
+    private void readNewLines() throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
             long length = file.length();
             if (length <= logPosition) {
-                return lines;
+                return;
             }
             byte[] bytes = new byte[(int) Math.min(length - logPosition, 1 << 20)];
             file.seek(logPosition);
@@ -252,10 +260,9 @@ public final class ExternalProcess implements AutoCloseable {
         }
         int start = 0;
         for (int nl; (nl = partialLine.indexOf("\n", start)) >= 0; start = nl + 1) {
-            lines.add(partialLine.substring(start, nl).replace("\r", ""));
+            unread.add(partialLine.substring(start, nl).replace("\r", ""));
         }
         partialLine.delete(0, start);
-        return lines;
     }
 
     private static boolean accepts(String host, int port) {
@@ -391,7 +398,8 @@ public final class ExternalProcess implements AutoCloseable {
                     started.awaitLogLine(readyLine, startTimeout);
                 }
                 if (readyHost != null) {
-                    Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+                    Duration left = readyLine == null ? startTimeout
+                            : Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
                     started.awaitPort(readyHost, readyPort, left);
                 }
             } catch (RuntimeException | Error e) {
