@@ -514,12 +514,12 @@ public abstract class RegistryContract {
         String name = uniqueName();
         Node mine = node(name);
         Node theirs = node(name);
+        WatchedEvents seen = watch(b, name);
         closing.register(service(name, "1.0.0", mine), LONG_TTL);
         staying.register(service(name, "1.0.0", theirs), LONG_TTL);
-        Registries.awaitNode(b, name, mine.id(), discoveryTimeout());
-        Registries.awaitNode(b, name, theirs.id(), discoveryTimeout());
+        List<RegistryEvent> created = List.of(seen.next(discoveryTimeout()), seen.next(discoveryTimeout()));
+        assertThat(created).extracting(e -> e.service().nodes().get(0)).containsExactlyInAnyOrder(mine, theirs);
         WatchedEvents ownWatch = watch(closing, name);
-        WatchedEvents seen = watch(b, name);
 
         closing.close();
 

@@ -28,6 +28,12 @@ class FileRegistryTest extends RegistryContract {
                 FileRegistryConfig.POLL_INTERVAL, "50ms")));
     }
 
+    /** Polled every 50 ms, a removal shows well within a second. */
+    @Override
+    protected Duration removalTimeout() {
+        return Duration.ofSeconds(1);
+    }
+
     @Test
     void aBadKeyFailsNamingIt() throws Exception {
         Path notADirectory = Files.writeString(directory.resolve("plain-file"), "x");
