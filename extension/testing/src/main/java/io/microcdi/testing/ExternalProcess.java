@@ -29,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * <pre>{@code
  * int port = FreePorts.one();
  * try (ExternalProcess etcd = ExternalProcess.builder("etcd")
- *         .args("--listen-client-urls", "http://127.0.0.1:" + port, "--advertise-client-urls", "http://127.0.0.1:" + port)
+ *         .args("--listen-client-urls", "http://127.0.0.1:" + port,
+ *               "--advertise-client-urls", "http://127.0.0.1:" + port)
  *         .directory(tempDir)
  *         .readyWhenPortAccepts(port)
  *         .start()) {

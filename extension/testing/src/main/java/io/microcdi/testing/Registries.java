@@ -46,7 +46,10 @@ public final class Registries {
                 .orElseThrow();
     }
 
-    /** Returns once the registry no longer lists node {@code nodeId} of {@code service}; fails after {@code timeout}. */
+    /**
+     * Returns once the registry no longer lists node {@code nodeId} of {@code service}; fails after
+     * {@code timeout}.
+     */
     public static void awaitNodeGone(Registry registry, String service, String nodeId, Duration timeout) {
         Objects.requireNonNull(nodeId, "nodeId");
         await("node " + nodeId + " of " + service + " to leave registry " + registry.name())

@@ -105,7 +105,8 @@ class ExternalProcessTest {
 
     @Test
     void killIsSigkillWithNoChanceToCleanUp() {
-        ExternalProcess polite = track(ExternalProcess.java(Children.Polite.class).readyWhenLogMatches("READY").start());
+        ExternalProcess polite = track(ExternalProcess.java(Children.Polite.class)
+                .readyWhenLogMatches("READY").start());
 
         assertThat(polite.kill()).isEqualTo(137);
         assertThat(polite.isAlive()).isFalse();

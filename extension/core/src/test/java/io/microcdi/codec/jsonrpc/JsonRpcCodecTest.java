@@ -14,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The {@code jsonrpc} codec passes {@link CodecContract}: its messages are JSON records; below, the envelope on the wire. */
+/**
+ * The {@code jsonrpc} codec passes {@link CodecContract}: its messages are JSON records; below, the envelope on the
+ * wire.
+ */
 class JsonRpcCodecTest extends CodecContract {
 
     @Override

@@ -34,11 +34,18 @@ public final class ProtoSamples {
         Struct nulls = struct("note", Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build(), "id", text("o-2"));
         return new CodecContract.Samples(Sample.of(nested), Sample.of(lists), Sample.of(maps), Sample.of(nulls),
                 Sample.of(StringValue.of(CodecContract.UNICODE)), Sample.of(Empty.getDefaultInstance()),
-                List.of(new byte[] {0x0a, 10, 'J'},                                         // a field cut short
-                        new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
-                                (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1},  // a varint too long
-                        new byte[] {0x0f}),                                                   // wire type 7
+                List.of(new byte[] {0x0a, 10, 'J'}, // a field cut short
+                        varintTooLong(),
+                        new byte[] {0x0f}), // wire type 7
                 CodecContract.Order.class);
+    }
+
+    /** Eleven bytes of varint: longer than the ten a 64-bit value may take. */
+    private static byte[] varintTooLong() {
+        byte[] b = new byte[11];
+        java.util.Arrays.fill(b, (byte) 0x80);
+        b[10] = 1;
+        return b;
     }
 
     private static Value text(String s) {

@@ -17,7 +17,10 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The {@code protorpc} codec passes {@link CodecContract}: its messages are protobuf; below, the envelope on the wire. */
+/**
+ * The {@code protorpc} codec passes {@link CodecContract}: its messages are protobuf; below, the envelope on the
+ * wire.
+ */
 class ProtoRpcCodecTest extends CodecContract {
 
     @Override

@@ -9,6 +9,7 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.metadata.Metadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,6 +58,7 @@ import static org.awaitility.Awaitility.await;
  * promise, a message is never lost silently. A test the plugin cannot pass by design is overridden in the subclass
  * with {@code @Test @Disabled("why")}.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // a plugin that hangs fails its test instead of the build
 public abstract class BrokerContract {
 
     /** What a broker does with a message whose subscriber threw. */
@@ -94,7 +96,10 @@ public abstract class BrokerContract {
         return 1_000;
     }
 
-    /** What this broker does with a message whose subscriber threw. Default: {@link SubscriberFailure#RETRIED_THEN_REPORTED}. */
+    /**
+     * What this broker does with a message whose subscriber threw. Default:
+     * {@link SubscriberFailure#RETRIED_THEN_REPORTED}.
+     */
     protected SubscriberFailure subscriberFailure() {
         return SubscriberFailure.RETRIED_THEN_REPORTED;
     }
@@ -166,7 +171,14 @@ public abstract class BrokerContract {
         Semaphore window = new Semaphore(64);
         List<CompletableFuture<Void>> pending = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            window.acquireUninterruptibly();
+            try {
+                if (!window.tryAcquire(deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    fail("64 publishes in flight, none completed within " + deliveryTimeout());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
             pending.add(publisher.publish(topic, message("m" + i)).whenComplete((ok, e) -> window.release()));
         }
         join(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
@@ -247,7 +259,8 @@ public abstract class BrokerContract {
             headers.put("X-Header-" + i, "value " + i + " " + "x".repeat(i * 10));
         }
 
-        join(publisher.publish(topic, new BrokerMessage(Metadata.from(headers), "{}".getBytes(StandardCharsets.UTF_8))));
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        join(publisher.publish(topic, new BrokerMessage(Metadata.from(headers), body)));
 
         await().atMost(deliveryTimeout()).until(() -> !got.isEmpty());
         Metadata received = got.get(0).message().header();
@@ -422,7 +435,7 @@ public abstract class BrokerContract {
         assertThat(got.deliveries.get()).isZero();
     }
 
-    /** Both fail with a {@link MicroException} 503 (Service Unavailable): publish through its future, subscribe at once. */
+    /** Both fail with a {@link MicroException} 503: publish through its future, subscribe at once. */
     @Test
     public void publishingAndSubscribingNeedAConnectedBroker() {
         Broker unconnected = newBroker();

@@ -5,6 +5,7 @@ import io.microcdi.codec.CodecException;
 import io.microcdi.codec.Codecs;
 import io.microcdi.codec.Envelope;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <p>An {@link Envelope} codec (JSON-RPC, proto-RPC) also runs the envelope tests; for other codecs they are skipped.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // a plugin that hangs fails its test instead of the build
 public abstract class CodecContract {
 
     /** A value the codec carries, with the type its decoder is made for. */
@@ -105,7 +107,8 @@ public abstract class CodecContract {
     }
 
     /** Text with accents, CJK, an emoji, quotes, a backslash and control characters. */
-    public static final String UNICODE = "Grüße ✓ 你好 \uD83D\uDE00 \"quoted\" back\\slash\nnew line\ttab \u0001 \u2028";
+    public static final String UNICODE =
+            "Grüße ✓ 你好 \uD83D\uDE00 \"quoted\" back\\slash\nnew line\ttab \u0001 \u2028";
 
     /** A record three levels deep with every common field type. */
     public record Order(String id, long quantity, double price, boolean paid, Customer customer, List<Line> lines,

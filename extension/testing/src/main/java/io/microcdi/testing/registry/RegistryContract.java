@@ -13,6 +13,7 @@ import io.microcdi.testing.Registries;
 import io.microcdi.testing.WatchedEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +60,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * <p>A test the plugin cannot pass by design (mDNS carries no service metadata) is overridden in the subclass with
  * {@code @Test @Disabled("why")}, so that the reason shows in the test report. Test methods are public for that.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // a plugin that hangs fails its test instead of the build
 public abstract class RegistryContract {
 
     /** The TTL of nodes that are meant to outlive the test: long enough that no test sees them expire. */

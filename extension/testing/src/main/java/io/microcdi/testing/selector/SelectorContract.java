@@ -11,6 +11,7 @@ import io.microcdi.selector.Selector;
 import io.microcdi.transport.TransportException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.net.ConnectException;
 import java.time.Duration;
@@ -49,6 +50,7 @@ import static org.awaitility.Awaitility.await;
  * strategy's business: the suite only asks that every node gets calls when many are in flight. A test the plugin
  * cannot pass by design is overridden in the subclass with {@code @Test @Disabled("why")}.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // a plugin that hangs fails its test instead of the build
 public abstract class SelectorContract {
 
     private Registry registry;

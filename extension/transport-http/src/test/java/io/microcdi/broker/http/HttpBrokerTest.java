@@ -52,7 +52,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The HTTP broker passes {@link BrokerContract} over the real HTTP transport on loopback, each broker with a transport
  * of its own (as in a process of its own) and the subscriptions in one memory registry; below, its delivery settings,
- * the receiver and the wire form. {@code HttpBrokerMemoryTransportTest} (core) runs the suite over the memory transport.
+ * the receiver and the wire form. {@code HttpBrokerMemoryTransportTest} (core) runs the suite over the memory
+ * transport.
  */
 class HttpBrokerTest extends BrokerContract {
 
@@ -385,7 +386,12 @@ class HttpBrokerTest extends BrokerContract {
     }
 
     @Test
-    void aTransportThatCannotPostToSubIsRefusedAtConnect() {
+    void anUnconnectedBrokerSaysSoAndATransportThatCannotPostToSubIsRefusedAtConnect() {
+        HttpBroker unconnected = new HttpBroker(HttpBrokerConfig.defaults(), registry,
+                closeAfterTest(new HttpTransport()));
+        assertThatThrownBy(() -> unconnected.subscribe("t", e -> { }, SubscribeOptions.broadcast()))
+                .isInstanceOf(MicroException.class).hasMessageContaining("not connected");
+
         Transport plain = new Transport() {
             @Override
             public String name() {
