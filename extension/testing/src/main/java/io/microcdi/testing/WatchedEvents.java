@@ -92,23 +92,27 @@ public final class WatchedEvents implements AutoCloseable {
     }
 
     /**
-     * The exception the watcher ended with, once it ended within {@code timeout}; fails when it is still running or
-     * an event came first.
+     * The exception the watcher ended with, once it ended within {@code timeout}; events still queued before the end
+     * are passed over. Fails when the watcher is still running.
      */
     public Throwable end(Duration timeout) {
-        Object o;
-        try {
-            o = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for the watcher to end", e);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Object o;
+            try {
+                o = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for the watcher to end", e);
+            }
+            if (o == null) {
+                throw new AssertionError("the watcher did not end within " + timeout.toMillis() + " ms");
+            }
+            if (o instanceof End e) {
+                queue.add(e);
+                return e.cause();
+            }
         }
-        if (o instanceof End e) {
-            queue.add(e);
-            return e.cause();
-        }
-        throw new AssertionError(o == null ? "the watcher did not end within " + timeout.toMillis() + " ms"
-                : "the watcher delivered " + o + " instead of ending");
     }
 
     /** Whether the watcher has ended (stopped, or its registry closed). */
