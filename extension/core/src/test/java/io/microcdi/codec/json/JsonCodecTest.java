@@ -3,6 +3,8 @@ package io.microcdi.codec.json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
+import io.microcdi.testing.codec.CodecContract;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Type;
@@ -13,7 +15,19 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class JsonCodecTest {
+/** The {@code json} codec passes {@link CodecContract} with records; below, its wire form and messages. */
+class JsonCodecTest extends CodecContract {
+
+    @Override
+    protected Codec codec() {
+        return new JsonCodec();
+    }
+
+    @Override
+    @Test
+    @Disabled("JSON carries any type Jackson can bind: no type is refused when its decoder is made")
+    public void aTypeItCannotCarryIsRefusedWhenTheDecoderIsMade() {
+    }
 
     public record HelloRequest(String name) {
     }
@@ -322,15 +336,6 @@ class JsonCodecTest {
                 .isInstanceOf(CodecException.class)
                 .hasMessageStartingWith("json: cannot encode " + Exploding.class.getName() + ": ")
                 .hasMessageContaining("kaboom");
-    }
-
-    @Test
-    void decodersAreReusable() {
-        Codec.Decoder<HelloRequest> d = codec.decoder(HelloRequest.class);
-
-        assertThat(d.decode(utf8("{\"name\":\"a\"}"))).isEqualTo(new HelloRequest("a"));
-        assertThatThrownBy(() -> d.decode(utf8("{"))).isInstanceOf(CodecException.class);
-        assertThat(d.decode(utf8("{\"name\":\"b\"}"))).isEqualTo(new HelloRequest("b"));
     }
 
     @Test

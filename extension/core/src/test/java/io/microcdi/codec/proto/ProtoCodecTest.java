@@ -6,6 +6,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
+import io.microcdi.testing.codec.CodecContract;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,7 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Protobuf bodies, with the well-known types protobuf-java ships as generated messages. */
-class ProtoCodecTest {
+class ProtoCodecTest extends CodecContract {
+
+    @Override
+    protected Codec codec() {
+        return new ProtoCodec();
+    }
+
+    @Override
+    protected Samples samples() {
+        return ProtoSamples.samples();
+    }
 
     public record Hello(String name) {
     }

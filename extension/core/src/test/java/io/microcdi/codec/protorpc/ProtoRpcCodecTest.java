@@ -1,8 +1,11 @@
 package io.microcdi.codec.protorpc;
 
 import com.google.protobuf.StringValue;
+import io.microcdi.codec.Codec;
 import io.microcdi.codec.CodecException;
 import io.microcdi.codec.Envelope;
+import io.microcdi.codec.proto.ProtoSamples;
+import io.microcdi.testing.codec.CodecContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,7 +17,21 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ProtoRpcCodecTest {
+/**
+ * The {@code protorpc} codec passes {@link CodecContract}: its messages are protobuf; below, the envelope on the
+ * wire.
+ */
+class ProtoRpcCodecTest extends CodecContract {
+
+    @Override
+    protected Codec codec() {
+        return new ProtoRpcCodec();
+    }
+
+    @Override
+    protected Samples samples() {
+        return ProtoSamples.samples();
+    }
 
     private final ProtoRpcCodec codec = new ProtoRpcCodec();
 

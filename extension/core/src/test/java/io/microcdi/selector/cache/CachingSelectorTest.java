@@ -20,10 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,36 +77,6 @@ class CachingSelectorTest {
                 List.of(v1eu, v1us)), Duration.ZERO);
         registry.register(new Service(SERVICE, "2.0.0", Map.of(), List.of(endpoint("Greeter.Hello"),
                 endpoint("Greeter.Bye")), List.of(v2eu)), Duration.ZERO);
-    }
-
-    /** Every node 200 calls with {@code options} reached. */
-    private static Set<Node> reached(Selector s, SelectOptions options) {
-        Set<Node> seen = new HashSet<>();
-        for (int i = 0; i < 200; i++) {
-            Next next = s.select(SERVICE, options);
-            Node n = next.next();
-            next.mark(n, null);
-            seen.add(n);
-        }
-        return seen;
-    }
-
-    @Test
-    void filtersKeepTheNodesOfAVersionALabelOrAnEndpoint() {
-        registerAll();
-        CachingSelector s = selector("random");
-
-        assertThat(reached(s, SelectOptions.none())).containsExactlyInAnyOrder(v1eu, v1us, v2eu);
-        assertThat(reached(s, SelectOptions.none().withVersion("1.0.0"))).containsExactlyInAnyOrder(v1eu, v1us);
-        assertThat(reached(s, SelectOptions.none().withVersion("2.0.0"))).containsExactly(v2eu);
-        assertThat(reached(s, SelectOptions.none().withLabel("zone", "eu"))).containsExactlyInAnyOrder(v1eu, v2eu);
-        assertThat(reached(s, SelectOptions.none().withLabel("zone", "eu").withLabel("tier", "gold")))
-                .containsExactly(v2eu);
-        assertThat(reached(s, SelectOptions.none().withEndpoint("Greeter.Hello")))
-                .containsExactlyInAnyOrder(v1eu, v1us, v2eu);
-        assertThat(reached(s, SelectOptions.none().withEndpoint("Greeter.Bye"))).containsExactly(v2eu);
-        assertThat(reached(s, SelectOptions.none().withVersion("1.0.0").withLabel("zone", "eu")))
-                .containsExactly(v1eu);
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.microcdi.selector.Next;
 import io.microcdi.selector.SelectOptions;
 import io.microcdi.selector.Selector;
 import io.microcdi.selector.SelectorProvider;
-import io.microcdi.transport.TransportException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -198,26 +197,6 @@ class StrategyTest {
         Map<Node, Integer> after = spread(s, 9_000);
         assertThat(after.keySet()).containsExactlyInAnyOrderElementsOf(nodes);
         assertThat(after.values()).allSatisfy(c -> assertThat(c).isBetween(2_500, 3_500));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"random", "roundrobin", "leastrequests", "p2c"})
-    void aRetryGoesToANodeTheCallHasNotTriedWhileOneIsLeft(String name) {
-        List<Node> nodes = nodes(3);
-        Selector s = selector(name);
-        for (int call = 0; call < 300; call++) {
-            Next next = s.select(SERVICE);
-            Set<Node> tried = new HashSet<>();
-            for (int attempt = 0; attempt < 3; attempt++) {
-                Node n = next.next();
-                assertThat(tried.add(n)).as("call %d attempt %d went to %s again", call, attempt, n.id()).isTrue();
-                next.mark(n, attempt == 0 ? new ConnectException("refused")
-                        : attempt == 1 ? new TransportException("reset", null, true) : null);
-            }
-            Node fourth = next.next(); // every node tried: any will do
-            assertThat(fourth).isIn(nodes);
-            next.mark(fourth, null);
-        }
     }
 
     @ParameterizedTest

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * java -cp <test classpath> io.microcdi.registry.mdns.MdnsRegistryChild <service> <ttl ms> <interval ms>
  * }</pre>
  *
- * <p>Prints {@code REGISTERED <node id>} once registered. It exits (with goodbyes) when its standard input closes,
- * so that it never outlives the test that started it.
+ * <p>Prints {@code REGISTERED <node id>} once registered, then runs until it is stopped (SIGTERM: goodbyes) or killed
+ * (no goodbyes); the test starts it as an {@link io.microcdi.testing.ExternalProcess}, which never lets it outlive the
+ * test.
  */
 public final class MdnsRegistryChild {
 
@@ -42,13 +43,12 @@ public final class MdnsRegistryChild {
         });
         heartbeat.scheduleAtFixedRate(() -> registry.register(service, ttl), interval, interval,
                 TimeUnit.MILLISECONDS);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            heartbeat.shutdownNow();
+            registry.close();
+        }));
         System.out.println("REGISTERED " + node.id());
         System.out.flush();
-        while (System.in.read() != -1) {
-            // wait for the parent to go away
-        }
-        heartbeat.shutdownNow();
-        registry.close();
-        System.exit(0);
+        Thread.currentThread().join(); // until stopped or killed
     }
 }
