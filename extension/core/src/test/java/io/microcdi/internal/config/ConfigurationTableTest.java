@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,11 +54,17 @@ class ConfigurationTableTest {
         }
     }
 
+    /** The framework's modules and the examples (the example plugin's keys are in the table too). */
     private static List<Path> mainSources() throws IOException {
-        try (Stream<Path> modules = Files.list(root.resolve("extension"))) {
-            return modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory)
-                    .flatMap(ConfigurationTableTest::walk).filter(p -> p.toString().endsWith(".java")).toList();
+        List<Path> sources = new ArrayList<>();
+        for (String parent : List.of("extension", "examples")) {
+            try (Stream<Path> modules = Files.list(root.resolve(parent))) {
+                modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory)
+                        .flatMap(ConfigurationTableTest::walk).filter(p -> p.toString().endsWith(".java"))
+                        .forEach(sources::add);
+            }
         }
+        return sources;
     }
 
     private static Stream<Path> walk(Path dir) {
@@ -90,7 +97,7 @@ class ConfigurationTableTest {
     void theTableListsNoKeyThatNoCodeReads() {
         Set<String> unread = new TreeSet<>(table);
         unread.removeAll(read.keySet());
-        assertThat(unread).as("keys in the table of configuration.md that no code under extension/*/src/main reads")
+        assertThat(unread).as("keys in the table of configuration.md that no code under extension/*/src/main or examples/*/src/main reads")
                 .isEmpty();
     }
 
