@@ -1,5 +1,6 @@
 package io.microcdi.internal.transport;
 
+import io.microcdi.testing.transport.StreamProbes;
 import io.microcdi.transport.Message;
 import org.junit.jupiter.api.Test;
 

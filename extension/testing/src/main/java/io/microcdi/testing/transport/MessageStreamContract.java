@@ -3,9 +3,9 @@ package io.microcdi.testing.transport;
 import io.microcdi.errors.MicroException;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
-import io.microcdi.testing.transport.Probes.Range;
-import io.microcdi.testing.transport.Probes.Recorder;
-import io.microcdi.testing.transport.Probes.Silent;
+import io.microcdi.testing.transport.StreamProbes.Range;
+import io.microcdi.testing.transport.StreamProbes.Recorder;
+import io.microcdi.testing.transport.StreamProbes.Silent;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
@@ -154,7 +154,7 @@ public abstract class MessageStreamContract {
             }
         });
         closing.add(l);
-        MessageStream client = transport(clientIdle).stream(node(l, server), open(Probes.STREAM_ID), OPEN_TIMEOUT)
+        MessageStream client = transport(clientIdle).stream(node(l, server), open(StreamProbes.STREAM_ID), OPEN_TIMEOUT)
                 .get(10, TimeUnit.SECONDS);
         return new Opened(client, serverEnd.get(10, TimeUnit.SECONDS), l, seen.get(10, TimeUnit.SECONDS));
     }
@@ -304,7 +304,7 @@ public abstract class MessageStreamContract {
     @Test
     public void theClientEndingFirstCompletesTheServerAndTheStreamEndsWhenTheServerEndsToo() throws Exception {
         Opened p = open();
-        assertThat(p.open().header().get(MessageStream.STREAM_HEADER)).isEqualTo(Probes.STREAM_ID);
+        assertThat(p.open().header().get(MessageStream.STREAM_HEADER)).isEqualTo(StreamProbes.STREAM_ID);
         Recorder atServer = Recorder.unbounded();
         Recorder atClient = Recorder.unbounded();
         p.server().receive(atServer, serverThread);
@@ -360,7 +360,7 @@ public abstract class MessageStreamContract {
         SubmissionPublisher<Message> publisher = new SubmissionPublisher<>();
         p.client().send(publisher);
         for (int i = 0; i < 20_000; i++) {
-            publisher.submit(Probes.item(i)); // blocks while the stream's credit is used up
+            publisher.submit(StreamProbes.item(i)); // blocks while the stream's credit is used up
         }
         publisher.close();
 
@@ -523,7 +523,7 @@ public abstract class MessageStreamContract {
         p.server().send(serverPublisher);
         p.client().send(clientPublisher);
         for (int i = 0; i < 10; i++) {
-            serverPublisher.submit(Probes.item(i));
+            serverPublisher.submit(StreamProbes.item(i));
         }
 
         await().atMost(WAIT).until(() -> atServer.error() instanceof TransportException);
@@ -665,7 +665,7 @@ public abstract class MessageStreamContract {
         int[] sent = {0};
         // a message every fifth of the idle timeout, for three idle timeouts
         await().atMost(idle.multipliedBy(10).plusSeconds(10)).pollInterval(idle.dividedBy(5)).until(() -> {
-            publisher.submit(Probes.item(sent[0]++));
+            publisher.submit(StreamProbes.item(sent[0]++));
             return System.nanoTime() - until > 0;
         });
         publisher.close();

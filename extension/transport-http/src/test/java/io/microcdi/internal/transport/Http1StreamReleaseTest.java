@@ -1,8 +1,8 @@
 package io.microcdi.internal.transport;
 
 import io.microcdi.internal.config.DefaultMicroConfig;
-import io.microcdi.internal.transport.StreamProbes.Recorder;
-import io.microcdi.internal.transport.StreamProbes.Silent;
+import io.microcdi.testing.transport.StreamProbes.Recorder;
+import io.microcdi.testing.transport.StreamProbes.Silent;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
 import io.microcdi.transport.StreamingExchange;

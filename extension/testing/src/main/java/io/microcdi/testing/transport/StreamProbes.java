@@ -12,22 +12,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The publishers and subscribers the stream suite drives a stream with: numbered messages, counters, signals. */
-final class Probes {
+/**
+ * The publishers and subscribers {@link MessageStreamContract} drives a stream with, for a plugin's own stream tests
+ * too: numbered messages, a counting publisher, a silent one, and a subscriber that records what it saw.
+ *
+ * <pre>{@code
+ * StreamProbes.Recorder got = StreamProbes.Recorder.unbounded();
+ * stream.receive(got, executor);
+ * stream.send(new StreamProbes.Range(1_000));
+ * await().until(got::completed);
+ * }</pre>
+ */
+public final class StreamProbes {
 
-    private Probes() {
+    private StreamProbes() {
     }
 
     /** The id of the streams the suite opens; every message of a stream carries it. */
-    static final String STREAM_ID = "7";
+    public static final String STREAM_ID = "7";
 
     /** Message number {@code n}: its body is {@code n} as four bytes. */
-    static Message item(int n) {
+    public static Message item(int n) {
         return new Message(Metadata.of(MessageStream.STREAM_HEADER, STREAM_ID, "Content-Type",
                 "application/octet-stream"), ByteBuffer.allocate(4).putInt(n).array());
     }
 
-    static int number(Message m) {
+    public static int number(Message m) {
         return ByteBuffer.wrap(m.body()).getInt();
     }
 
@@ -36,17 +46,17 @@ final class Probes {
      * thread), then completes, or fails with {@code error} when set; counts what it was asked for and whether it was
      * cancelled.
      */
-    static final class Range implements Flow.Publisher<Message> {
-        final int count;
-        final Throwable error;
-        final AtomicLong requested = new AtomicLong();
-        final AtomicBoolean cancelled = new AtomicBoolean();
+    public static final class Range implements Flow.Publisher<Message> {
+        public final int count;
+        public final Throwable error;
+        public final AtomicLong requested = new AtomicLong();
+        public final AtomicBoolean cancelled = new AtomicBoolean();
 
-        Range(int count) {
+        public Range(int count) {
             this(count, null);
         }
 
-        Range(int count, Throwable error) {
+        public Range(int count, Throwable error) {
             this.count = count;
             this.error = error;
         }
@@ -92,8 +102,8 @@ final class Probes {
     }
 
     /** Never emits; records cancellation. */
-    static final class Silent implements Flow.Publisher<Message> {
-        final AtomicBoolean cancelled = new AtomicBoolean();
+    public static final class Silent implements Flow.Publisher<Message> {
+        public final AtomicBoolean cancelled = new AtomicBoolean();
 
         @Override
         public void subscribe(Flow.Subscriber<? super Message> s) {
@@ -114,24 +124,25 @@ final class Probes {
      * Records what arrives: checks the numbers arrive in order from 0, counts them, and keeps the terminal signal.
      * Requests {@code initial} on subscribe, then {@code batch} each time that many arrived (0 = never more).
      */
-    static class Recorder implements Flow.Subscriber<Message> {
-        final long initial;
-        final long batch;
-        volatile Flow.Subscription subscription;
-        final AtomicLong received = new AtomicLong();
-        final AtomicReference<Object> terminal = new AtomicReference<>();
-        final AtomicLong signalsAfterTerminal = new AtomicLong();
-        final List<String> disorder = new CopyOnWriteArrayList<>();
+    public static class Recorder implements Flow.Subscriber<Message> {
+        public final long initial;
+        public final long batch;
+        /** The subscription the stream gave, null until then: a test requests more or cancels through it. */
+        public volatile Flow.Subscription subscription;
+        public final AtomicLong received = new AtomicLong();
+        public final AtomicReference<Object> terminal = new AtomicReference<>();
+        public final AtomicLong signalsAfterTerminal = new AtomicLong();
+        public final List<String> disorder = new CopyOnWriteArrayList<>();
         /** The headers of the first message, to check what travels with a message. */
-        final AtomicReference<Metadata> firstHeader = new AtomicReference<>();
+        public final AtomicReference<Metadata> firstHeader = new AtomicReference<>();
         private long sinceRequest;
 
-        Recorder(long initial, long batch) {
+        public Recorder(long initial, long batch) {
             this.initial = initial;
             this.batch = batch;
         }
 
-        static Recorder unbounded() {
+        public static Recorder unbounded() {
             return new Recorder(Long.MAX_VALUE, 0);
         }
 
@@ -173,15 +184,15 @@ final class Probes {
             }
         }
 
-        boolean completed() {
+        public boolean completed() {
             return "complete".equals(terminal.get());
         }
 
-        boolean ended() {
+        public boolean ended() {
             return terminal.get() != null;
         }
 
-        Throwable error() {
+        public Throwable error() {
             return terminal.get() instanceof Throwable t ? t : null;
         }
     }
