@@ -105,14 +105,19 @@ final class MemoryExchange extends CompletableFuture<Message> implements Streami
             return; // a second reply is ignored, as on a socket whose response was written
         }
         this.status = status;
-        listener.exit();
-        if (listener.isClosed()) {
-            finish(null, new TransportException("send to " + listener.address() + ": listener closed", null,
-                    true));
-        } else if (status != 200 && !readsStatus && !carriesError(response)) {
-            finish(null, statusError(status, response));
-        } else {
-            finish(response, null);
+        // the reply is handed over before the call counts out: a listener drained on that count (a server
+        // stopping, a broker disconnecting) and closed right after must not turn this reply into a failure
+        try {
+            if (listener.isClosed()) {
+                finish(null, new TransportException("send to " + listener.address() + ": listener closed", null,
+                        true));
+            } else if (status != 200 && !readsStatus && !carriesError(response)) {
+                finish(null, statusError(status, response));
+            } else {
+                finish(response, null);
+            }
+        } finally {
+            listener.exit();
         }
     }
 
