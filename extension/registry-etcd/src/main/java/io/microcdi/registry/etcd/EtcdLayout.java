@@ -10,7 +10,6 @@ import io.microcdi.registry.Value;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,8 +201,7 @@ final class EtcdLayout {
             return Map.of();
         }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : m.properties()) {
             if (!e.getValue().isNull()) {
                 out.put(e.getKey(), e.getValue().asText());
             }
