@@ -67,7 +67,7 @@ public final class EtcdCluster implements AutoCloseable {
     public static final String REQUIRED_PROPERTY = "microcdi.engines.required";
 
     /** The environment variable that, when {@code "true"}, has the effect of {@link #REQUIRED_PROPERTY}. */
-    public static final String REQUIRED_ENV = "MICRO_ENGINES_REQUIRED";
+    public static final String REQUIRED_ENV = "MICROCDI_ENGINES_REQUIRED";
 
     /** How long {@link #start(int)} waits for the members to be healthy with a leader, and a restart for its port. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
