@@ -1,5 +1,6 @@
 package io.microcdi.broker.http;
 
+import io.microcdi.broker.delivery.BrokerJson;
 import io.microcdi.broker.delivery.Delivery;
 import io.microcdi.broker.delivery.Publication;
 import io.microcdi.errors.ErrorJson;
@@ -81,7 +82,7 @@ final class SubEndpoint implements Transport.Handler {
         SubMessage.Received received;
         try {
             received = SubMessage.decode(exchange.request().body());
-        } catch (SubMessage.MalformedException e) {
+        } catch (BrokerJson.MalformedException e) {
             error(exchange, 400, MicroException.badRequest(Publication.ID, "malformed broker message: %s",
                     e.getMessage()));
             return;

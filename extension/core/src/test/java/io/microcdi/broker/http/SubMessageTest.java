@@ -78,7 +78,7 @@ class SubMessageTest {
             "{\"Header\":{\":topic\":\"t\"}} trailing", "{\"Header\":{\":topic\":\"t\"}}{}"}) {
             assertThatThrownBy(() -> SubMessage.decode(bad.getBytes(StandardCharsets.UTF_8)))
                     .as(bad)
-                    .isInstanceOf(SubMessage.MalformedException.class)
+                    .isInstanceOf(io.microcdi.broker.delivery.BrokerJson.MalformedException.class)
                     .hasMessageNotContaining("\n");
         }
     }
