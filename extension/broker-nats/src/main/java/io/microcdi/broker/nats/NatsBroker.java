@@ -340,8 +340,8 @@ public final class NatsBroker implements Broker {
         }
     }
 
-    /** Every subscription's view of its broker, for tests. */
-    List<NatsSubscription> subscriptions() {
-        return List.copyOf(subscriptions);
+    /** What the connected broker holds, or {@code null} (tests read the connection's status). */
+    Running running() {
+        return running;
     }
 }
