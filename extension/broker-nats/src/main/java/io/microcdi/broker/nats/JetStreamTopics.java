@@ -30,8 +30,8 @@ import java.util.zip.CRC32;
  * it is when it exists.
  *
  * <pre>{@code
- * orders          -> stream MICRO_ORDERS, subject orders
- * orders.placed   -> stream MICRO_ORDERS_PLACED_1a2b3c4d, subject orders.placed
+ * orders          -> stream MICRO-ORDERS, subject orders
+ * orders.placed   -> stream MICRO-ORDERS_PLACED_1a2b3c4d, subject orders.placed
  * }</pre>
  *
  * <ul>

@@ -157,7 +157,7 @@ public record NatsBrokerConfig(List<String> servers, String connectionName, Auth
                         c.duration(JETSTREAM_MAX_AGE, Duration.ofDays(1)),
                         c.duration(JETSTREAM_ACK_WAIT, Duration.ofSeconds(30)),
                         c.integer(JETSTREAM_MAX_DELIVER, 20, 1, 10_000),
-                        streamPrefix(c.get(JETSTREAM_STREAM_PREFIX, "MICRO_"))),
+                        streamPrefix(c.get(JETSTREAM_STREAM_PREFIX, "MICRO-"))),
                 subjectPrefix(c.get(DEAD_LETTER_PREFIX, "dead.")),
                 DeliveryConfig.from(c));
     }
