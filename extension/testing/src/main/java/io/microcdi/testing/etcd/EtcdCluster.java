@@ -1,10 +1,9 @@
 package io.microcdi.testing.etcd;
 
+import io.microcdi.testing.Engines;
 import io.microcdi.testing.ExternalProcess;
 import io.microcdi.testing.FreePorts;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,23 +56,25 @@ import static org.awaitility.Awaitility.await;
  */
 public final class EtcdCluster implements AutoCloseable {
 
-    /** The program started, looked up on {@code PATH}. */
+    /** The program started, looked up on {@code PATH}, then in {@link Engines#SYSTEM_DIRECTORIES}. */
     public static final String PROGRAM = "etcd";
+
+    /** The Debian package that installs {@link #PROGRAM} ({@code scripts/test} installs it). */
+    static final String DEBIAN_PACKAGE = "etcd-server";
 
     /**
      * The system property that, when {@code "true"}, makes {@link #assumeInstalled()} fail instead of abort when etcd
-     * is missing ({@code scripts/test} sets it).
+     * is missing ({@code scripts/test} sets it): {@link Engines#REQUIRED_PROPERTY}.
      */
-    public static final String REQUIRED_PROPERTY = "microcdi.engines.required";
+    public static final String REQUIRED_PROPERTY = Engines.REQUIRED_PROPERTY;
 
     /** The environment variable that, when {@code "true"}, has the effect of {@link #REQUIRED_PROPERTY}. */
-    public static final String REQUIRED_ENV = "MICROCDI_ENGINES_REQUIRED";
+    public static final String REQUIRED_ENV = Engines.REQUIRED_ENV;
 
     /** How long {@link #start(int)} waits for the members to be healthy with a leader, and a restart for its port. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    static final String NOT_INSTALLED = "etcd not installed: scripts/test installs Debian's etcd-server"
-            + " (apt-get install etcd-server)";
+    static final String NOT_INSTALLED = Engines.notInstalled(PROGRAM, DEBIAN_PACKAGE);
 
     private static final Duration POLL = Duration.ofMillis(50);
     /**
@@ -137,7 +138,7 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** {@link #start(int)} on the ports {@code ports} returns for a count, asked again for the second attempt. */
     static EtcdCluster start(int members, IntFunction<int[]> ports) {
-        Path program = ExternalProcess.onPath(PROGRAM).orElseThrow(() -> new IllegalStateException(NOT_INSTALLED));
+        Path program = Engines.find(PROGRAM).orElseThrow(() -> new IllegalStateException(NOT_INSTALLED));
         try {
             return startOnce(program, members, ports.apply(2 * members));
         } catch (PortTaken e) {
@@ -183,34 +184,27 @@ public final class EtcdCluster implements AutoCloseable {
         }
     }
 
-    /** Whether {@code etcd} is on {@code PATH}. */
+    /** Whether {@code etcd} is installed: on {@code PATH}, or in {@link Engines#SYSTEM_DIRECTORIES}. */
     public static boolean installed() {
-        return ExternalProcess.onPath(PROGRAM).isPresent();
+        return Engines.find(PROGRAM).isPresent();
     }
 
     /**
      * Returns when etcd is installed; otherwise fails the calling test when engines are required (system property
      * {@value #REQUIRED_PROPERTY} or environment variable {@value #REQUIRED_ENV} is {@code "true"}, as under
-     * {@code scripts/test}), and aborts it (skipped, with the reason) when they are not.
+     * {@code scripts/test}), and aborts it (skipped, with the reason) when they are not:
+     * {@link Engines#assumeInstalled(String, String)}.
      */
     public static void assumeInstalled() {
-        assumeInstalled(installed(), required());
+        Engines.assumeInstalled(PROGRAM, DEBIAN_PACKAGE);
     }
 
     static void assumeInstalled(boolean installed, boolean required) {
-        if (installed) {
-            return;
-        }
-        if (required) {
-            Assertions.fail(NOT_INSTALLED + "; engines are required here (" + REQUIRED_PROPERTY + "=true or "
-                    + REQUIRED_ENV + "=true)");
-        }
-        Assumptions.abort(NOT_INSTALLED);
+        Engines.assumeInstalled(PROGRAM, DEBIAN_PACKAGE, installed, required);
     }
 
     static boolean required() {
-        return "true".equalsIgnoreCase(System.getProperty(REQUIRED_PROPERTY, "").trim())
-                || "true".equalsIgnoreCase(Objects.requireNonNullElse(System.getenv(REQUIRED_ENV), "").trim());
+        return Engines.required();
     }
 
     /** The client URLs, {@code http://127.0.0.1:PORT}, one per member in order. */
