@@ -257,7 +257,7 @@ public final class NatsServer implements AutoCloseable {
     }
 
     /**
-     * {@link #urls()} joined with commas, as NATS clients and {@code micro.broker.address} take them.
+     * {@link #urls()} joined with commas, as NATS clients and {@code micro.broker.nats.servers} take them.
      *
      * <pre>{@code
      * String servers = nats.urlList();   // "nats://127.0.0.1:C0,nats://127.0.0.1:C1,nats://127.0.0.1:C2"
