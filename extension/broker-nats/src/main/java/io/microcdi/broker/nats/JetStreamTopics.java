@@ -9,6 +9,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
@@ -17,6 +18,7 @@ import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +38,9 @@ import java.util.zip.CRC32;
  *
  * <ul>
  *   <li>A publish completes when the stream stored the message (its acknowledgement), within
- *       {@code micro.broker.publish-timeout}; a {@code Micro-Id} header becomes {@code Nats-Msg-Id}, so a publish
- *       retried within the stream's duplicate window (two minutes) is stored once.</li>
+ *       {@code micro.broker.publish-timeout}; a {@code Micro-Id} header becomes {@code Nats-Msg-Id} (a random one
+ *       without it), so an attempt repeated after no answer, or a publish retried within the stream's duplicate window
+ *       (two minutes), is stored once.</li>
  *   <li>A queue group is a durable consumer named after the group: its members share it, and it keeps its place while
  *       every member is down. A broadcast subscriber is an ephemeral consumer of the new messages.</li>
  *   <li>A message is acknowledged when the subscriber returned (or acknowledged it); one that failed is delivered
@@ -48,6 +51,9 @@ import java.util.zip.CRC32;
  * </ul>
  */
 final class JetStreamTopics {
+
+    /** The longest one publish attempt waits for the stream's acknowledgement before it is sent again. */
+    private static final long ATTEMPT_MILLIS = 2_000;
 
     private final Connection connection;
     private final NatsBrokerConfig config;
@@ -134,37 +140,61 @@ final class JetStreamTopics {
         }
     }
 
-    /** Publishes to the stream of {@code topic}; completes when it stored the message. */
+    /**
+     * Publishes to the stream of {@code topic}; completes when it stored the message. An attempt that gets no answer
+     * (a stream just made whose leader the other nodes do not know yet, a leader being elected after a node died) is
+     * repeated under the same {@code Nats-Msg-Id} until {@code micro.broker.publish-timeout}: the stream stores it once.
+     */
     CompletableFuture<Void> publish(String topic, BrokerMessage message, byte[] payload) {
         try {
             ensure(topic);
         } catch (MicroException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Headers headers = null;
         String id = message.header().get("Micro-Id");
-        if (id != null && !id.isEmpty()) {
-            headers = new Headers().put("Nats-Msg-Id", id);
-        }
-        CompletableFuture<Void> done;
+        Headers headers = new Headers().put("Nats-Msg-Id", id != null && !id.isEmpty() ? id
+                : UUID.randomUUID().toString());
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + config.delivery().publishTimeout().toNanos();
+        attempt(topic, headers, payload, deadline, 1, result);
+        return result;
+    }
+
+    private void attempt(String topic, Headers headers, byte[] payload, long deadline, int n,
+                         CompletableFuture<Void> result) {
+        long left = deadline - System.nanoTime();
+        CompletableFuture<PublishAck> ack;
         try {
-            done = js.publishAsync(topic, headers, payload).thenApply(ack -> (Void) null);
+            ack = js.publishAsync(topic, headers, payload)
+                    .orTimeout(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), ATTEMPT_MILLIS)),
+                            TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(Publication.failure(503, topic, "stream " + streamName(topic),
-                    "not stored: " + e.getMessage(), e));
+            ack = CompletableFuture.failedFuture(e);
         }
-        long timeout = config.delivery().publishTimeout().toMillis();
-        return done.orTimeout(timeout, TimeUnit.MILLISECONDS).handle((ok, failure) -> {
+        ack.whenComplete((ok, failure) -> {
             if (failure == null) {
-                return null;
+                result.complete(null);
+                return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
+            long pause = Math.min(500, 25L << Math.min(n, 5));
+            if (!refusal(cause) && deadline - System.nanoTime() > TimeUnit.MILLISECONDS.toNanos(pause)) {
+                CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS)
+                        .execute(() -> attempt(topic, headers, payload, deadline, n + 1, result));
+                return;
+            }
             boolean timedOut = cause instanceof java.util.concurrent.TimeoutException;
-            throw Publication.failure(timedOut ? 408 : 503, topic, "stream " + streamName(topic),
-                    (timedOut ? "not stored within " + timeout + " ms" : "not stored: " + cause.getMessage()),
-                    cause);
+            result.completeExceptionally(Publication.failure(timedOut ? 408 : 503, topic,
+                    "stream " + streamName(topic), (timedOut ? "not stored within "
+                            + config.delivery().publishTimeout().toMillis() + " ms" : "not stored: "
+                            + cause.getMessage()) + " (" + n + " attempt(s))", cause));
         });
+    }
+
+    /** An answer that another attempt would get too: the stream refused the message (too large, say). */
+    private static boolean refusal(Throwable cause) {
+        return cause instanceof JetStreamApiException || cause instanceof IllegalArgumentException;
     }
 
     /** A dead letter, kept in a stream of its own subject. */
