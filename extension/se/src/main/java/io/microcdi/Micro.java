@@ -3,6 +3,7 @@ package io.microcdi;
 import io.microcdi.cdi.MicroLifecycle;
 import io.microcdi.server.Server;
 import jakarta.enterprise.inject.se.SeContainer;
+import org.jboss.weld.bootstrap.spi.BeanDiscoveryMode;
 import org.jboss.weld.environment.se.Weld;
 
 import java.util.concurrent.CountDownLatch;
@@ -32,11 +33,19 @@ public final class Micro {
 
     /** Boots the container and serves until the JVM is asked to stop. */
     public static void main(String[] args) {
-        run();
+        run(null);
     }
 
-    /** Boots the container and blocks until SIGTERM or SIGINT, then shuts down in order. */
+    /**
+     * Boots the container and blocks until SIGTERM or SIGINT, then shuts down in order. The calling application's
+     * classes are beans even without a {@code META-INF/beans.xml}; a start that finds nothing to serve (no
+     * {@code @Service}, no {@code @Subscribe}) stops with a message saying so.
+     */
     public static void run() {
+        run(caller());
+    }
+
+    private static void run(Class<?> application) {
         long t0 = System.nanoTime();
         AtomicReference<SeContainer> running = new AtomicReference<>();
         AtomicBoolean stopping = new AtomicBoolean();
@@ -56,10 +65,10 @@ public final class Micro {
         }, "microcdi-shutdown"));
         SeContainer container;
         try {
-            container = start();
+            container = start(application);
         } catch (RuntimeException e) {
             startDone.countDown();
-            System.err.println("microcdi: start failed: " + rootMessage(e));
+            System.err.println("microcdi: start failed: " + describe(e));
             System.exit(1);
             return;
         }
@@ -69,10 +78,18 @@ public final class Micro {
             return; // asked to stop while starting: the hook, released by startDone, closes it
         }
         try {
-            Server server = container.select(MicroLifecycle.class).get().server();
+            MicroLifecycle lifecycle = container.select(MicroLifecycle.class).get();
+            Server server = lifecycle.server();
             if (server != null) {
                 LOG.log(System.Logger.Level.INFO, "started in {0} ms, listening on {1}",
                         (System.nanoTime() - t0) / 1_000_000, server.address());
+            } else if (lifecycle.subscriptions().isEmpty()) {
+                System.err.println("microcdi: nothing to serve: no @Service and no @Subscribe bean was found. "
+                        + "Annotate a class with @io.microcdi.annotation.Service, and make sure Weld sees it: call "
+                        + "Micro.run() from your own main class (its package is scanned), or add an empty "
+                        + "src/main/resources/META-INF/beans.xml to the module that holds your beans.");
+                System.exit(2);
+                return;
             }
         } catch (IllegalStateException closing) {
             return; // a SIGTERM closed it meanwhile
@@ -90,19 +107,61 @@ public final class Micro {
         }
     }
 
-    /** Boots Weld SE with bean discovery; the caller closes the container. */
+    /**
+     * Boots Weld SE with bean discovery; the caller closes the container. The classes of the calling application
+     * (the package of the class that called, and below) are beans even when its archive has no
+     * {@code META-INF/beans.xml}.
+     */
     public static SeContainer start() {
+        return start(caller());
+    }
+
+    static SeContainer start(Class<?> application) {
         Weld weld = new Weld()
                 // our own hook orders the shutdown; Weld's would race it
                 .property(Weld.SHUTDOWN_HOOK_SYSTEM_PROPERTY, false);
+        if (application != null && !BeanArchives.declared(application)) {
+            // no beans.xml beside the application's classes: Weld would not look at them at all
+            weld.setBeanDiscoveryMode(BeanDiscoveryMode.ANNOTATED).addPackages(true, application);
+        }
         return weld.initialize();
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+    /** The class that called into this one: the application's main class, typically. */
+    private static Class<?> caller() {
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .map(StackWalker.StackFrame::getDeclaringClass)
+                .filter(c -> c != Micro.class)
+                .findFirst().orElse(null));
+    }
+
+    /**
+     * What a person reads of a failed start: the configuration error (key, value, what is allowed) or the innermost
+     * cause, one line; the whole stack trace too when {@code -Dmicro.debug=true} (or {@code MICRO_DEBUG=true}).
+     *
+     * <pre>{@code
+     * catch (RuntimeException e) { System.err.println("call failed: " + Micro.describe(e)); return 2; }
+     * }</pre>
+     */
+    public static String describe(Throwable e) {
+        if (debug()) {
+            java.io.StringWriter w = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(w));
+            return w.toString();
         }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (caused by " + t + ")";
+        Throwable root = e;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof io.microcdi.config.ConfigException || t instanceof io.microcdi.errors.MicroException) {
+                return t.getMessage();
+            }
+            root = t;
+        }
+        String message = root.getMessage() == null ? root.toString() : root.getMessage();
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)) + " (-Dmicro.debug=true shows the stack trace)";
+    }
+
+    private static boolean debug() {
+        return Boolean.getBoolean("micro.debug") || "true".equalsIgnoreCase(System.getenv("MICRO_DEBUG"));
     }
 }

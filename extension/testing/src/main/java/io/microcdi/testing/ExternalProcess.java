@@ -152,6 +152,31 @@ public final class ExternalProcess implements AutoCloseable {
     }
 
     /**
+     * Waits for the process to end on its own (a command that runs to completion: a build, a curl).
+     *
+     * <pre>{@code
+     * ExternalProcess mvn = ExternalProcess.builder("mvn", "-q", "package").directory(project).start();
+     * assertThat(mvn.awaitExit(Duration.ofMinutes(5))).as(mvn.logTail(40)).isZero();
+     * }</pre>
+     *
+     * @return its exit code
+     * @throws AssertionError when it has not ended within {@code timeout}; it is then stopped, and the message holds
+     *                        the end of its log
+     */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return stop(); // ended: collects the exit code and removes the hook
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop();
+        throw new AssertionError(name + " did not end within " + timeout + "; its log ends with:\n"
+                + logTail(TAIL_LINES));
+    }
+
+    /**
      * Stops the process: SIGTERM, then, if it has not ended within the stop timeout, SIGKILL to it and to what it
      * started. Stopping a stopped process returns its exit code again.
      *

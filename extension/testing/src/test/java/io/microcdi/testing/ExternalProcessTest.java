@@ -114,6 +114,18 @@ class ExternalProcessTest {
     }
 
     @Test
+    void awaitExitGivesTheExitCodeOfACommandThatRunsToItsEnd() {
+        ExternalProcess done = track(ExternalProcess.builder("bash", "-c", "echo done; exit 7").start());
+        assertThat(done.awaitExit(Duration.ofSeconds(30))).isEqualTo(7);
+        assertThat(done.logTail(1)).contains("done");
+
+        ExternalProcess endless = track(ExternalProcess.builder("sleep", "600").start());
+        assertThatThrownBy(() -> endless.awaitExit(Duration.ofMillis(200))).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("did not end within");
+        assertThat(endless.isAlive()).isFalse();
+    }
+
+    @Test
     void aProgramThatEndsBeforeItIsReadyFailsTheStartWithItsLastWords() {
         assertThatThrownBy(() -> ExternalProcess.java(Children.Failing.class).readyWhenLogMatches("READY").start())
                 .isInstanceOf(IllegalStateException.class)

@@ -1,7 +1,6 @@
 package io.microcdi.examples.greeter;
 
 import io.microcdi.Micro;
-import io.microcdi.errors.MicroException;
 import io.microcdi.tool.Load;
 import jakarta.enterprise.inject.se.SeContainer;
 
@@ -50,8 +49,8 @@ public final class GreeterMain {
         try (SeContainer container = Micro.start()) {
             System.out.println(container.select(GreeterChat.class).get().run(count));
             return 0;
-        } catch (MicroException e) {
-            System.err.println("chat failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("chat failed: " + Micro.describe(e)); // a bad configuration value, a failed call
             return 2;
         }
     }
@@ -65,8 +64,8 @@ public final class GreeterMain {
                 System.out.println(greet.apply(name));
             }
             return 0;
-        } catch (MicroException e) {
-            System.err.println("call failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("call failed: " + Micro.describe(e)); // a bad configuration value, a failed call
             return 2;
         }
     }

@@ -59,7 +59,14 @@ public final class WrappersMain {
         }
         // this process only calls: it serves neither hop
         System.setProperty("micro.server.enabled", "false");
-        try (SeContainer container = Micro.start()) {
+        SeContainer started;
+        try {
+            started = Micro.start();
+        } catch (RuntimeException e) {
+            System.err.println("call failed: " + Micro.describe(e)); // a bad configuration value: one line
+            return 2;
+        }
+        try (SeContainer container = started) {
             Codec json = container.select(Codecs.class).get().get("application/json");
             try {
                 CallReport report = container.select(Caller.class).get().call();
