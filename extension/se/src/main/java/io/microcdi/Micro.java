@@ -127,11 +127,16 @@ public final class Micro {
         return weld.initialize();
     }
 
-    /** The class that called into this one: the application's main class, typically. */
+    /**
+     * The application class that called in: the first caller outside this module (the load tool, say, is in it), the
+     * application's main class typically.
+     */
     private static Class<?> caller() {
+        java.security.CodeSource ours = Micro.class.getProtectionDomain().getCodeSource();
         return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
                 .map(StackWalker.StackFrame::getDeclaringClass)
-                .filter(c -> c != Micro.class)
+                .filter(c -> c.getProtectionDomain().getCodeSource() == null || ours == null
+                        || !ours.getLocation().equals(c.getProtectionDomain().getCodeSource().getLocation()))
                 .findFirst().orElse(null));
     }
 

@@ -62,7 +62,7 @@ public final class Load {
         try {
             container = Micro.start();
         } catch (RuntimeException e) {
-            err.println("load: start failed: " + rootMessage(e));
+            err.println("load: start failed: " + Micro.describe(e));
             return 1;
         }
         try (container) {
@@ -77,7 +77,7 @@ public final class Load {
                 CallOptions defaults = client.defaultOptions(options.service());
                 callOptions = options.timeout() == null ? defaults : defaults.withRequestTimeout(options.timeout());
             } catch (RuntimeException e) {
-                err.println("load: start failed: " + rootMessage(e));
+                err.println("load: start failed: " + Micro.describe(e));
                 return 1;
             }
             return load(options, client, registry, callOptions, out, err);
@@ -130,13 +130,5 @@ public final class Load {
             err.println("load: " + service + ": lookup failed: " + e.getMessage());
             return 0;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (caused by " + t + ")";
     }
 }
