@@ -50,16 +50,18 @@ public class OrderPublisher {
 
     /**
      * Publishes {@code count} orders numbered from {@code from}; returns how many failed (each was published and not accepted by every group).
+     * Each failure is printed on stderr as {@code publish failed: order <id>: <error>}.
      */
     public long publish(long from, long count, int window) throws InterruptedException {
         Semaphore inFlight = new Semaphore(window);
         AtomicLong failed = new AtomicLong();
         for (long id = from; id < from + count; id++) {
             inFlight.acquire();
-            orders.publishAsync(new OrderPlaced(id, "item-" + id)).whenComplete((ok, error) -> {
+            long order = id;
+            orders.publishAsync(new OrderPlaced(order, "item-" + order)).whenComplete((ok, error) -> {
                 if (error != null) {
                     failed.incrementAndGet();
-                    System.err.println("publish failed: " + error.getMessage());
+                    System.err.println("publish failed: order " + order + ": " + error.getMessage());
                 }
                 inFlight.release();
             });
