@@ -51,7 +51,7 @@ final class JetStreamSubscription extends NatsSubscription {
     static JetStreamSubscription start(NatsBroker broker, NatsBroker.Running running, JetStreamTopics topics,
                                        String topic, Broker.Handler handler, SubscribeOptions options) {
         JetStreamSubscription s = new JetStreamSubscription(broker, running, topics, topic, handler, options);
-        String streamName = topics.ensure(topic);
+        String streamName = topics.streamName(topic);
         NatsBrokerConfig config = broker.config();
         ConsumerConfiguration.Builder cc = ConsumerConfiguration.builder()
                 .ackPolicy(AckPolicy.Explicit)
@@ -63,16 +63,35 @@ final class JetStreamSubscription extends NatsSubscription {
         } else {
             cc.durable(durableName(options.queue())).deliverPolicy(DeliverPolicy.All);
         }
-        try {
-            s.stream = topics.jetStream().getStreamContext(streamName);
-            ConsumerContext consumer = s.stream.createOrUpdateConsumer(cc.build());
-            s.consumerName = consumer.getConsumerName();
-            s.consumer = consumer.consume(CONSUME, s::onMessage);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw new MicroException(Publication.ID, 503, "subscribe to " + topic + " (stream " + streamName + "): "
-                    + e.getMessage(), "Service Unavailable", e);
+        // a stream's leader being elected (a node died, or the stream is new) does not answer for a few seconds:
+        // asked again until the JetStream publish timeout; an API error (a refusal) is final at once
+        long deadline = System.nanoTime() + config.jetStream().publishTimeout().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                topics.ensure(topic);
+                s.stream = topics.jetStream().getStreamContext(streamName);
+                ConsumerContext consumer = s.stream.createOrUpdateConsumer(cc.build());
+                s.consumerName = consumer.getConsumerName();
+                s.consumer = consumer.consume(CONSUME, s::onMessage);
+                return s;
+            } catch (IOException | RuntimeException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new MicroException(Publication.ID, 503, "subscribe to " + topic + " (stream " + streamName
+                            + "): " + e.getMessage() + " (" + attempt + " attempt(s))", "Service Unavailable", e);
+                }
+                LOG.log(Level.DEBUG, "nats: subscribe to {0}: {1}; again", topic, e.getMessage());
+                try {
+                    Thread.sleep(Math.min(500, 25L << Math.min(attempt, 5)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new MicroException(Publication.ID, 503, "subscribe to " + topic + ": interrupted",
+                            "Service Unavailable", interrupted);
+                }
+            } catch (JetStreamApiException e) {
+                throw new MicroException(Publication.ID, 503, "subscribe to " + topic + " (stream " + streamName
+                        + "): " + e.getMessage(), "Service Unavailable", e);
+            }
         }
-        return s;
     }
 
     /** A consumer name from a queue group: what a name cannot hold becomes {@code _}. */

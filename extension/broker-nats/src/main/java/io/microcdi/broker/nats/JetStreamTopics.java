@@ -143,19 +143,15 @@ final class JetStreamTopics {
     /**
      * Publishes to the stream of {@code topic}; completes when it stored the message. An attempt that gets no answer
      * (a stream just made whose leader the other nodes do not know yet, a leader being elected after a node died) is
-     * repeated under the same {@code Nats-Msg-Id} until {@code micro.broker.publish-timeout}: the stream stores it once.
+     * repeated under the same {@code Nats-Msg-Id} until {@code micro.broker.nats.jetstream.publish-timeout} (15 s,
+     * longer than an election): the stream stores it once.
      */
     CompletableFuture<Void> publish(String topic, BrokerMessage message, byte[] payload) {
-        try {
-            ensure(topic);
-        } catch (MicroException e) {
-            return CompletableFuture.failedFuture(e);
-        }
         String id = message.header().get("Micro-Id");
         Headers headers = new Headers().put("Nats-Msg-Id", id != null && !id.isEmpty() ? id
                 : UUID.randomUUID().toString());
         CompletableFuture<Void> result = new CompletableFuture<>();
-        long deadline = System.nanoTime() + config.delivery().publishTimeout().toNanos();
+        long deadline = System.nanoTime() + config.jetStream().publishTimeout().toNanos();
         attempt(topic, headers, payload, deadline, 1, result);
         return result;
     }
@@ -165,6 +161,7 @@ final class JetStreamTopics {
         long left = deadline - System.nanoTime();
         CompletableFuture<PublishAck> ack;
         try {
+            ensure(topic); // once known, a map lookup; made or looked up again after a failed attempt
             ack = js.publishAsync(topic, headers, payload)
                     .orTimeout(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), ATTEMPT_MILLIS)),
                             TimeUnit.MILLISECONDS);
@@ -187,7 +184,7 @@ final class JetStreamTopics {
             boolean timedOut = cause instanceof java.util.concurrent.TimeoutException;
             result.completeExceptionally(Publication.failure(timedOut ? 408 : 503, topic,
                     "stream " + streamName(topic), (timedOut ? "not stored within "
-                            + config.delivery().publishTimeout().toMillis() + " ms" : "not stored: "
+                            + config.jetStream().publishTimeout().toMillis() + " ms" : "not stored: "
                             + cause.getMessage()) + " (" + n + " attempt(s))", cause));
         });
     }

@@ -67,6 +67,8 @@ public final class NatsBroker implements Broker {
     /** Publishes made while the connection was not up: completed after the reconnect's flush. */
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private volatile Running running;
+    /** The server the connection last reached, for the messages about losing it (it is gone by then). */
+    private volatile String lastServer;
 
     /** What a connected broker holds. */
     record Running(Connection connection, ExecutorService workers, ScheduledExecutorService timer,
@@ -142,6 +144,7 @@ public final class NatsBroker implements Broker {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 HandlerExecutors.daemonThreads("microcdi-nats-timer"));
         JetStreamTopics js = config.jetStream().used() ? new JetStreamTopics(c, config) : null;
+        lastServer = c.getConnectedUrl();
         Running r = new Running(c, workers, timer, js);
         timer.scheduleWithFixedDelay(this::expirePending, 100, 100, TimeUnit.MILLISECONDS);
         running = r;
@@ -224,9 +227,11 @@ public final class NatsBroker implements Broker {
     private void connectionEvent(Connection c, ConnectionListener.Events event) {
         switch (event) {
             case DISCONNECTED -> LOG.log(Level.WARNING, "nats: disconnected from {0}; reconnecting, publishes are "
-                    + "kept up to {1} bytes", String.valueOf(c.getConnectedUrl()), config.reconnectBuffer());
+                    + "kept up to {1} bytes", lastServer, config.reconnectBuffer());
+            case CONNECTED -> lastServer = String.valueOf(c.getConnectedUrl());
             case RECONNECTED -> {
-                LOG.log(Level.INFO, "nats: reconnected to {0}", c.getConnectedUrl());
+                lastServer = String.valueOf(c.getConnectedUrl());
+                LOG.log(Level.INFO, "nats: reconnected to {0}", lastServer);
                 Running r = running;
                 if (r != null) {
                     r.timer().execute(() -> completePending(r));

@@ -61,6 +61,7 @@ public record NatsBrokerConfig(List<String> servers, String connectionName, Auth
     public static final String JETSTREAM_MAX_AGE = "micro.broker.nats.jetstream.max-age";
     public static final String JETSTREAM_ACK_WAIT = "micro.broker.nats.jetstream.ack-wait";
     public static final String JETSTREAM_MAX_DELIVER = "micro.broker.nats.jetstream.max-deliver";
+    public static final String JETSTREAM_PUBLISH_TIMEOUT = "micro.broker.nats.jetstream.publish-timeout";
     public static final String JETSTREAM_STREAM_PREFIX = "micro.broker.nats.jetstream.stream-prefix";
     public static final String DEAD_LETTER_PREFIX = "micro.broker.nats.dead-letter-prefix";
 
@@ -91,10 +92,12 @@ public record NatsBrokerConfig(List<String> servers, String connectionName, Auth
      * @param maxAge       how long a stream keeps a message
      * @param ackWait      how long a delivery may stay unacknowledged before it is delivered again
      * @param maxDeliver   deliveries of one message in all, to any member, before it is dead-lettered
+     * @param publishTimeout how long a publish (and a subscribe) may wait for the stream: longer than a stream
+     *                     leader's election after a node died (5 to 7 s measured)
      * @param streamPrefix the prefix of stream names: {@code <prefix><TOPIC>}
      */
     public record JetStreamConfig(boolean all, Set<String> topics, int replicas, boolean memory, Duration maxAge,
-                                  Duration ackWait, int maxDeliver, String streamPrefix) {
+                                  Duration ackWait, int maxDeliver, Duration publishTimeout, String streamPrefix) {
 
         public JetStreamConfig {
             topics = Set.copyOf(topics);
@@ -157,6 +160,7 @@ public record NatsBrokerConfig(List<String> servers, String connectionName, Auth
                         c.duration(JETSTREAM_MAX_AGE, Duration.ofDays(1)),
                         c.duration(JETSTREAM_ACK_WAIT, Duration.ofSeconds(30)),
                         c.integer(JETSTREAM_MAX_DELIVER, 20, 1, 10_000),
+                        c.duration(JETSTREAM_PUBLISH_TIMEOUT, Duration.ofSeconds(15)),
                         streamPrefix(c.get(JETSTREAM_STREAM_PREFIX, "MICRO-"))),
                 subjectPrefix(c.get(DEAD_LETTER_PREFIX, "dead.")),
                 DeliveryConfig.from(c));
