@@ -1,0 +1,5 @@
+package io.microcdi.quarkus.deployment;
+
+/** {@code {"greeting":"Hello John"}}. */
+public record HelloReply(String greeting) {
+}

@@ -1,0 +1,5 @@
+package io.microcdi.quarkus.deployment;
+
+/** {@code {"name":"John"}}. */
+public record HelloRequest(String name) {
+}
