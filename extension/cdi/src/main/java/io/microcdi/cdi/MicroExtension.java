@@ -16,10 +16,12 @@ import io.microcdi.wrappers.BuiltInWrapper;
 import jakarta.enterprise.inject.build.compatible.spi.BeanInfo;
 import jakarta.enterprise.inject.build.compatible.spi.BuildCompatibleExtension;
 import jakarta.enterprise.inject.build.compatible.spi.ClassConfig;
+import jakarta.enterprise.inject.build.compatible.spi.Discovery;
 import jakarta.enterprise.inject.build.compatible.spi.Enhancement;
 import jakarta.enterprise.inject.build.compatible.spi.InjectionPointInfo;
 import jakarta.enterprise.inject.build.compatible.spi.Messages;
 import jakarta.enterprise.inject.build.compatible.spi.Registration;
+import jakarta.enterprise.inject.build.compatible.spi.ScannedClasses;
 import jakarta.enterprise.inject.build.compatible.spi.Synthesis;
 import jakarta.enterprise.inject.build.compatible.spi.SyntheticComponents;
 import jakarta.enterprise.inject.build.compatible.spi.Validation;
@@ -48,7 +50,9 @@ import java.util.Set;
  * @Inject @Topic("orders") Publisher<OrderPlaced> orders;    // likewise
  * }</pre>
  *
- * <p>Everything here works on the CDI language model, never on reflection. It reads one configuration key,
+ * <p>Everything here works on the CDI language model, never on reflection. With the MicroProfile Health API on the
+ * class path it adds the readiness and liveness checks of {@code io.microcdi.cdi.health} ({@link #addHealthChecks}).
+ * It reads one configuration key,
  * {@code micro.server.wrappers} (the built-in interceptors to bind on every service and subscriber, see
  * {@link #addServerWrappers}); plugins are chosen at run time by {@link MicroProducers}.
  */
@@ -57,6 +61,10 @@ public class MicroExtension implements BuildCompatibleExtension {
     private static final Set<String> LIFECYCLE = Set.of("jakarta.annotation.PostConstruct",
             "jakarta.annotation.PreDestroy");
     private static final Set<String> LOOKUPS = Set.of("jakarta.enterprise.inject.Instance", "jakarta.inject.Provider");
+    /** The MicroProfile Health API type whose presence adds {@link #HEALTH_CHECKS}. */
+    static final String HEALTH_API = "org.eclipse.microprofile.health.HealthCheck";
+    static final List<String> HEALTH_CHECKS = List.of("io.microcdi.cdi.health.MicroReadiness",
+            "io.microcdi.cdi.health.MicroLiveness");
 
     private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
     private final Map<String, ClientEntry> clients = new LinkedHashMap<>();
@@ -82,6 +90,35 @@ public class MicroExtension implements BuildCompatibleExtension {
      */
     private record PublisherEntry(Type type, String topic, AnnotationInfo qualifier, String payload, boolean concrete,
                                   String where) {
+    }
+
+    /**
+     * Adds the MicroProfile Health checks ({@code io.microcdi.cdi.health}) when the MicroProfile Health API is on the
+     * class path, and nothing otherwise: the classes implement its {@code HealthCheck}, so they are named, never
+     * loaded, here. On Quarkus this runs at build time, against the application's class path.
+     */
+    @Discovery
+    public void addHealthChecks(ScannedClasses scan) {
+        // the application's class path (the context class loader), or failing that MicroCDI's own
+        if (loadable(HEALTH_API, Thread.currentThread().getContextClassLoader(), MicroExtension.class.getClassLoader())) {
+            HEALTH_CHECKS.forEach(scan::add);
+        }
+    }
+
+    /** Whether one of {@code loaders} ({@code null} ones skipped) can load {@code className}. */
+    static boolean loadable(String className, ClassLoader... loaders) {
+        for (ClassLoader cl : loaders) {
+            if (cl == null) {
+                continue;
+            }
+            try {
+                Class.forName(className, false, cl);
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not on this class path
+            }
+        }
+        return false;
     }
 
     /**

@@ -12,6 +12,11 @@ import io.microcdi.internal.broker.TopicNames;
 import io.microcdi.client.Client;
 import io.microcdi.internal.model.Capabilities;
 import io.microcdi.internal.model.ServiceModel;
+import io.microcdi.lifecycle.AfterStart;
+import io.microcdi.lifecycle.AfterStop;
+import io.microcdi.lifecycle.BeforeStart;
+import io.microcdi.lifecycle.BeforeStop;
+import io.microcdi.lifecycle.StartAbortedException;
 import io.microcdi.server.Server;
 import io.microcdi.server.ServiceDefinition;
 import io.microcdi.transport.Transport;
@@ -21,6 +26,8 @@ import io.microcdi.wrappers.BearerTokenWrapper;
 import io.microcdi.wrappers.BuiltInWrapper;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.ObserverException;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Shutdown;
 import jakarta.enterprise.event.Startup;
@@ -47,27 +54,56 @@ import java.util.Map;
  *
  * <p>Subscribers belong to the server, as in Go Micro: they are part of what a process serves, and
  * {@code micro.server.enabled=false} turns both off (with the HTTP broker a subscription listens for deliveries too).
+ *
+ * <p>Around both it fires Go Micro's hooks as CDI events ({@code io.microcdi.lifecycle}): {@link BeforeStart} before
+ * anything listens, {@link AfterStart} once registered and subscribed, {@link BeforeStop} before anything is undone,
+ * {@link AfterStop} once everything is. An observer that throws in {@code BeforeStart} or {@code AfterStart} aborts
+ * the start ({@link StartAbortedException}, what was started undone); one that throws in {@code BeforeStop} or
+ * {@code AfterStop} is logged and the stop carries on. A client-only process ({@code micro.server.enabled=false})
+ * fires none of them.
  */
 @ApplicationScoped
 public class MicroLifecycle {
 
+    private static final System.Logger LOG = System.getLogger(MicroLifecycle.class.getName());
+
+    /** Where the start and stop are; the health checks read it. */
+    public enum State {
+        /** The container has not started yet. */
+        NEW,
+        /** {@code BeforeStart} fired; listening, registering, subscribing, then {@code AfterStart}. */
+        STARTING,
+        /** Started: serving and registered, or a client-only process. */
+        STARTED,
+        /** {@code BeforeStop} fired; unsubscribing, deregistering, draining. */
+        STOPPING,
+        /** Stopped, or a start that failed and was undone. */
+        STOPPED
+    }
+
     private final MicroModel model;
     private final MicroConfig config;
     private final Instance<Object> beans;
+    private final Event<Object> events;
+    private volatile State state = State.NEW;
+    /** {@code AfterStart} was fired and no observer threw: the stop fires {@code BeforeStop} and {@code AfterStop}. */
+    private volatile boolean announced;
+    private volatile List<String> serviceNames = List.of();
     private volatile Server server;
     private volatile BrokerSubscriptions subscriptions;
     /** The broker subscribed to, disconnected at the end of the stop. */
     private volatile Broker broker;
 
     MicroLifecycle() {
-        this(null, null, null); // for the container's client proxy
+        this(null, null, null, null); // for the container's client proxy
     }
 
     @jakarta.inject.Inject
-    MicroLifecycle(MicroModel model, MicroConfig config, @Any Instance<Object> beans) {
+    MicroLifecycle(MicroModel model, MicroConfig config, @Any Instance<Object> beans, Event<Object> events) {
         this.model = model;
         this.config = config;
         this.beans = beans;
+        this.events = events;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) Startup startup) {
@@ -78,20 +114,44 @@ public class MicroLifecycle {
         Server s = serving && !model.services().isEmpty() ? define() : null;
         checkStreaming(s == null ? List.of() : s.services());
         if (!serving) {
+            state = State.STARTED; // a client-only process: nothing to start, no event to fire
             return;
         }
-        if (s != null) {
-            s.start();
-            server = s;
+        List<String> names = s == null ? List.of() : s.services().stream().map(ServiceDefinition::name).toList();
+        serviceNames = names;
+        state = State.STARTING;
+        try {
+            events.fire(new BeforeStart(names));
+        } catch (RuntimeException e) {
+            state = State.STOPPED;
+            throw new StartAbortedException("BeforeStart", "nothing was started", observed(e));
         }
-        if (!model.subscribers().isEmpty()) {
-            try {
-                subscribe();
-            } catch (RuntimeException | Error e) {
-                stop(null); // no port, registration or subscription may outlive a failed start
-                throw e;
+        try {
+            if (s != null) {
+                s.start(); // fails undone: no port or registration outlives it
+                server = s;
             }
+            if (!model.subscribers().isEmpty()) {
+                subscribe();
+            }
+        } catch (RuntimeException | Error e) {
+            undo(); // no port, registration or subscription may outlive a failed start
+            throw e;
         }
+        try {
+            events.fire(new AfterStart(s == null ? "" : s.address(), names));
+        } catch (RuntimeException e) {
+            undo();
+            throw new StartAbortedException("AfterStart", "what had started was stopped and deregistered",
+                    observed(e));
+        }
+        announced = true;
+        state = State.STARTED;
+    }
+
+    /** What an observer threw: the container may wrap a checked exception in an {@code ObserverException}. */
+    private static Throwable observed(RuntimeException e) {
+        return e instanceof ObserverException && e.getCause() != null ? e.getCause() : e;
     }
 
     /**
@@ -211,6 +271,34 @@ public class MicroLifecycle {
     }
 
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) Shutdown shutdown) {
+        boolean fire = announced;
+        announced = false;
+        String address = server == null ? "" : server.address();
+        if (state == State.STARTED || state == State.STARTING) {
+            state = State.STOPPING;
+        }
+        if (fire) {
+            fireWhileStopping(new BeforeStop(address, serviceNames));
+        }
+        undo();
+        if (fire) {
+            fireWhileStopping(new AfterStop(address, serviceNames));
+        }
+    }
+
+    /** Fires a stop event; an observer's exception is logged and the stop carries on, as Go Micro's does. */
+    private void fireWhileStopping(Object event) {
+        try {
+            events.fire(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "an observer of " + event.getClass().getSimpleName()
+                    + " failed; stopping anyway: " + observed(e), observed(e));
+        }
+    }
+
+    /** Unsubscribes, stops the server (deregister, drain, close), disconnects the broker: each once. */
+    private void undo() {
+        state = State.STOPPING;
         BrokerSubscriptions subs = subscriptions;
         if (subs != null) {
             subscriptions = null;
@@ -227,6 +315,19 @@ public class MicroLifecycle {
             broker = null;
             b.disconnect();
         }
+        state = State.STOPPED;
+    }
+
+    /** Where the start and stop are. */
+    public State state() {
+        return state;
+    }
+
+    /**
+     * The broker the subscribers are subscribed through while they are, or {@code null} (no subscriber, or stopped).
+     */
+    public Broker broker() {
+        return broker;
     }
 
     /** The running server, or {@code null} when this process serves nothing. */

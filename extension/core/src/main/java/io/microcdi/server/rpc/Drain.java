@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,8 +28,11 @@ final class Drain {
     private final Object drainLock = new Object();
     /** Calls accepted and not yet answered; {@link #drainLock} is notified when it reaches 0 during a stop. */
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Calls ever accepted: the shutdown grace ends once it stops moving. */
-    private final AtomicLong accepted = new AtomicLong();
+    /**
+     * Calls ever accepted: the shutdown grace ends once it stops moving, and {@code Debug.Stats} reports it. Striped:
+     * every I/O thread adds to it per call, and it is read only by a stop and a {@code Debug.Stats}.
+     */
+    private final LongAdder accepted = new LongAdder();
 
     Drain(AtomicBoolean stopped) {
         this.stopped = stopped;
@@ -38,7 +41,12 @@ final class Drain {
     /** A call came in: it holds a graceful stop until {@link #handedOver}. */
     void accepted() {
         inFlight.incrementAndGet();
-        accepted.incrementAndGet();
+        accepted.increment();
+    }
+
+    /** How many calls were ever accepted (streams opened included). */
+    long acceptedCount() {
+        return accepted.sum();
     }
 
     /** A request was answered, or became a stream: it no longer holds a graceful stop. */
@@ -62,12 +70,12 @@ final class Drain {
         long start = System.nanoTime();
         long quiet = Math.min(grace, RpcServerConfig.QUIET.toNanos());
         long slice = Math.max(1, quiet / 4);
-        long seen = accepted.get();
+        long seen = accepted.sum();
         long lastChange = start;
         long now;
         while ((now = System.nanoTime()) - start < grace && now - lastChange < quiet) {
             LockSupport.parkNanos(slice);
-            long a = accepted.get();
+            long a = accepted.sum();
             if (a != seen) {
                 seen = a;
                 lastChange = System.nanoTime();

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,6 +42,8 @@ final class Registration {
     private final AtomicBoolean stopped;
     private volatile List<Service> registered = List.of();
     private volatile Heartbeat heartbeat;
+    /** Why the last heartbeat failed to re-register a service, or {@code null}. */
+    private volatile String failure;
 
     Registration(RpcServerConfig config, Registry registry, Transport transport, String server,
                  AtomicBoolean stopped) {
@@ -108,7 +111,13 @@ final class Registration {
         return new Service(s.name(), s.version(), s.metadata(), endpoints, List.of(node));
     }
 
+    /** Why the last heartbeat failed to re-register a service, if it did. */
+    Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     private void reregister() {
+        String failed = null;
         for (Service s : registered) {
             if (stopped.get()) {
                 return;
@@ -117,7 +126,9 @@ final class Registration {
                 registry.register(s, config.registerTtl());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "re-registering " + s.name() + " failed: " + e.getMessage(), e);
+                failed = s.name() + ": " + RpcServer.describe(e);
             }
         }
+        failure = failed;
     }
 }

@@ -8,6 +8,7 @@ import io.microcdi.server.EndpointDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One endpoint with its decoder and encoder for every codec, resolved once; a codec that cannot carry the
@@ -70,13 +71,48 @@ final class Route {
                 unsupported[i] = endpoint + ": " + ex.getMessage();
             }
         }
+        expected(served);
+        this.invoker = e.invoker();
+        this.streaming = e.streaming();
+    }
+
+    /**
+     * A built-in endpoint of the server ({@code Debug.Health}): it takes no request (its body is not read) and answers
+     * through {@code encoderOf(codec)}, which is {@code null} for a codec it cannot answer in ({@code why} says which
+     * it can).
+     */
+    Route(String endpoint, io.microcdi.server.EndpointInvoker invoker, List<Codec> all,
+          Function<Codec, Codec.Encoder> encoderOf, String why) {
+        this.errorId = RpcServer.ID;
+        this.service = RpcServer.ID;
+        this.endpoint = endpoint;
+        this.codecs = all.toArray(Codec[]::new);
+        this.decoders = new Codec.Decoder<?>[codecs.length];
+        this.encoders = new Codec.Encoder[codecs.length];
+        this.unsupported = new String[codecs.length];
+        this.takesRequest = false;
+        this.returnsNothing = false;
+        List<String> served = new ArrayList<>();
+        for (int i = 0; i < codecs.length; i++) {
+            encoders[i] = encoderOf.apply(codecs[i]);
+            if (encoders[i] == null) {
+                unsupported[i] = endpoint + ": " + why;
+            } else {
+                decoders[i] = NO_ARGUMENT;
+                served.add(codecs[i].contentType());
+            }
+        }
+        expected(served);
+        this.invoker = invoker;
+        this.streaming = EndpointDefinition.Streaming.NONE;
+    }
+
+    private void expected(List<String> served) {
         for (int i = 0; i < codecs.length; i++) {
             if (unsupported[i] != null) {
                 unsupported[i] += " (expected: one of " + String.join(", ", served) + ")";
             }
         }
-        this.invoker = e.invoker();
-        this.streaming = e.streaming();
     }
 
     /** What a codec encodes for "no message": {@code {}} in JSON, no bytes in protobuf and raw bytes. */

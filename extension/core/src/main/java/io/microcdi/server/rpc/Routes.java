@@ -13,10 +13,11 @@ import java.util.Objects;
 
 /**
  * The routing table, built once at start: endpoints by name; when two services share an endpoint name,
- * {@code Micro-Service} decides.
+ * {@code Micro-Service} decides. The server's own {@link Debug} endpoints are found under any service name, unless a
+ * service serves one of their names itself; they are left out of {@link #names()}, as they are out of the registry.
  *
  * <pre>{@code
- * Routes routes = Routes.build(services, codecs);
+ * Routes routes = Routes.build(services, codecs, new Debug(server::stats));   // null: no Debug endpoints
  * Route hello = routes.find("greeter", "Greeter.Hello");   // null: unknown, answered 404
  * }</pre>
  */
@@ -32,7 +33,7 @@ final class Routes {
         this.names = names;
     }
 
-    static Routes build(List<ServiceDefinition> services, Codecs codecs) {
+    static Routes build(List<ServiceDefinition> services, Codecs codecs, Debug debug) {
         Map<String, Route> byEndpoint = new HashMap<>();
         Map<String, Map<String, Route>> both = new HashMap<>();
         List<String> names = new ArrayList<>();
@@ -49,6 +50,13 @@ final class Routes {
             }
         }
         byEndpoint.values().removeIf(Objects::isNull);
+        if (debug != null) {
+            for (Route r : debug.routes(all)) {
+                if (!names.contains(r.endpoint)) {
+                    byEndpoint.put(r.endpoint, r);
+                }
+            }
+        }
         Map<String, Map<String, Route>> frozen = new HashMap<>();
         both.forEach((service, routes) -> frozen.put(service, Map.copyOf(routes)));
         return new Routes(Map.copyOf(byEndpoint), Map.copyOf(frozen), String.join(", ", names));

@@ -20,6 +20,7 @@ import io.microcdi.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Serves Go Micro's "mucp" protocol: routes a request by its {@code Micro-Endpoint} header, decodes the body with
@@ -58,6 +60,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Streaming endpoints need a {@link StreamingTransport}: on another transport {@link #start()} fails with
  * {@code MICRO-0107} before it listens.
+ *
+ * <p>Like every Go Micro service, it answers {@code Debug.Health} ({@code {"status":"ok"}}) and {@code Debug.Stats}
+ * ({@link #stats()}) under any service name, without advertising them ({@code micro.server.debug=false} turns them
+ * off). The counts cost a call nothing it did not pay before: the requests are the count a graceful stop keeps
+ * anyway, the errors are counted on the error path.
  */
 public final class RpcServer implements Server {
 
@@ -84,6 +91,10 @@ public final class RpcServer implements Server {
     /** Streams being served. */
     final AtomicInteger openStreams = new AtomicInteger();
     final DropLog drops = new DropLog();
+    /** Calls answered with an error, for {@code Debug.Stats}. */
+    final LongAdder errors = new LongAdder();
+    private volatile long startedMillis;
+    private volatile long startedNanos;
 
     /** A server listening through {@code transport} and registering in {@code registry}. */
     public RpcServer(RpcServerConfig config, Registry registry, Transport transport, Codecs codecs) {
@@ -122,7 +133,9 @@ public final class RpcServer implements Server {
             if (!problems.isEmpty()) {
                 throw new ConfigException(String.join("; ", problems));
             }
-            routes = Routes.build(services, codecs);
+            startedMillis = System.currentTimeMillis();
+            startedNanos = System.nanoTime();
+            routes = Routes.build(services, codecs, config.debug() ? new Debug(this::stats) : null);
             handlers = HandlerExecutors.create("handler", config.handlerThreads(), config.virtualThreads());
             listener = transport.listen(config.address(), this::accept);
             String advertise = config.advertise().orElseGet(() -> advertisable(listener.address()));
@@ -149,6 +162,22 @@ public final class RpcServer implements Server {
     /** The services as registered, with this node. */
     public List<Service> registered() {
         return registration.registered();
+    }
+
+    /**
+     * Why the last heartbeat could not re-register every service (the registry's message), or empty when it could
+     * (or none has run yet: the registration at start fails the start instead).
+     */
+    public Optional<String> registrationFailure() {
+        return registration.failure();
+    }
+
+    /** What {@code Debug.Stats} answers now: uptime, memory, threads, collections, calls and errors. */
+    public ServerStats stats() {
+        if (!started.get()) {
+            throw new IllegalStateException("the server has not started");
+        }
+        return Debug.stats(startedMillis, startedNanos, drain.acceptedCount(), errors.sum());
     }
 
     @Override

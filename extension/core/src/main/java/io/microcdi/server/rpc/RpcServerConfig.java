@@ -29,11 +29,12 @@ import java.util.UUID;
  * @param handlerThreads   worker threads for handlers when the JDK has no virtual threads
  * @param virtualThreads   run handlers on virtual threads when the JDK has them (21+)
  * @param broker           the broker name advertised in node metadata ({@code micro.broker})
+ * @param debug            answer Go Micro's {@code Debug.Health} and {@code Debug.Stats} ({@code micro.server.debug})
  */
 public record RpcServerConfig(String address, Optional<String> advertise, String id, String version,
                               Map<String, String> metadata, Duration registerTtl, Duration registerInterval,
                               Duration shutdownGrace, Duration shutdownTimeout, int handlerThreads, boolean virtualThreads,
-                              String broker) {
+                              String broker, boolean debug) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1:0";
     public static final String DEFAULT_VERSION = "latest";
@@ -62,7 +63,8 @@ public record RpcServerConfig(String address, Optional<String> advertise, String
                 c.duration("micro.server.shutdown-timeout", DEFAULT_SHUTDOWN_TIMEOUT),
                 c.integer("micro.server.handler-threads", DEFAULT_HANDLER_THREADS, 1, 10_000),
                 c.bool("micro.server.virtual-threads", true),
-                c.get("micro.broker", "http").trim().toLowerCase(java.util.Locale.ROOT));
+                c.get("micro.broker", "http").trim().toLowerCase(java.util.Locale.ROOT),
+                c.bool("micro.server.debug", true));
     }
 
     private static String address(MicroConfig c, String key, String fallback) {

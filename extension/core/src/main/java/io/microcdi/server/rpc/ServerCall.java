@@ -303,6 +303,7 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
      * and the envelope's error field (Go Micro puts the error's text there).
      */
     void fail(MicroException e) {
+        server.errors.increment();
         if (e.code() >= 500 && e.getCause() != null) {
             LOG.log(Level.WARNING, "handler failed: " + e.detail(), e.getCause());
         }
