@@ -156,7 +156,8 @@ public final class Micro {
         }
         Throwable root = e;
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof io.microcdi.config.ConfigException || t instanceof io.microcdi.errors.MicroException) {
+            if (t instanceof io.microcdi.config.ConfigException || t instanceof io.microcdi.errors.MicroException
+                    || t instanceof io.microcdi.lifecycle.StartAbortedException) {
                 return t.getMessage();
             }
             root = t;
