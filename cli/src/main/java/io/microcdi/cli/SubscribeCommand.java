@@ -103,7 +103,7 @@ final class SubscribeCommand extends Subcommand {
         synchronized (printLock) {
             if (count != null && received >= count) {
                 // not taken: a queue group's broker hands it to another member
-                throw new MicroException("micro.subscribe", 503, "subscriber is stopping", "Service Unavailable");
+                throw new MicroException("microcdi.cli.subscribe", 503, "subscriber is stopping", "Service Unavailable");
             }
             received++;
             PrintWriter out = out();

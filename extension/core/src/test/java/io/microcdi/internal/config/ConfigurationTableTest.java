@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The table in {@code src/site/markdown/configuration.md} is the one list of {@code micro.*} keys: every key the main
- * code of any module under {@code extension/} reads is in it, it lists no key nobody reads, and every key named
+ * code of any module under {@code extension/} (and {@code cli/}, {@code runtime/}, {@code deployment/}) reads is in it, it lists no key nobody reads, and every key named
  * elsewhere (messages and comments in the code, the site's pages, the README, examples, integration tests, scripts,
  * benchmarks) is one of its keys, so a renamed key leaves no stale mention behind.
  */
@@ -62,6 +62,13 @@ class ConfigurationTableTest {
                 modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory)
                         .flatMap(ConfigurationTableTest::walk).filter(p -> p.toString().endsWith(".java"))
                         .forEach(sources::add);
+            }
+        }
+        // the top-level modules that read micro.* keys too: the command line and the Quarkus extension
+        for (String module : List.of("cli", "runtime", "deployment")) {
+            Path main = root.resolve(module).resolve("src/main/java");
+            if (Files.isDirectory(main)) {
+                walk(main).filter(p -> p.toString().endsWith(".java")).forEach(sources::add);
             }
         }
         return sources;
