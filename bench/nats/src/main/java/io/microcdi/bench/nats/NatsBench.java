@@ -29,7 +29,8 @@ import java.util.logging.LogManager;
  * --size 128                       message body bytes (the raw payload; MicroCDI's is its JSON envelope of it)
  * --messages 200000 --seconds 10   one run: that many messages or that long, whichever first, then drained
  * --rounds 3                       measured rounds, alternating raw and microcdi (R M, M R, R M, ...)
- * --warmup 3 --warmup-messages 100000 --warmup-seconds 3    warm-up phases per target, alternating
+ * --warmup 3 --warmup-max 8 --warmup-messages (--messages) --warmup-seconds 3    warm-up phases per target,
+ *                                  alternating, until each target's last two agree within 10% (between the two counts)
  * --drain 30                       seconds to wait for the last deliveries of a run
  * --quiet-wait 10                  before each run, wait up to that many seconds until other processes use less
  *                                  than a quarter of a core
@@ -58,7 +59,10 @@ public final class NatsBench {
         double seconds = Double.parseDouble(opt.getOrDefault("seconds", "10"));
         int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
         int warmup = Integer.parseInt(opt.getOrDefault("warmup", "3"));
-        long warmupMessages = Long.parseLong(opt.getOrDefault("warmup-messages", "100000"));
+        int warmupMax = Math.max(warmup, Integer.parseInt(opt.getOrDefault("warmup-max", "8")));
+        // as many as a measured run: after shorter phases the broker's first measured run was a third slower (its
+        // hot code recompiled at the longer run), not after phases of the same size
+        long warmupMessages = Long.parseLong(opt.getOrDefault("warmup-messages", String.valueOf(messages)));
         double warmupSeconds = Double.parseDouble(opt.getOrDefault("warmup-seconds", "3"));
         long drainMillis = (long) (Double.parseDouble(opt.getOrDefault("drain", "30")) * 1000);
         List<String> names = List.of(opt.getOrDefault("targets", "raw,microcdi").split(","));
@@ -83,7 +87,7 @@ public final class NatsBench {
         long serverPid = server == null ? -1 : server.pid();
         long pid = ProcessHandle.current().pid();
 
-        header(opt, url, server, binary, window, size, messages, seconds, rounds, warmup, warmupMessages,
+        header(opt, url, server, binary, window, size, messages, seconds, rounds, warmup, warmupMax, warmupMessages,
                 warmupSeconds);
         Bench bench = new Bench(window, size, drainMillis, serverPid,
                 (long) (Double.parseDouble(opt.getOrDefault("quiet-wait", "10")) * 1000));
@@ -101,9 +105,22 @@ public final class NatsBench {
                     for (Target t : targets) {
                         out("#   " + t.name + ": " + t.describe());
                     }
-                    for (int i = 1; i <= warmup; i++) {
+                    // until every target's last two phases agree within 10% (at least --warmup, at most
+                    // --warmup-max phases): the broker's longer code path takes longer to compile than raw jnats
+                    Map<Target, Double> last = new HashMap<>();
+                    for (int i = 1; i <= warmupMax; i++) {
+                        boolean steady = true;
                         for (Target t : targets) {
-                            bench.run(t, warmupMessages, warmupSeconds, "warm-up " + i);
+                            double rate = bench.run(t, warmupMessages, warmupSeconds, "warm-up " + i).result().rate();
+                            Double before = last.put(t, rate);
+                            steady &= before != null && Math.abs(rate - before) <= 0.10 * before;
+                        }
+                        if (i >= warmup && steady) {
+                            break;
+                        }
+                        if (i == warmupMax) {
+                            err("[nats-bench] " + mode.id + ": still not steady after " + warmupMax
+                                    + " warm-up phases; measuring anyway");
                         }
                     }
                     Map<Target, List<Run>> runs = new LinkedHashMap<>();
@@ -181,8 +198,8 @@ public final class NatsBench {
     }
 
     private static void header(Map<String, String> opt, String url, NatsServer server, Path binary, int window,
-                               int size, long messages, double seconds, int rounds, int warmup, long warmupMessages,
-                               double warmupSeconds) throws java.io.IOException {
+                               int size, long messages, double seconds, int rounds, int warmup, int warmupMax,
+                               long warmupMessages, double warmupSeconds) throws java.io.IOException {
         String cpu = "?";
         Path info = Path.of("/proc/cpuinfo");
         if (Files.isReadable(info)) {
@@ -202,9 +219,9 @@ public final class NatsBench {
                 + window + " publishes in flight (a permit per publish, given back by its delivery)");
         out(String.format(Locale.ROOT, "# a run: up to %,d messages or %.0f s, then drained; msgs/s = delivered / "
                 + "(first publish .. last delivery); p50/p99: publish to delivery", messages, seconds));
-        out(String.format(Locale.ROOT, "# warm-up: %d phases per target of %,d messages or %.0f s, alternating; then "
-                + "%d rounds alternating the targets (R M, M R, ...); lines give medians", warmup, warmupMessages,
-                warmupSeconds, rounds));
+        out(String.format(Locale.ROOT, "# warm-up: %d to %d phases per target of %,d messages or %.0f s, alternating, "
+                + "until each target's last two agree within 10%%; then %d rounds alternating the targets (R M, M R, "
+                + "...); lines give medians", warmup, warmupMax, warmupMessages, warmupSeconds, rounds));
         out("# body " + size + " bytes: the raw payload; microcdi publishes BrokerMessage(Content-Type "
                 + "application/octet-stream, body), encoded as Go Micro's JSON");
     }

@@ -23,11 +23,13 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,21 +92,28 @@ abstract class Target implements AutoCloseable {
      * its time goes: {@code raw+json} (Go Micro's JSON envelope encoded per publish and decoded per delivery, as the
      * broker does), {@code raw+hop} (each delivery handed to a subscriber worker, the executor the broker uses:
      * {@code HandlerExecutors.create(.., 64, true)}; JetStream: acknowledged there), {@code raw+json+hop} (both);
-     * {@code +hopN} hands over to a fixed pool of N platform threads instead.
+     * {@code +hopN} hands over to a fixed pool of N platform threads instead; {@code +msgid} (JetStream) publishes
+     * with a random {@code Nats-Msg-Id} header per message, as the broker does for a message without a
+     * {@code Micro-Id} (the server then tracks every id for its duplicate window).
      */
     static Target create(String name, Mode mode, String url, String subject) throws Exception {
         if (name.equals("microcdi")) {
             return new MicroCdi(mode, url, subject);
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("raw(\\+json)?(\\+hop([0-9]*))?").matcher(name);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("raw(\\+json)?(\\+msgid)?(\\+hop([0-9]*))?")
+                .matcher(name);
         if (!m.matches()) {
             throw new IllegalArgumentException("unknown target " + name
-                    + " (raw, microcdi, raw+json, raw+hop, raw+json+hop, raw+hopN, raw+json+hopN)");
+                    + " (raw, microcdi, or raw with +json, +msgid (js only), +hop or +hopN, in that order)");
         }
         boolean json = m.group(1) != null;
-        int hop = m.group(2) == null ? -1 : m.group(3).isEmpty() ? 0 : Integer.parseInt(m.group(3));
+        boolean msgId = m.group(2) != null;
+        int hop = m.group(3) == null ? -1 : m.group(4).isEmpty() ? 0 : Integer.parseInt(m.group(4));
+        if (msgId && mode != Mode.JS) {
+            throw new IllegalArgumentException(name + ": +msgid is for JetStream (--modes js)");
+        }
         return mode == Mode.CORE ? new RawCore(name, url, subject, json, hop)
-                : new RawJetStream(name, url, subject, json, hop);
+                : new RawJetStream(name, url, subject, json, msgId, hop);
     }
 
     /** From now on deliveries count for {@code w}. */
@@ -267,8 +276,12 @@ abstract class Target implements AutoCloseable {
         private final String stream;
         private final MessageConsumer consumer;
 
-        RawJetStream(String name, String url, String subject, boolean json, int hop) throws Exception {
+        private final boolean msgId;
+
+        RawJetStream(String name, String url, String subject, boolean json, boolean msgId, int hop)
+                throws Exception {
             super(name, Mode.JS, subject, json, hop);
+            this.msgId = msgId;
             pub = connect(url, "bench-" + name + "-pub");
             sub = connect(url, "bench-" + name + "-sub");
             js = pub.jetStream();
@@ -286,7 +299,8 @@ abstract class Target implements AutoCloseable {
         @Override
         void publish(byte[] body, Window w) {
             try {
-                watch(js.publishAsync(subject, payload(body)), w);
+                watch(msgId ? js.publishAsync(subject, new Headers().put("Nats-Msg-Id", UUID.randomUUID().toString()),
+                        payload(body)) : js.publishAsync(subject, payload(body)), w);
             } catch (RuntimeException e) {
                 w.failed(e);
             }
@@ -295,7 +309,8 @@ abstract class Target implements AutoCloseable {
         @Override
         String describe() {
             return "jnats JetStream.publishAsync; durable pull consumer (g, explicit ack, consume batch 64), "
-                    + "ack after the delivery; two connections" + extras();
+                    + "ack after the delivery; two connections" + (msgId ? "; a random Nats-Msg-Id per publish" : "")
+                    + extras();
         }
 
         @Override
