@@ -89,7 +89,8 @@ public final class HttpBroker implements Broker {
 
     /** What {@link #connect()} starts and {@link #disconnect()} stops. */
     private record Running(GroupDelivery.Sender sender, Listener listener, String advertise,
-                           ExecutorService workers, Heartbeat heartbeat, GroupSelector selector) {
+                           ExecutorService workers, Heartbeat heartbeat, GroupSelector selector,
+                           HandlerExecutors.Lease executors) {
     }
 
     /** A broker registering in {@code registry} and delivering over {@code transport}; {@link #connect} starts it. */
@@ -130,6 +131,8 @@ public final class HttpBroker implements Broker {
         ExecutorService workers = HandlerExecutors.create("broker", config.delivery().handlerThreads(),
                 config.delivery().virtualThreads());
         Listener listener = null;
+        // the shared pools: publish continuations and their timeouts
+        HandlerExecutors.Lease executors = HandlerExecutors.lease();
         try {
             listener = transport.listen(config.address(), new SubEndpoint(subscriptions, workers));
             String bound = listener.address();
@@ -137,13 +140,15 @@ public final class HttpBroker implements Broker {
             GroupSelector selector = new GroupSelector(registry, config.cacheTtl(), config.ejection());
             GroupDelivery.Sender sender = new GroupDelivery.Sender(poster, config.delivery(), new GoneLog());
             Running r = new Running(sender, listener, advertise, workers,
-                    Heartbeat.start("microcdi-broker-register", config.registerInterval(), this::reregister), selector);
+                    Heartbeat.start("microcdi-broker-register", config.registerInterval(), this::reregister), selector,
+                    executors);
             running = r;
         } catch (RuntimeException | Error e) {
             if (listener != null) {
                 listener.close();
             }
             workers.shutdown();
+            executors.close();
             throw e;
         }
         LOG.log(Level.INFO, "http broker listening on {0} (registry {1}, transport {2})", running.advertise(),
@@ -180,6 +185,7 @@ public final class HttpBroker implements Broker {
         subscriptions.clear();
         r.workers().shutdown();
         r.selector().close();
+        r.executors().close();
     }
 
     @Override

@@ -57,6 +57,8 @@ public final class MemoryBroker implements Broker {
     private final Set<MemorySubscription> mine = ConcurrentHashMap.newKeySet();
     /** The subscribers' workers while connected, else {@code null}. */
     private volatile ExecutorService workers;
+    /** The shared pools (publish continuations, delivery timeouts) while connected; guarded by this. */
+    private HandlerExecutors.Lease executors;
 
     /** A broker whose subscriptions no other instance sees. */
     public MemoryBroker(DeliveryConfig config) {
@@ -87,6 +89,7 @@ public final class MemoryBroker implements Broker {
     @Override
     public synchronized void connect() {
         if (workers == null) {
+            executors = HandlerExecutors.lease();
             workers = HandlerExecutors.create("broker", config.handlerThreads(), config.virtualThreads());
         }
     }
@@ -95,9 +98,12 @@ public final class MemoryBroker implements Broker {
     @Override
     public void disconnect() {
         ExecutorService w;
+        HandlerExecutors.Lease lease;
         synchronized (this) {
             w = workers;
             workers = null;
+            lease = executors;
+            executors = null;
         }
         for (MemorySubscription s : mine) {
             s.unsubscribe();
@@ -112,6 +118,9 @@ public final class MemoryBroker implements Broker {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (lease != null) {
+            lease.close();
         }
     }
 

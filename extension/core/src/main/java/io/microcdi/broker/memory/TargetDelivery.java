@@ -5,9 +5,9 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.broker.delivery.Delivery;
 import io.microcdi.broker.delivery.DeliveryConfig;
 import io.microcdi.broker.delivery.Publication;
+import io.microcdi.internal.exec.HandlerExecutors;
 
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -74,7 +74,7 @@ final class TargetDelivery {
             return;
         }
         timeoutNanos = config.attemptNanos(left);
-        delivery.outcome().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
+        HandlerExecutors.orTimeout(delivery.outcome(), timeoutNanos)
                 .whenComplete((ok, error) -> {
                     if (error == null) {
                         publication.accepted();

@@ -14,6 +14,7 @@ import io.microcdi.context.CallContext;
 import io.microcdi.context.CallContexts;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.context.OutboundHeaders;
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.selector.Next;
 import io.microcdi.selector.SelectOptions;
@@ -75,6 +76,8 @@ public final class RpcClient implements StreamingClient {
     final Backoff backoff;
     /** The innermost attempt of wrapped views, and what it tells the attempt loop. */
     final Wrapping wrapping = new Wrapping(this);
+    /** The continuations of typed async calls and the timeouts of wrapped calls run on the shared pools. */
+    private final HandlerExecutors.Lease executors = HandlerExecutors.lease();
 
     /** A client with the default retry policy and no per-service settings (tests, embedding). */
     public RpcClient(RpcClientConfig config, Selector selector, Transport transport) {
@@ -240,5 +243,6 @@ public final class RpcClient implements StreamingClient {
         closed = true;
         // retries waiting on their back-off run now, see the client closed, and fail their calls
         backoff.close();
+        executors.close();
     }
 }

@@ -8,6 +8,7 @@ import io.microcdi.client.Response;
 import io.microcdi.context.CallContext;
 import io.microcdi.context.CallContexts;
 import io.microcdi.errors.MicroException;
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.registry.Node;
 
 import java.time.Duration;
@@ -87,7 +88,7 @@ final class Wrapping {
             return wrapped; // reached the transport, which times out at the budget itself: no timer per call
         }
         // a wrapper that went its own way (or calls on later): bounded here, with a margin for the transport's
-        return wrapped.copy().orTimeout(budget + WRAPPED_MARGIN_NANOS, TimeUnit.NANOSECONDS);
+        return HandlerExecutors.orTimeout(wrapped.copy(), budget + WRAPPED_MARGIN_NANOS);
     }
 
     /** Whether {@code failure} came from the node (and forgets it): else it is a wrapper's own. */

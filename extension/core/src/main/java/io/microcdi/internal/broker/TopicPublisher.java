@@ -112,7 +112,7 @@ public final class TopicPublisher<T> implements Publisher<T> {
         }
         // a copy carries the timeout, so the broker's own future is left alone; the broker completes on an I/O
         // thread: handleAsync moves the caller's continuations off it (thenApplyAsync would not for a failure)
-        return f.copy().orTimeout(waitMillis, TimeUnit.MILLISECONDS).handleAsync((ok, error) -> {
+        return HandlerExecutors.orTimeout(f.copy(), TimeUnit.MILLISECONDS.toNanos(waitMillis)).handleAsync((ok, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
                 throw new CompletionException(cause instanceof TimeoutException t ? timedOut(t) : failure(cause));

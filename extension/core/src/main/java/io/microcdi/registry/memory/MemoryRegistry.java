@@ -1,5 +1,6 @@
 package io.microcdi.registry.memory;
 
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.registry.Node;
 import io.microcdi.registry.Registry;
 import io.microcdi.registry.RegistryException;
@@ -44,6 +45,8 @@ public final class MemoryRegistry implements Registry {
     private final Map<NodeKey, Service> registered = new ConcurrentHashMap<>();
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** The shared timer of the store's expiry check lives while a view is open. */
+    private final HandlerExecutors.Lease executors = HandlerExecutors.lease();
 
     private record NodeKey(String service, String node) {
     }
@@ -56,6 +59,7 @@ public final class MemoryRegistry implements Registry {
     private MemoryRegistry(MemoryStore store, boolean ownsStore) {
         this.store = store;
         this.ownsStore = ownsStore;
+        store.resumeExpiry();
     }
 
     /** A new view of the JVM-wide store: every view made here sees the nodes of every other. */
@@ -145,6 +149,7 @@ public final class MemoryRegistry implements Registry {
         if (ownsStore) {
             store.close();
         }
+        executors.close();
     }
 
     private void ensureOpen() {

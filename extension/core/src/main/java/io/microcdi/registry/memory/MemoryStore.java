@@ -1,5 +1,6 @@
 package io.microcdi.registry.memory;
 
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.registry.Node;
 import io.microcdi.registry.RegistryEvent;
 import io.microcdi.registry.RegistryEvent.Action;
@@ -16,10 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -233,7 +231,8 @@ final class MemoryStore {
 
     /** Called under the lock: makes sure a check runs no later than {@code deadline}. */
     private void scheduleExpiry(long deadline, long now) {
-        if (expiryCheck != null && expiryCheckAt - deadline <= 0) {
+        // a check cancelled by the shared timer's shutdown (every view of the store closed) is done: replace it
+        if (expiryCheck != null && !expiryCheck.isDone() && expiryCheckAt - deadline <= 0) {
             return;
         }
         if (expiryCheck != null) {
@@ -241,8 +240,23 @@ final class MemoryStore {
         }
         expiryCheckAt = deadline;
         // +1 ms so that the check never runs a hair before the deadline it is for
-        expiryCheck = Expiry.SCHEDULER.schedule(this::expire, Math.max(0, deadline - now) + 1_000_000,
-                TimeUnit.NANOSECONDS);
+        expiryCheck = HandlerExecutors.schedule(this::expire, Math.max(0, deadline - now) + 1_000_000);
+    }
+
+    /**
+     * Checks the expiry again when a view opens on a store whose check the shared timer dropped (every view had
+     * closed): the check runs on the timer that view's lease holds open.
+     */
+    void resumeExpiry() {
+        lock.lock();
+        try {
+            if (!closed && !services.isEmpty() && (expiryCheck == null || expiryCheck.isDone())) {
+                expiryCheck = null;
+                scheduleExpiry(System.nanoTime(), System.nanoTime());
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void expire() {
@@ -296,22 +310,6 @@ final class MemoryStore {
             return d.toNanos();
         } catch (ArithmeticException e) {
             return Long.MAX_VALUE / 4; // centuries: effectively never, and still safe to add to nanoTime()
-        }
-    }
-
-    /** One daemon thread runs the expiry checks of every store in the JVM: a check is rare and short. */
-    private static final class Expiry {
-
-        static final ScheduledExecutorService SCHEDULER = create();
-
-        private static ScheduledExecutorService create() {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "microcdi-registry-expiry");
-                t.setDaemon(true);
-                return t;
-            });
-            executor.setRemoveOnCancelPolicy(true); // rescheduling on every earlier deadline must not pile up tasks
-            return executor;
         }
     }
 }

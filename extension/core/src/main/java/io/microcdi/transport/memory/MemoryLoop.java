@@ -1,13 +1,13 @@
 package io.microcdi.transport.memory;
 
+import io.microcdi.internal.exec.HandlerExecutors;
+
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The "I/O thread" of one memory stream, shared by its two ends: tasks run one at a time, in order, on a thread of a
- * JVM-wide daemon pool ({@code microcdi-memory-stream}); a task submitted from a task runs at once, as on an event
+ * The "I/O thread" of one memory stream, shared by its two ends: tasks run one at a time, in order, on a thread of the
+ * shared callback pool ({@code microcdi-callback}, or a virtual thread), open while a memory transport is; a task submitted from a task runs at once, as on an event
  * loop.
  *
  * <pre>{@code
@@ -32,7 +32,7 @@ final class MemoryLoop {
         }
         tasks.offer(task);
         if (wip.getAndIncrement() == 0) {
-            Threads.POOL.execute(this::drain);
+            HandlerExecutors.callbacks().execute(this::drain);
         }
     }
 
@@ -40,7 +40,7 @@ final class MemoryLoop {
     void later(Runnable task) {
         tasks.offer(task);
         if (wip.getAndIncrement() == 0) {
-            Threads.POOL.execute(this::drain);
+            HandlerExecutors.callbacks().execute(this::drain);
         }
     }
 
@@ -73,19 +73,5 @@ final class MemoryLoop {
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.WARNING, "memory stream task failed", e);
         }
-    }
-
-    /** Holder: the pool starts with the first stream. */
-    private static final class Threads {
-        static final ExecutorService POOL = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-            private final AtomicInteger n = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable r) {
-                Thread t = new Thread(r, "microcdi-memory-stream-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }
-        });
     }
 }

@@ -1,6 +1,7 @@
 package io.microcdi.transport.memory;
 
 import io.microcdi.errors.MicroException;
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.transport.EngineStream;
 import io.microcdi.internal.transport.StreamEngine;
 import io.microcdi.internal.transport.StreamIo;
@@ -10,7 +11,6 @@ import io.microcdi.transport.TransportException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One end of a stream of the memory transport. Its peer is the other end: what one writes waits in the other's
@@ -224,8 +224,7 @@ final class MemoryStream implements EngineStream, StreamIo {
     }
 
     private void scheduleIdle(long delayNanos) {
-        idleTimer = MemoryTransport.Timer.SCHEDULER.schedule(() -> onLoop(this::checkIdle), delayNanos,
-                TimeUnit.NANOSECONDS);
+        idleTimer = HandlerExecutors.schedule(() -> onLoop(this::checkIdle), delayNanos);
     }
 
     private void checkIdle() {

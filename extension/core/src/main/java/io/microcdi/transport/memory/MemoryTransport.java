@@ -1,5 +1,6 @@
 package io.microcdi.transport.memory;
 
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
@@ -15,8 +16,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -79,6 +78,8 @@ public final class MemoryTransport implements StreamingTransport, PathTransport 
     private final Set<MemoryStream> streams = ConcurrentHashMap.newKeySet();
     private final Duration streamIdleTimeout;
     private volatile boolean closed;
+    /** The shared timer and stream threads live while a transport is open. */
+    private final HandlerExecutors.Lease executors = HandlerExecutors.lease();
 
     /** A transport over the JVM-wide table of listeners, streams idling out after the default. */
     public MemoryTransport() {
@@ -192,7 +193,7 @@ public final class MemoryTransport implements StreamingTransport, PathTransport 
                     new TransportException("send to " + address + ": listener stopped accepting", null, false));
             return exchange;
         }
-        exchange.start(Timer.SCHEDULER.schedule(exchange, nanos, TimeUnit.NANOSECONDS));
+        exchange.start(HandlerExecutors.schedule(exchange, nanos));
         return exchange;
     }
 
@@ -274,6 +275,7 @@ public final class MemoryTransport implements StreamingTransport, PathTransport 
         for (MemoryStream s : streams) {
             s.breakWith(new TransportException("stream " + s.streamId() + ": transport closed", null, true));
         }
+        executors.close();
     }
 
     void forget(MemoryListener listener) {
@@ -284,21 +286,5 @@ public final class MemoryTransport implements StreamingTransport, PathTransport 
     @Override
     public String toString() {
         return "memory transport (" + listeners.size() + " listeners)";
-    }
-
-    /** Holder: the one timer thread starts with the first call. */
-    static final class Timer {
-        static final ScheduledThreadPoolExecutor SCHEDULER = newScheduler();
-
-        private static ScheduledThreadPoolExecutor newScheduler() {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "microcdi-memory-timer");
-                t.setDaemon(true);
-                return t;
-            });
-            // a cancelled timer leaves the queue at once: answered calls must not pile up until their deadline
-            s.setRemoveOnCancelPolicy(true);
-            return s;
-        }
     }
 }
