@@ -6,18 +6,27 @@ import io.microcdi.broker.SubscribeOptions;
 import io.microcdi.broker.delivery.BrokerJson;
 import io.microcdi.errors.MicroException;
 import io.microcdi.broker.delivery.Publication;
+import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A core NATS subscription, as Go Micro's: a queue subscription for a queue group, a plain one for broadcast, on a
- * dispatcher of its own. At most once: a failed delivery is tried again on this member up to
+ * jnats dispatcher of its own whose thread runs the handler, one message at a time in the order NATS delivers them.
+ * With {@code micro.broker.nats.concurrency} N above 1, a queue group member makes N queue subscriptions, each on its
+ * own dispatcher (the server spreads the group's messages over them), and a broadcast subscriber hands its messages
+ * to the broker's workers. At most once: a failed delivery is tried again on this member up to
  * {@code micro.broker.retries} times, then dead-lettered. Unsubscribing drains: the messages the client holds already
  * are delivered before it returns.
  *
@@ -29,33 +38,43 @@ final class CoreSubscription extends NatsSubscription {
 
     private static final System.Logger LOG = System.getLogger(CoreSubscription.class.getName());
 
-    private Dispatcher dispatcher;
+    private final List<Dispatcher> dispatchers = new ArrayList<>();
+    /** Whether handlers run on the dispatchers' threads, or on the broker's workers. */
+    private final boolean here;
+    /** On the workers: the deliveries (retries included) that may be under way at a time. */
+    private final Semaphore slots;
 
     private CoreSubscription(NatsBroker broker, NatsBroker.Running running, String topic, Broker.Handler handler,
                              SubscribeOptions options) {
         super(broker, running, topic, handler, options);
+        this.here = !options.queue().isEmpty() || broker.config().concurrency() == 1;
+        this.slots = here ? null : new Semaphore(broker.config().concurrency());
     }
 
     /** Subscribes, and returns once the server has the subscription. */
     static CoreSubscription start(NatsBroker broker, NatsBroker.Running running, String topic,
                                   Broker.Handler handler, SubscribeOptions options) {
         CoreSubscription s = new CoreSubscription(broker, running, topic, handler, options);
-        s.dispatcher = running.connection().createDispatcher(s::onMessage);
+        int n = options.queue().isEmpty() ? 1 : broker.config().concurrency();
         try {
-            if (options.queue().isEmpty()) {
-                s.dispatcher.subscribe(topic);
-            } else {
-                s.dispatcher.subscribe(topic, options.queue());
+            for (int i = 0; i < n; i++) {
+                Dispatcher d = running.connection().createDispatcher(s::onMessage);
+                s.dispatchers.add(d);
+                if (options.queue().isEmpty()) {
+                    d.subscribe(topic);
+                } else {
+                    d.subscribe(topic, options.queue());
+                }
             }
             running.connection().flush(broker.config().delivery().publishTimeout()); // the server has it now
         } catch (TimeoutException | IllegalArgumentException | IllegalStateException e) {
-            running.connection().closeDispatcher(s.dispatcher);
+            s.closeDispatchers();
             throw new MicroException(Publication.ID, e instanceof IllegalArgumentException ? 400 : 503,
                     "subscribe to " + topic + ": " + e.getMessage(), e instanceof IllegalArgumentException
                     ? "Bad Request" : "Service Unavailable", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running.connection().closeDispatcher(s.dispatcher);
+            s.closeDispatchers();
             throw new MicroException(Publication.ID, 503, "subscribe to " + topic + ": interrupted",
                     "Service Unavailable", e);
         }
@@ -71,32 +90,65 @@ final class CoreSubscription extends NatsSubscription {
                     msg.getSubject(), e.getMessage());
             return;
         }
+        if (slots != null) {
+            // the dispatcher waits for a free slot: what NATS sends meanwhile waits in the client
+            slots.acquireUninterruptibly();
+        }
         attempt(m, 1);
     }
 
     private void attempt(BrokerMessage m, int n) {
-        run(m, failure -> {
-            if (failure == null) {
+        Consumer<Throwable> then = failure -> {
+            if (failure != null && n < broker.config().delivery().attempts() && retryable(failure)) {
+                attempt(m, n + 1);
                 return;
             }
-            if (n < broker.config().delivery().attempts() && retryable(failure)) {
-                attempt(m, n + 1);
-            } else {
+            if (failure != null) {
                 broker.deadLetter(running, topic, m, failure);
             }
-        });
+            if (slots != null) {
+                slots.release();
+            }
+        };
+        if (here) {
+            runHere(m, then);
+        } else {
+            run(m, then);
+        }
     }
 
     @Override
     void stopIncoming(Duration wait) {
+        List<CompletableFuture<Boolean>> drains = new ArrayList<>();
+        for (Dispatcher d : dispatchers) {
+            try {
+                drains.add(d.drain(wait));
+            } catch (RuntimeException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.log(Level.DEBUG, "nats: draining {0}: {1}", this, e.toString());
+            }
+        }
         try {
-            dispatcher.drain(wait).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new)).get(wait.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.log(Level.DEBUG, "nats: draining {0}: {1}", this, e.toString());
-            if (running.connection().getStatus() != io.nats.client.Connection.Status.CLOSED) {
-                running.connection().closeDispatcher(dispatcher);
+            closeDispatchers();
+        }
+    }
+
+    private void closeDispatchers() {
+        for (Dispatcher d : dispatchers) {
+            if (running.connection().getStatus() != Connection.Status.CLOSED && d.isActive()) {
+                try {
+                    running.connection().closeDispatcher(d);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "nats: closing a dispatcher of {0}: {1}", this, e.toString());
+                }
             }
         }
     }

@@ -7,7 +7,9 @@ import io.microcdi.broker.delivery.BrokerJson;
 import io.microcdi.broker.delivery.Publication;
 import io.microcdi.errors.MicroException;
 import io.nats.client.ConsumeOptions;
+import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
+import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
@@ -19,10 +21,14 @@ import io.nats.client.api.DeliverPolicy;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A subscription to a topic kept in JetStream: a durable consumer per queue group, an ephemeral one per broadcast
  * subscriber, pulled by jnats' {@code consume}, acknowledged after the subscriber returned ({@link JetStreamTopics}).
+ * The handler runs on the thread of the pull's dispatcher, one message at a time; with
+ * {@code micro.broker.nats.concurrency} N, N pulls share the consumer, each with its own thread.
  *
  * <pre>{@code
  * JetStreamSubscription.start(broker, running, topics, "orders", handler, SubscribeOptions.queue("shipping"));
@@ -40,7 +46,8 @@ final class JetStreamSubscription extends NatsSubscription {
     private final JetStreamTopics topics;
     private StreamContext stream;
     private String consumerName;
-    private MessageConsumer consumer;
+    private final List<MessageConsumer> pulls = new ArrayList<>();
+    private final List<Dispatcher> dispatchers = new ArrayList<>();
 
     private JetStreamSubscription(NatsBroker broker, NatsBroker.Running running, JetStreamTopics topics, String topic,
                                   Broker.Handler handler, SubscribeOptions options) {
@@ -72,9 +79,16 @@ final class JetStreamSubscription extends NatsSubscription {
                 s.stream = topics.jetStream().getStreamContext(streamName);
                 ConsumerContext consumer = s.stream.createOrUpdateConsumer(cc.build());
                 s.consumerName = consumer.getConsumerName();
-                s.consumer = consumer.consume(CONSUME, s::onMessage);
+                for (int i = 0; i < config.concurrency(); i++) {
+                    // a dispatcher (a thread) per pull: the consumer context's own would serve them all on one
+                    Dispatcher d = running.connection().createDispatcher();
+                    s.dispatchers.add(d);
+                    s.pulls.add(consumer.consume(CONSUME, d, s::onMessage));
+                }
                 return s;
             } catch (IOException | RuntimeException e) {
+                s.stopPulls();
+                s.closeDispatchers();
                 if (System.nanoTime() - deadline >= 0) {
                     throw new MicroException(Publication.ID, 503, "subscribe to " + topic + " (stream " + streamName
                             + "): " + e.getMessage() + " (" + attempt + " attempt(s))", "Service Unavailable", e);
@@ -88,6 +102,8 @@ final class JetStreamSubscription extends NatsSubscription {
                             "Service Unavailable", interrupted);
                 }
             } catch (JetStreamApiException e) {
+                s.stopPulls();
+                s.closeDispatchers();
                 throw new MicroException(Publication.ID, 503, "subscribe to " + topic + " (stream " + streamName
                         + "): " + e.getMessage(), "Service Unavailable", e);
             }
@@ -122,7 +138,7 @@ final class JetStreamSubscription extends NatsSubscription {
                     "Request Timeout"));
             return;
         }
-        run(m, failure -> {
+        runHere(m, failure -> {
             if (failure == null) {
                 msg.ack();
             } else if (delivered < attempts && retryable(failure)) {
@@ -145,15 +161,40 @@ final class JetStreamSubscription extends NatsSubscription {
         });
     }
 
+    private void stopPulls() {
+        for (MessageConsumer pull : pulls) {
+            try {
+                pull.stop();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "nats: stopping a pull of {0}: {1}", this, e.toString());
+            }
+        }
+    }
+
+    private void closeDispatchers() {
+        pulls.clear();
+        for (Dispatcher d : dispatchers) {
+            if (running.connection().getStatus() != Connection.Status.CLOSED && d.isActive()) {
+                try {
+                    running.connection().closeDispatcher(d);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "nats: closing a dispatcher of {0}: {1}", this, e.toString());
+                }
+            }
+        }
+        dispatchers.clear();
+    }
+
     @Override
     void stopIncoming(Duration wait) {
         try {
-            consumer.stop();
+            stopPulls();
             // the pull in progress still brings messages (handed back with a nak) until it expires
             long deadline = System.nanoTime() + wait.toNanos();
-            while (!consumer.isFinished() && System.nanoTime() < deadline) {
+            while (!pulls.stream().allMatch(MessageConsumer::isFinished) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
+            closeDispatchers();
             if (options.queue().isEmpty()) {
                 stream.deleteConsumer(consumerName); // an ephemeral consumer has nobody else
             }

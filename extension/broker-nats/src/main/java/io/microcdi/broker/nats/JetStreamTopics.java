@@ -9,6 +9,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.NUID;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -18,10 +19,10 @@ import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
@@ -56,14 +57,19 @@ final class JetStreamTopics {
     private static final long ATTEMPT_MILLIS = 2_000;
 
     private final Connection connection;
+    private final ScheduledExecutorService timer;
     private final NatsBrokerConfig config;
     private final JetStream js;
     private final JetStreamManagement jsm;
     /** Subject to its stream's name, once the stream is known to exist. */
     private final ConcurrentHashMap<String, String> streams = new ConcurrentHashMap<>();
+    /** Publish attempts not yet answered, in the order sent. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<InFlight> inFlight =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    JetStreamTopics(Connection connection, NatsBrokerConfig config) {
+    JetStreamTopics(Connection connection, NatsBrokerConfig config, ScheduledExecutorService timer) {
         this.connection = connection;
+        this.timer = timer;
         this.config = config;
         try {
             this.js = connection.jetStream();
@@ -148,8 +154,7 @@ final class JetStreamTopics {
      */
     CompletableFuture<Void> publish(String topic, BrokerMessage message, byte[] payload) {
         String id = message.header().get("Micro-Id");
-        Headers headers = new Headers().put("Nats-Msg-Id", id != null && !id.isEmpty() ? id
-                : UUID.randomUUID().toString());
+        Headers headers = new Headers().put("Nats-Msg-Id", id != null && !id.isEmpty() ? id : NUID.nextGlobal());
         CompletableFuture<Void> result = new CompletableFuture<>();
         long deadline = System.nanoTime() + config.jetStream().publishTimeout().toNanos();
         attempt(topic, headers, payload, deadline, 1, result);
@@ -162,9 +167,11 @@ final class JetStreamTopics {
         CompletableFuture<PublishAck> ack;
         try {
             ensure(topic); // once known, a map lookup; made or looked up again after a failed attempt
-            ack = js.publishAsync(topic, headers, payload)
-                    .orTimeout(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), ATTEMPT_MILLIS)),
-                            TimeUnit.MILLISECONDS);
+            ack = js.publishAsync(topic, headers, payload);
+            if (!ack.isDone()) {
+                inFlight.add(new InFlight(ack, System.nanoTime() + Math.min(left,
+                        TimeUnit.MILLISECONDS.toNanos(ATTEMPT_MILLIS))));
+            }
         } catch (RuntimeException e) {
             ack = CompletableFuture.failedFuture(e);
         }
@@ -177,9 +184,14 @@ final class JetStreamTopics {
                     ? failure.getCause() : failure;
             long pause = Math.min(500, 25L << Math.min(n, 5));
             if (!refusal(cause) && deadline - System.nanoTime() > TimeUnit.MILLISECONDS.toNanos(pause)) {
-                CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS)
-                        .execute(() -> attempt(topic, headers, payload, deadline, n + 1, result));
-                return;
+                // on the broker's timer, which ends with the broker (the JDK's delayer thread would outlive it)
+                try {
+                    timer.schedule(() -> attempt(topic, headers, payload, deadline, n + 1, result), pause,
+                            TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException disconnected) {
+                    cause = new IllegalStateException("the broker disconnected", cause);
+                }
             }
             boolean timedOut = cause instanceof java.util.concurrent.TimeoutException;
             result.completeExceptionally(Publication.failure(timedOut ? 408 : 503, topic,
@@ -187,6 +199,29 @@ final class JetStreamTopics {
                             + config.jetStream().publishTimeout().toMillis() + " ms" : "not stored: "
                             + cause.getMessage()) + " (" + n + " attempt(s))", cause));
         });
+    }
+
+    /** An attempt waiting for the stream's acknowledgement, and when it stops waiting. */
+    private record InFlight(CompletableFuture<PublishAck> ack, long deadline) {
+    }
+
+    /**
+     * Fails the attempts whose acknowledgement is late, and forgets the answered ones; run every 100 ms by the broker's
+     * timer (a timeout scheduled per publish would cost more than the publish). Attempts are queued in the order they
+     * were sent, so the sweep stops at the first one still in time; one sent later with an earlier deadline (the last
+     * of a publish) fails at most one attempt's length late.
+     */
+    void expireAttempts() {
+        long now = System.nanoTime();
+        for (InFlight f; (f = inFlight.peek()) != null; ) {
+            if (!f.ack().isDone()) {
+                if (now - f.deadline() < 0) {
+                    return;
+                }
+                f.ack().completeExceptionally(new java.util.concurrent.TimeoutException());
+            }
+            inFlight.poll();
+        }
     }
 
     /** An answer that another attempt would get too: the stream refused the message (too large, say). */

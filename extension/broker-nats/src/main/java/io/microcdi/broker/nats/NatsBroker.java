@@ -143,7 +143,7 @@ public final class NatsBroker implements Broker {
                 config.delivery().virtualThreads());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 HandlerExecutors.daemonThreads("microcdi-nats-timer"));
-        JetStreamTopics js = config.jetStream().used() ? new JetStreamTopics(c, config) : null;
+        JetStreamTopics js = config.jetStream().used() ? new JetStreamTopics(c, config, timer) : null;
         lastServer = c.getConnectedUrl();
         Running r = new Running(c, workers, timer, js);
         timer.scheduleWithFixedDelay(this::expirePending, 100, 100, TimeUnit.MILLISECONDS);
@@ -258,6 +258,14 @@ public final class NatsBroker implements Broker {
     }
 
     private void expirePending() {
+        Running r = running;
+        if (r != null && r.jetStream() != null) {
+            try {
+                r.jetStream().expireAttempts();
+            } catch (RuntimeException e) { // a publisher's continuation: the timer goes on
+                LOG.log(Level.WARNING, "nats: a JetStream publish timeout's callback failed", e);
+            }
+        }
         long now = System.nanoTime();
         for (Pending p : pending) {
             if (now - p.deadline() >= 0 && pending.remove(p)) {

@@ -34,12 +34,14 @@ import java.util.Set;
  * @param reconnectBuffer bytes of publishes kept while reconnecting; beyond, a publish fails at once
  * @param jetStream       the JetStream settings
  * @param deadLetterPrefix the subject prefix of messages no subscriber accepted: {@code <prefix><topic>}
+ * @param concurrency     messages one subscription handles at a time, each on a thread of its own; {@code 1} keeps
+ *                        the order in which NATS delivers
  * @param delivery        the concern-wide delivery settings ({@code micro.broker.*})
  */
 public record NatsBrokerConfig(List<String> servers, String connectionName, Auth auth, Tls tls,
                                Duration connectTimeout, int maxReconnects, Duration reconnectWait,
                                long reconnectBuffer, JetStreamConfig jetStream, String deadLetterPrefix,
-                               DeliveryConfig delivery) {
+                               int concurrency, DeliveryConfig delivery) {
 
     public static final String SERVERS = "micro.broker.nats.servers";
     public static final String CONNECTION_NAME = "micro.broker.nats.connection-name";
@@ -64,6 +66,7 @@ public record NatsBrokerConfig(List<String> servers, String connectionName, Auth
     public static final String JETSTREAM_PUBLISH_TIMEOUT = "micro.broker.nats.jetstream.publish-timeout";
     public static final String JETSTREAM_STREAM_PREFIX = "micro.broker.nats.jetstream.stream-prefix";
     public static final String DEAD_LETTER_PREFIX = "micro.broker.nats.dead-letter-prefix";
+    public static final String CONCURRENCY = "micro.broker.nats.concurrency";
 
     /** Go Micro's (and NATS') default server. */
     public static final String DEFAULT_SERVERS = "nats://127.0.0.1:4222";
@@ -163,6 +166,7 @@ public record NatsBrokerConfig(List<String> servers, String connectionName, Auth
                         c.duration(JETSTREAM_PUBLISH_TIMEOUT, Duration.ofSeconds(15)),
                         streamPrefix(c.get(JETSTREAM_STREAM_PREFIX, "MICRO-"))),
                 subjectPrefix(c.get(DEAD_LETTER_PREFIX, "dead.")),
+                c.integer(CONCURRENCY, 1, 1, 1024),
                 DeliveryConfig.from(c));
     }
 
@@ -248,6 +252,6 @@ public record NatsBrokerConfig(List<String> servers, String connectionName, Auth
     public String toString() {
         // never a token or a password
         return "NatsBrokerConfig[servers=" + servers + ", jetStream=" + jetStream + ", tls=" + (tls != null)
-                + ", auth=" + (auth != null) + ", delivery=" + delivery + "]";
+                + ", auth=" + (auth != null) + ", concurrency=" + concurrency + ", delivery=" + delivery + "]";
     }
 }

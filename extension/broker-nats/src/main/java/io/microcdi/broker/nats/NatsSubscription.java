@@ -9,6 +9,8 @@ import io.microcdi.broker.delivery.Publication;
 import io.microcdi.errors.MicroException;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * What core and JetStream subscriptions share: the handler runs on the broker's workers, never on a jnats thread; the
- * deliveries in hand are counted, so that an unsubscribe or a disconnect returns only once they are finished (within
+ * What core and JetStream subscriptions share: the handler runs on the thread of the jnats dispatcher that received
+ * the message ({@link #runHere}: a thread per subscription, never the connection's I/O thread, so a slow handler
+ * holds up only its own subscription, as in Go Micro), or on the broker's workers ({@link #run}: a broadcast
+ * subscription handling several messages at a time). Deliveries acknowledged later (auto-ack off) are counted, so
+ * that an unsubscribe or a disconnect returns only once they are finished (within
  * {@code micro.broker.publish-timeout}).
  *
  * <pre>{@code
- * run(message, failure -> { if (failure == null) msg.ack(); else retryOrDeadLetter(failure); });
+ * runHere(message, failure -> { if (failure == null) msg.ack(); else retryOrDeadLetter(failure); });
  * }</pre>
  */
 abstract class NatsSubscription implements Subscription {
@@ -90,6 +95,44 @@ abstract class NatsSubscription implements Subscription {
     /** Stops new messages; those the client holds already are delivered (core) or handed back (JetStream). */
     abstract void stopIncoming(Duration wait);
 
+    /**
+     * Runs the handler for {@code message} on this thread; {@code done} hears the failure, or {@code null}: at once,
+     * or, when the handler returned without acknowledging (auto-ack off), once it does.
+     */
+    final void runHere(BrokerMessage message, Consumer<Throwable> done) {
+        Delivery d = new Delivery(topic, message, handler, options.autoAck());
+        d.run();
+        CompletableFuture<Void> outcome = d.outcome();
+        if (outcome.isDone()) {
+            done.accept(failure(outcome));
+            return;
+        }
+        inHand.incrementAndGet();
+        outcome.whenComplete((ok, failure) -> {
+            try {
+                done.accept(unwrap(failure));
+            } finally {
+                finished();
+            }
+        });
+    }
+
+    private static Throwable failure(CompletableFuture<Void> done) {
+        if (!done.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            done.join();
+            return null;
+        } catch (CompletionException | CancellationException e) {
+            return unwrap(e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     /** Runs the handler for {@code message} on a worker; {@code done} hears the failure, or {@code null}. */
     final void run(BrokerMessage message, Consumer<Throwable> done) {
         inHand.incrementAndGet();
@@ -104,8 +147,7 @@ abstract class NatsSubscription implements Subscription {
         }
         d.outcome().whenComplete((ok, failure) -> {
             try {
-                done.accept(failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure);
+                done.accept(unwrap(failure));
             } finally {
                 finished();
             }
