@@ -25,6 +25,15 @@ public interface Broker extends AutoCloseable {
     /** Unsubscribes everything and disconnects. */
     void disconnect();
 
+    /**
+     * Whether the broker can publish and deliver now: connected, and, for a broker that keeps a connection to a
+     * server, while that connection is up (not while it reconnects). The readiness check reports it and is down while
+     * it is {@code false}. The default suits a broker with no connection to lose once connected.
+     */
+    default boolean connected() {
+        return true;
+    }
+
     /** Publishes {@code message} to {@code topic}; completes when the broker accepted it. */
     CompletableFuture<Void> publish(String topic, BrokerMessage message);
 

@@ -17,13 +17,14 @@ import java.util.Optional;
 
 /**
  * Readiness {@code microcdi}: up once the start completed (the server listens, its services are registered, the
- * subscribers subscribed, every {@code AfterStart} observer done) and while the last heartbeat re-registered every
- * service; down while starting, once stopping, and when the registry refused the last heartbeat.
+ * subscribers subscribed, every {@code AfterStart} observer done), while the last heartbeat re-registered every
+ * service and while the broker is {@linkplain Broker#connected() connected}; down while starting, once stopping, when
+ * the registry refused the last heartbeat, and while the broker's connection is lost.
  *
  * <pre>{@code
  * GET /q/health/ready   (Quarkus; /health/ready on Liberty)
  * {"name":"microcdi","status":"UP","data":{"state":"STARTED","address":"10.0.0.7:41234","services":"greeter",
- *  "registered":true,"broker":"nats","subscriptions":2}}
+ *  "registered":true,"broker":"nats","connected":true,"subscriptions":2}}
  * }</pre>
  *
  * <p>Added by {@code MicroExtension} only when the MicroProfile Health API is on the class path.
@@ -65,8 +66,11 @@ public class MicroReadiness implements HealthCheck {
         }
         Broker broker = l.broker();
         if (broker != null) {
+            boolean connected = broker.connected();
             data.put("broker", broker.name());
+            data.put("connected", connected);
             data.put("subscriptions", (long) l.subscriptions().size());
+            up &= connected;
         }
         return new HealthCheckResponse(NAME, up ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN,
                 Optional.of(data));

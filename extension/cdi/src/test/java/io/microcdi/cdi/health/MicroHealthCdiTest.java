@@ -47,6 +47,7 @@ class MicroHealthCdiTest {
     void clear() {
         Probe.SEEN.clear();
         FlakyRegistry.DOWN.set(false);
+        FlakyBroker.LOST.set(false);
     }
 
     @AfterEach
@@ -129,7 +130,24 @@ class MicroHealthCdiTest {
 
         HealthCheckResponse ready = readiness();
         assertThat(ready.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
-        assertThat(ready.getData().orElseThrow()).containsEntry("broker", "memory").containsEntry("subscriptions", 1L)
-                .doesNotContainKey("address");
+        assertThat(ready.getData().orElseThrow()).containsEntry("broker", "memory").containsEntry("connected", true)
+                .containsEntry("subscriptions", 1L).doesNotContainKey("address");
+    }
+
+    @Test
+    void notReadyWhileTheBrokersConnectionIsLost() {
+        container = boot(Map.of("micro.registry", "memory"), Audit.class, FlakyBroker.class);
+        assertThat(readiness().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+
+        FlakyBroker.LOST.set(true);
+        HealthCheckResponse r = readiness();
+        assertThat(r.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(r.getData().orElseThrow()).containsEntry("state", "STARTED").containsEntry("broker", "flaky")
+                .containsEntry("connected", false);
+        // a broker outage takes the node out of rotation; it is no reason to restart it
+        assertThat(liveness().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+
+        FlakyBroker.LOST.set(false);
+        assertThat(readiness().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     }
 }

@@ -155,6 +155,12 @@ public final class HttpBroker implements Broker {
                 registry.name(), transport.name());
     }
 
+    /** Whether it listens: between {@link #connect()} and {@link #disconnect()}. */
+    @Override
+    public boolean connected() {
+        return running != null;
+    }
+
     /**
      * Deregisters every subscription, then stops accepting deliveries and waits (up to the publish timeout) for those
      * in progress to be answered. Publishes in flight go on to their end. Disconnecting a disconnected broker does

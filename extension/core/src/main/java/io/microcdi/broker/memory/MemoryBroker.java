@@ -94,6 +94,12 @@ public final class MemoryBroker implements Broker {
         }
     }
 
+    /** Whether it delivers: between {@link #connect()} and {@link #disconnect()}. */
+    @Override
+    public boolean connected() {
+        return workers != null;
+    }
+
     /** Unsubscribes what this broker subscribed, and waits (up to the publish timeout) for its handlers to end. */
     @Override
     public void disconnect() {

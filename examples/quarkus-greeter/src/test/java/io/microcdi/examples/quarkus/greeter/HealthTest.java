@@ -23,12 +23,14 @@ class HealthTest {
     URI live;
 
     @Test
-    void readyOnceServedAndRegistered() throws Exception {
+    void readyOnceServedRegisteredAndTheBrokerConnected() throws Exception {
         HttpResponse<String> response = get(ready);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"name\": \"microcdi\"").contains("\"status\": \"UP\"")
-                .contains("\"services\": \"greeter\"").contains("\"registered\": true");
+                .contains("\"services\": \"greeter\"").contains("\"registered\": true")
+                // OrderInbox subscribes through the HTTP broker, which is connected from the start on
+                .contains("\"broker\": \"http\"").contains("\"connected\": true");
     }
 
     @Test
