@@ -39,4 +39,16 @@ public interface Next {
     default void skip(Node node) {
         mark(node, null);
     }
+
+    /**
+     * Called before a retry after an attempt that could not reach its node (refused, reset, timed out): when every
+     * node this call knows of was tried, looks at the registry again (a fresh client's first view may hold only the
+     * first node it heard of), so that {@link #next} can hand out a node that appeared since. May block on a registry
+     * lookup: never called on an I/O thread.
+     *
+     * @return whether this call now knows a node it has not tried; the default knows no more
+     */
+    default boolean renew() {
+        return false;
+    }
 }

@@ -45,6 +45,8 @@ final class RpcCall {
     int attempts;
     /** The current attempt had the whole budget it is configured with (not a remnant of the deadline). */
     boolean fullBudget;
+    /** The last attempt could not reach its node: the retry first asks the selector to {@link Next#renew}. */
+    private boolean renewFirst;
 
     RpcCall(RpcClient client, Request request, CallOptions options, EndpointTemplate endpoint, Next next,
             long deadline, boolean inherited, CallFunc chain, CallContext context,
@@ -169,7 +171,10 @@ final class RpcCall {
             result.completeExceptionally(describe(failure, node));
             return;
         }
-        if (delay < 50_000) { // under 50 µs: not worth a timer
+        // a node that could not be reached may be all this call knows of (a fresh client's first view): the retry
+        // looks at the registry again first, which may block, so never on the I/O thread that reported the failure
+        renewFirst = !(failure instanceof MicroException);
+        if (delay < 50_000 && !renewFirst) { // under 50 µs: not worth a timer
             attempt();
             return;
         }
@@ -179,6 +184,14 @@ final class RpcCall {
     /** The back-off is over (or the client closed): whoever takes the call off the waiting set runs it. */
     void afterBackoff() {
         if (client.backoff.release(this)) {
+            if (renewFirst && !client.closed) {
+                renewFirst = false;
+                try {
+                    next.renew();
+                } catch (RuntimeException e) {
+                    // a selector that fails to renew still has the nodes it had
+                }
+            }
             attempt();
         }
     }

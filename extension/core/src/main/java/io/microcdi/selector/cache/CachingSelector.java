@@ -70,7 +70,7 @@ public final class CachingSelector implements Selector {
         if (view.size() == 0) {
             throw noneAvailable(service, options, set);
         }
-        return new CallNext(set, view, strategy, ejection);
+        return new CallNext(cache, options, set, view, strategy, ejection);
     }
 
     private static MicroException noneAvailable(String service, SelectOptions options, NodeSet set) {

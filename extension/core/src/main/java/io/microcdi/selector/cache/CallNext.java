@@ -2,13 +2,15 @@ package io.microcdi.selector.cache;
 
 import io.microcdi.registry.Node;
 import io.microcdi.selector.Next;
+import io.microcdi.selector.SelectOptions;
 
 /**
  * The nodes of one call: each {@link #next()} asks the strategy for a node this call has not tried and that is not
- * ejected; when none is left it relaxes, first ignoring ejection, then what was tried.
+ * ejected; when none is left it relaxes, first ignoring ejection, then what was tried. Before a retry after an
+ * unreachable node, {@link #renew()} swaps in the registry's newer snapshot when every node of this one was tried.
  *
  * <pre>{@code
- * Next next = new CallNext(set, view, Strategy.P2C, ejection);
+ * Next next = new CallNext(cache, options, set, view, Strategy.P2C, ejection);
  * }</pre>
  */
 final class CallNext implements Next, Strategy.Candidates {
@@ -18,8 +20,10 @@ final class CallNext implements Next, Strategy.Candidates {
     private static final int ADMITTED = 2;
     private static final int ANY = 3;
 
-    private final NodeSet set;
-    private final NodeSet.View view;
+    private final RegistryCache cache;
+    private final SelectOptions options;
+    private NodeSet set;
+    private NodeSet.View view;
     private final Strategy strategy;
     private final Ejection ejection;
     /** The first two nodes tried, any index: a call with one retry allocates nothing more. */
@@ -33,7 +37,15 @@ final class CallNext implements Next, Strategy.Candidates {
     private int level;
     private long now;
 
+    /** A call over a fixed snapshot: {@link #renew()} knows no more than it. */
     CallNext(NodeSet set, NodeSet.View view, Strategy strategy, Ejection ejection) {
+        this(null, null, set, view, strategy, ejection);
+    }
+
+    CallNext(RegistryCache cache, SelectOptions options, NodeSet set, NodeSet.View view, Strategy strategy,
+             Ejection ejection) {
+        this.cache = cache;
+        this.options = options;
         this.set = set;
         this.view = view;
         this.strategy = strategy;
@@ -123,6 +135,47 @@ final class CallNext implements Next, Strategy.Candidates {
         if (i >= 0) {
             view.health[i].inFlight.decrementAndGet(); // no outcome: the node was not asked
         }
+    }
+
+    @Override
+    public boolean renew() {
+        if (untried(view) || cache == null) {
+            return untried(view);
+        }
+        NodeSet fresh = cache.renew(set.service, set);
+        if (fresh == set) {
+            return false;
+        }
+        NodeSet.View v = fresh.view(options);
+        // what this call tried, by node id, in the new snapshot's indexes
+        java.util.Set<String> triedIds = new java.util.HashSet<>();
+        for (int i = 0; i < view.nodes.length; i++) {
+            if (tried(i)) {
+                triedIds.add(view.nodes[i].id());
+            }
+        }
+        first = -1;
+        second = -1;
+        tried = 0;
+        triedMoreCount = 0;
+        last = -1;
+        set = fresh;
+        view = v;
+        for (int i = 0; i < v.nodes.length; i++) {
+            if (triedIds.contains(v.nodes[i].id())) {
+                setTried(i);
+            }
+        }
+        return untried(v);
+    }
+
+    private boolean untried(NodeSet.View v) {
+        for (int i = 0; i < v.nodes.length; i++) {
+            if (!tried(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int indexOf(Node node) {

@@ -105,6 +105,35 @@ public final class RegistryCache implements AutoCloseable {
         return load(service);
     }
 
+    /**
+     * A snapshot of {@code service} newer than {@code seen}: the current one when the watch brought one since, or one
+     * fetched from the registry now (callers queued behind that fetch take its answer); {@code seen} when the registry
+     * cannot be reached.
+     */
+    NodeSet renew(String service, NodeSet seen) {
+        Entry e = entries.get(service);
+        if (e == null || closed) {
+            return seen;
+        }
+        NodeSet now = e.current;
+        if (now != null && now != seen) {
+            return now;
+        }
+        synchronized (e) {
+            if (e.current != null && e.current != seen) {
+                return e.current; // fetched while this caller waited for the lock
+            }
+            try {
+                swap(e, registry.getService(service));
+            } catch (RuntimeException ex) {
+                LOG.log(Level.DEBUG, "renewing {0}: registry {1} unreachable ({2})", service, registry.name(),
+                        ex.getMessage());
+                return seen;
+            }
+            return e.current;
+        }
+    }
+
     /** The cached snapshot of {@code service}, or {@code null}; never fetches. */
     NodeSet peek(String service) {
         Entry e = entries.get(service);

@@ -71,6 +71,28 @@ final class Browser {
         this.background = background;
     }
 
+    /** When a node was last heard of ({@link System#nanoTime()}), or when browsing started. */
+    private volatile long lastHeard = System.nanoTime();
+
+    /**
+     * Waits until no node was heard of for {@code quietNanos}, or until {@code deadline} ({@link System#nanoTime()}):
+     * the answers to one query come from every responder within a short window, each after its own random delay.
+     */
+    void awaitQuiet(long quietNanos, long deadline) {
+        while (!closed.getAsBoolean()) {
+            long now = System.nanoTime();
+            long quietFor = now - lastHeard;
+            if (quietFor >= quietNanos || now - deadline >= 0) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(this, Math.min(quietNanos - quietFor, deadline - now));
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Starts browsing: jmdns reports the nodes it hears of from now on. */
     void start() {
         jmdns.addServiceListener(MdnsRegistry.SERVICE_TYPE, listener);
@@ -108,6 +130,7 @@ final class Browser {
         if (advert == null) {
             return; // not complete yet, or not ours
         }
+        lastHeard = System.nanoTime();
         String qualifiedName = info.getQualifiedName();
         String key = key(qualifiedName);
         synchronized (lock) {

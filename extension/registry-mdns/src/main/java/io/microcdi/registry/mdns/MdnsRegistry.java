@@ -100,6 +100,12 @@ public final class MdnsRegistry implements Registry {
     /** The DNS-SD service type every node is published under. */
     public static final String SERVICE_TYPE = "_micro._tcp.local.";
 
+    /**
+     * How long without news means every responder has answered a query: RFC 6762 has each delay its answer by 20 to
+     * 120 ms, and a node found through the query may take a resolve round trip more.
+     */
+    static final long ANSWERS_SETTLE_MILLIS = 250;
+
     /** How often to look for goodbyes in jmdns's cache. */
     private static final long TICK_MILLIS = 100;
 
@@ -192,13 +198,23 @@ public final class MdnsRegistry implements Registry {
     /**
      * The versions of {@code name} with their live nodes, from the in-memory view. While this registry is younger than
      * {@code micro.registry.mdns.timeout} and knows no node of {@code name}, waits for the first one until that age: the
-     * browse has not heard everything yet. Later the view is complete, and a lookup never waits (a service that is
-     * down must not slow every call to it).
+     * browse has not heard everything yet; and once it knows one, waits for the other answers to the same query (until
+     * no node was heard of for {@value #ANSWERS_SETTLE_MILLIS} ms, within that age), so that a fresh client's first
+     * view is not just the quickest responder's node. Later the view is complete, and a lookup never waits (a service
+     * that is down must not slow every call to it).
      */
     @Override
     public List<Service> getService(String name) {
         long warmUpLeft = closed ? 0 : warmUpEnds - System.nanoTime();
-        return view.getService(name, warmUpLeft > 0 ? Duration.ofNanos(warmUpLeft) : Duration.ZERO);
+        if (warmUpLeft <= 0) {
+            return view.getService(name, Duration.ZERO);
+        }
+        List<Service> found = view.getService(name, Duration.ofNanos(warmUpLeft));
+        if (found.isEmpty()) {
+            return found;
+        }
+        browser.awaitQuiet(TimeUnit.MILLISECONDS.toNanos(ANSWERS_SETTLE_MILLIS), warmUpEnds);
+        return view.getService(name, Duration.ZERO);
     }
 
     @Override
