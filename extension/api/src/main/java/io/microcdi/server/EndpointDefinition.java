@@ -22,9 +22,11 @@ import java.util.Objects;
  * @param invoker      answers a decoded request
  * @param metadata     endpoint metadata advertised in the registry
  * @param streaming    whether requests, responses or both are streams, and so what {@code invoker} takes and returns
+ * @param nullableRequest whether the handler takes a {@code null} request (a JSON {@code null} body); otherwise the
+ *                     server answers such a call 400 without calling it
  */
 public record EndpointDefinition(String name, Type requestType, Type responseType, EndpointInvoker invoker,
-                                 Map<String, String> metadata, Streaming streaming) {
+                                 Map<String, String> metadata, Streaming streaming, boolean nullableRequest) {
 
     public EndpointDefinition {
         Objects.requireNonNull(name, "name");
@@ -32,6 +34,12 @@ public record EndpointDefinition(String name, Type requestType, Type responseTyp
         Objects.requireNonNull(invoker, "invoker");
         Objects.requireNonNull(streaming, "streaming");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** An endpoint whose handler never gets a {@code null} request. */
+    public EndpointDefinition(String name, Type requestType, Type responseType, EndpointInvoker invoker,
+                              Map<String, String> metadata, Streaming streaming) {
+        this(name, requestType, responseType, invoker, metadata, streaming, false);
     }
 
     /** A unary endpoint: one request, one response. */

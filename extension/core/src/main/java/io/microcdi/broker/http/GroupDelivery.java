@@ -140,6 +140,11 @@ final class GroupDelivery {
                 lastCode = status;
                 retry = false; // every member's transport would refuse it: too large, say
                 why = "refused: " + remote.detail();
+            } else if (status != 404 && Publication.blamesMessage(status)) {
+                // the subscriber (or its /_sub) refused this message: every member would
+                lastCode = status;
+                retry = false;
+                why = "refused: " + remote.detail();
             } else if (status == 500) {
                 goneEvidence = false;
                 lastCode = remote.code() >= 400 ? remote.code() : 500;

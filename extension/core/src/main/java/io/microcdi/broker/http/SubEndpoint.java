@@ -28,7 +28,8 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Answers: {@code 200} accepted (empty body); {@code 405} not a POST; {@code 404} another path, or no such
  * subscription here (it was unsubscribed, or the publisher's view is stale), or one of another topic; {@code 400} a
- * body that is not a broker message, or one without {@code :topic}; {@code 500} the subscriber failed, with its
+ * body that is not a broker message, or one without {@code :topic}; the subscriber's own code when it threw a
+ * {@code MicroException} (400 for a payload its codec cannot read, say), else {@code 500}: the subscriber failed, with its
  * error as Go Micro error JSON; {@code 503} the workers' queue is full. None of them stops the listener. Go Micro's
  * own receiver answers {@code 405} to other methods, {@code 500} to a malformed body and {@code 200} to anything else,
  * whatever its subscriber did; its publisher ignores the status, so both interoperate.
@@ -98,7 +99,10 @@ final class SubEndpoint implements Transport.Handler {
             if (failure == null) {
                 exchange.reply(200, ACCEPTED);
             } else {
-                error(exchange, 500, subscriberError(subscription, failure));
+                MicroException e = subscriberError(subscription, failure);
+                // the status says what the error says: a subscriber that refused the message (400: its payload
+                // does not decode, 415: no codec for its content type) answers that, not a 500 carrying it
+                error(exchange, e.code() >= 400 && e.code() < 600 ? e.code() : 500, e);
             }
         });
     }

@@ -93,9 +93,27 @@ public final class ServiceModel {
             Type responseType = responseType(m.getGenericReturnType());
             endpoints.add(new EndpointDefinition(endpointName(handler, m), requestType, responseType,
                     invoker(m, instance), Map.of("stream", String.valueOf(streaming != EndpointDefinition.Streaming.NONE)),
-                    streaming));
+                    streaming, m.getParameterCount() == 1 && nullable(m)));
         }
         return new ServiceDefinition(name, version, Map.of(), endpoints);
+    }
+
+    /**
+     * Whether the request parameter is declared nullable: an annotation named {@code Nullable} of any package
+     * (Jakarta, JSpecify, JetBrains, javax), on the parameter or on its type.
+     */
+    static boolean nullable(Method m) {
+        for (java.lang.annotation.Annotation a : m.getParameterAnnotations()[0]) {
+            if (a.annotationType().getSimpleName().equals("Nullable")) {
+                return true;
+            }
+        }
+        for (java.lang.annotation.Annotation a : m.getAnnotatedParameterTypes()[0].getAnnotations()) {
+            if (a.annotationType().getSimpleName().equals("Nullable")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What streams in a method's signature: a {@code Flow.Publisher} parameter, return type, or both. */

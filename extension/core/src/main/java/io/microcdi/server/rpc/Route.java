@@ -38,9 +38,19 @@ final class Route {
     final String[] unsupported;
     final boolean takesRequest;
     final boolean returnsNothing;
+    /** A {@code null} request (a JSON {@code null}) is answered 400 instead of reaching the handler. */
+    final boolean refusesNull;
+    /** The request type's simple name, for the 400. */
+    final String requestName;
     final io.microcdi.server.EndpointInvoker invoker;
     /** Whether, and which side of, the endpoint streams. */
     final EndpointDefinition.Streaming streaming;
+
+    private static String simpleName(java.lang.reflect.Type t) {
+        String n = t instanceof Class<?> c ? c.getSimpleName() : t.getTypeName();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? n : n.substring(dot + 1);
+    }
 
     Route(String service, EndpointDefinition e, List<Codec> all) {
         // Go Micro services raise errors under their own name (errors.BadRequest("go.micro.srv.greeter", ...))
@@ -52,6 +62,8 @@ final class Route {
         this.encoders = new Codec.Encoder[codecs.length];
         this.unsupported = new String[codecs.length];
         this.takesRequest = e.requestType() != null;
+        this.refusesNull = takesRequest && !e.nullableRequest();
+        this.requestName = takesRequest ? simpleName(e.requestType()) : "";
         this.returnsNothing = e.responseType() == void.class || e.responseType() == Void.class;
         List<String> served = new ArrayList<>();
         for (int i = 0; i < codecs.length; i++) {
@@ -91,6 +103,8 @@ final class Route {
         this.encoders = new Codec.Encoder[codecs.length];
         this.unsupported = new String[codecs.length];
         this.takesRequest = false;
+        this.refusesNull = false;
+        this.requestName = "";
         this.returnsNothing = false;
         List<String> served = new ArrayList<>();
         for (int i = 0; i < codecs.length; i++) {

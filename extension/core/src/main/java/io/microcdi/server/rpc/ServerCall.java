@@ -178,11 +178,17 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
 
     /** The handler's argument, decoded with the route's decoder for the codec: 400 when the body is malformed. */
     private Object decode() {
+        Object argument;
         try {
-            return route.decoders[c].decode(body, offset, length);
+            argument = route.decoders[c].decode(body, offset, length);
         } catch (CodecException e) {
             throw MicroException.badRequest(route.errorId, "%s: %s", endpoint, e.getMessage());
         }
+        if (argument == null && route.refusesNull) {
+            throw MicroException.badRequest(route.errorId, "%s: the request is null (expected: a %s)", endpoint,
+                    route.requestName);
+        }
+        return argument;
     }
 
     /** Runs the handler with the call attached: interceptors and the calls it makes see its metadata and deadline. */

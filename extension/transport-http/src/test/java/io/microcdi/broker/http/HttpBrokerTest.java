@@ -482,7 +482,7 @@ class HttpBrokerTest extends BrokerContract {
     }
 
     @Test
-    void aSubscriberThatThrowsIsAnswered500WithGoMicroErrorJson() throws Exception {
+    void aSubscriberThatThrowsIsAnsweredWithItsErrorsCodeAsStatusAndGoMicroErrorJson() throws Exception {
         HttpBroker broker = httpBroker();
         HttpSubscription plain = (HttpSubscription) broker.subscribe("a", e -> {
             throw new IllegalStateException("database down");
@@ -500,7 +500,7 @@ class HttpBrokerTest extends BrokerContract {
 
         HttpResponse<String> own = post(broker.address(), "/_sub?id=" + micro.id(),
                 "{\"Header\":{\":topic\":\"b\"},\"Body\":\"\"}");
-        assertThat(own.statusCode()).isEqualTo(500);
+        assertThat(own.statusCode()).as("the status says what the error says").isEqualTo(400);
         assertThat(own.body()).isEqualTo("{\"id\":\"orders.audit\",\"code\":400,\"detail\":\"cannot decode\","
                 + "\"status\":\"Bad Request\"}");
     }
