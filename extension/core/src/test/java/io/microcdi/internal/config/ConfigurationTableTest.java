@@ -126,8 +126,8 @@ class ConfigurationTableTest {
     void everyKeyNamedInCodeDocsExamplesTestsAndScriptsIsInTheTable() throws IOException {
         Map<String, Set<String>> unknown = new TreeMap<>();
         List<Path> files = new java.util.ArrayList<>(mainSources());
-        for (String dir : List.of("src/site/markdown", "examples", "it/src", "scripts", "bench/jmh/src",
-                "bench/load/src")) {
+        for (String dir : List.of("src/site/markdown", "examples", "it/src", "it/liberty/src", "scripts",
+                "bench/jmh/src", "bench/load/src")) {
             if (Files.isDirectory(root.resolve(dir))) {
                 walk(root.resolve(dir)).filter(ConfigurationTableTest::isText).forEach(files::add);
             }

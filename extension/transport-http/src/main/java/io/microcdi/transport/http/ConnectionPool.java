@@ -1,5 +1,6 @@
 package io.microcdi.transport.http;
 
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.transport.TransportException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -184,7 +184,7 @@ final class ConnectionPool {
             connect(call, literal);
         } else if (Thread.currentThread() instanceof FastThreadLocalThread) {
             // a name lookup can block for seconds: never on an event loop
-            ForkJoinPool.commonPool().execute(() -> resolveAndConnect(call));
+            HandlerExecutors.callbacks().execute(() -> resolveAndConnect(call));
         } else {
             resolveAndConnect(call);
         }
@@ -202,6 +202,10 @@ final class ConnectionPool {
     }
 
     private void connect(ClientCall call, InetSocketAddress target) {
+        transport.onNetty(() -> dialNow(call, target));
+    }
+
+    private void dialNow(ClientCall call, InetSocketAddress target) {
         long left = call.remaining();
         if (left <= 0) {
             slotFreed(null);

@@ -1,5 +1,6 @@
 package io.microcdi.transport.http;
 
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
@@ -27,7 +28,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -215,7 +215,7 @@ final class Http1Stream extends HttpStream {
                 connect(host, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host), port));
             } else {
                 // a name lookup can block for seconds: never on the caller's (maybe event loop) thread
-                ForkJoinPool.commonPool().execute(() -> {
+                HandlerExecutors.callbacks().execute(() -> {
                     InetSocketAddress target = new InetSocketAddress(host, port);
                     if (target.isUnresolved()) {
                         result.completeExceptionally(new TransportException("dial " + address + ": unknown host "
@@ -233,6 +233,10 @@ final class Http1Stream extends HttpStream {
         }
 
         private void connect(String host, InetSocketAddress target) {
+            transport.onNetty(() -> dialNow(host, target));
+        }
+
+        private void dialNow(String host, InetSocketAddress target) {
             if (result.isDone()) {
                 return;
             }

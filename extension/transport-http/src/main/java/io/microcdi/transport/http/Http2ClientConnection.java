@@ -1,5 +1,6 @@
 package io.microcdi.transport.http;
 
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
@@ -39,7 +40,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -130,7 +130,7 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
     void dial(String host, InetSocketAddress target) {
         if (target.isUnresolved()) {
             // a name lookup can block for seconds: never on the caller's (maybe event loop) thread
-            ForkJoinPool.commonPool().execute(() -> {
+            HandlerExecutors.callbacks().execute(() -> {
                 InetSocketAddress resolved = new InetSocketAddress(host, target.getPort());
                 if (resolved.isUnresolved()) {
                     failed(new TransportException("dial " + pool.address + ": unknown host " + host, null, false));
@@ -144,6 +144,10 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
     }
 
     private void connect(String host, InetSocketAddress target) {
+        transport.onNetty(() -> dialNow(host, target));
+    }
+
+    private void dialNow(String host, InetSocketAddress target) {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.dialTimeout().toMillis()));
         Bootstrap b = transport.dialer(millis, tls, host, target.getPort(), (ch, ssl) -> { });
         ChannelFuture f;

@@ -1,5 +1,6 @@
 package io.microcdi.transport.http;
 
+import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.registry.Node;
 import io.microcdi.transport.Listener;
@@ -87,6 +88,8 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
     private final ConcurrentHashMap<String, Http2Pool> h2Pools = new ConcurrentHashMap<>();
     private final Set<HttpListener> listeners = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Name lookups run on the shared callback pool, which lives while a transport is open. */
+    private final HandlerExecutors.Lease executors = HandlerExecutors.lease();
 
     /** A transport with {@link HttpTransportConfig#defaults()}. */
     public HttpTransport() {
@@ -129,16 +132,19 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
                     false);
         }
         HttpListener listener = new HttpListener(this, handler, config);
-        ChannelFuture bound = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(listener.initializer())
-                .bind(bindTo)
-                .awaitUninterruptibly();
+                .childHandler(listener.initializer());
+        // bound from an event loop: Netty would leave its thread-local map on the caller's thread (an application
+        // server's), and that map would keep the application's classes alive after it stopped
+        ChannelFuture bound = onNettyThread() ? bootstrap.bind(bindTo)
+                : group.next().submit(() -> bootstrap.bind(bindTo)).syncUninterruptibly().getNow();
+        bound.awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
             throw new TransportException("listen " + address + ": " + cause.getMessage(), cause, false);
@@ -340,6 +346,7 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
         if (!onIoThread()) {
             terminated.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS * 2);
         }
+        executors.close();
     }
 
     void forget(HttpListener listener) {
@@ -373,6 +380,23 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
     /** An event loop for timers that belong to no connection yet. */
     EventLoop anyLoop() {
         return group.next();
+    }
+
+    /**
+     * Runs {@code task} now on a Netty thread, else on one of our event loops. Dials and binds go through here: Netty
+     * code run on any other thread leaves Netty's thread-local map there, and a map left on a thread that outlives
+     * the application (an application server's, the common pool's) keeps the application's classes alive.
+     */
+    void onNetty(Runnable task) {
+        if (onNettyThread()) {
+            task.run();
+        } else {
+            group.next().execute(task);
+        }
+    }
+
+    private static boolean onNettyThread() {
+        return Thread.currentThread() instanceof FastThreadLocalThread;
     }
 
     /** Whether the current thread is one of our event loops: blocking there would stall every connection on it. */
