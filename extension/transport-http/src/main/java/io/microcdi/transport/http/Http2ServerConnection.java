@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -44,7 +45,7 @@ import java.util.ArrayList;
  * {@link ServerExchange}, answered on its stream as soon as its handler replies, in any order.
  *
  * <pre>{@code
- * ch.pipeline().addLast(Http2ServerConnection.codec(), new Http2ServerConnection(listener, ch));
+ * ch.pipeline().addLast(Http2ServerConnection.codec(250), new Http2ServerConnection(listener, ch));
  * }</pre>
  *
  * <p>It sits right behind Netty's {@link Http2FrameCodec}, which owns the framing, HPACK and flow control; this class
@@ -52,8 +53,10 @@ import java.util.ArrayList;
  * stream's frames: to an {@link Http2ServerRequest} while an ordinary request's body arrives, to an
  * {@link Http2ServerStream} for a stream. An answer goes as {@code HEADERS} ({@code :status}, the headers
  * lower-cased, {@code content-length}) and one {@code DATA} frame. Everything runs on the channel's event loop (a
- * handler's reply is handed to it). At most {@value #MAX_CONCURRENT_STREAMS} calls run at once per connection (the
- * client waits for a free stream), as Go's HTTP/2 server.
+ * handler's reply is handed to it). At most {@code micro.transport.http.max-concurrent-streams} (250, as Go's HTTP/2
+ * server) calls run at once per connection: a client that respects the setting waits for a free stream, and the
+ * codec refuses a stream past it ({@code RST_STREAM(REFUSED_STREAM)}, safe to retry). While the channel is not
+ * writable (answers the client does not read), nothing more is read, so no new call starts.
  *
  * <p><b>Streams.</b> A request whose {@code HEADERS} carry {@code micro-stream} (or {@code x-micro-stream}) is handed
  * to the handler at once, with an empty body, and its HTTP/2 stream gets an {@link Http2ServerStream}, which carries
@@ -99,9 +102,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     }
 
     /** The frame codec of a server connection: our stream limit, and room for long metadata headers. */
-    static Http2FrameCodec codec() {
+    static Http2FrameCodec codec(int maxConcurrentStreams) {
         Http2Settings settings = Http2Settings.defaultSettings()
-                .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                .maxConcurrentStreams(maxConcurrentStreams)
                 .maxHeaderListSize(HttpWire.MAX_HEAD_BYTES);
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
@@ -208,7 +211,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                     .stream(stream));
         }
         reading.put(stream.id(), new Http2ServerRequest(this, ctx, stream, head, method, path, length,
-                listener.maxBodySize()));
+                listener.maxBodySize(), listener.pending()));
     }
 
     private void onData(Http2DataFrame frame) {
@@ -242,6 +245,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public EventExecutor loop() {
         return ctx.executor();
+    }
+
+    @Override
+    public void loopError(Throwable e) {
+        listener.transport().onLoopError(e);
     }
 
     /** Writes the answer of {@code exchange} on its stream (on the event loop). */
@@ -296,7 +304,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     /** A request refused from its headers: answered now, or once the client has sent its body. */
     private void reject(Http2FrameStream stream, boolean stillSending, int code, String detail) {
-        Http2ServerRequest r = Http2ServerRequest.refused(this, ctx, stream, listener.maxBodySize(), code, detail);
+        Http2ServerRequest r = Http2ServerRequest.refused(this, ctx, stream, listener.maxBodySize(),
+                listener.pending(), code, detail);
         if (stillSending) {
             reading.put(stream.id(), r);
         } else {
@@ -372,12 +381,18 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         } else if (evt == ServerConnection.DRAIN) {
             goAway();
             return;
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            // the client shut its side down: what it asked is answered, then the connection closes
+            resetReading(Http2Error.CANCEL);
+            goAway();
         }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // answers the client does not read: read no more (so no new call starts) until it has
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
         if (!streams.isEmpty()) {
             for (Http2ServerStream st : new ArrayList<>(streams.values())) {
                 st.writableChanged();
@@ -416,6 +431,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        listener.transport().onLoopError(cause);
         if (cause instanceof Http2FrameStreamException se) {
             // one bad stream (a content-length mismatch, bad headers): reset it, the connection serves on
             Http2FrameStream stream = se.stream();

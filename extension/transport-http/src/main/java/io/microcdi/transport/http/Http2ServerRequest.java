@@ -42,13 +42,18 @@ final class Http2ServerRequest {
     private final HttpMethod method;
     private final String path;
     private final int maxBody;
+    private final PendingBytes budget;
+    /** What this request took from {@link #budget}: the body it holds across DATA frames. */
+    private long charged;
     /** {@code >= 0}: refused; what may still be read and dropped before {@link #refusal} goes out anyway. */
     private long discardBudget = -1;
     /** The error that answers a refused request. */
     private Message refusal;
-    /** The body when {@code content-length} announced it, else {@code null} and the slices in {@link #parts}. */
+    /** Whether {@code content-length} announced the body: it goes to {@link #body}, else to {@link #parts}. */
+    private final boolean sized;
+    /** The body when {@link #sized}, allocated with the first DATA frame (a refused one: {@code null}). */
     private byte[] body;
-    /** The announced {@code content-length} when {@link #body} is used. */
+    /** The announced {@code content-length} when {@link #sized}. */
     private long expected;
     private int filled;
     private List<ByteBuf> parts;
@@ -57,28 +62,32 @@ final class Http2ServerRequest {
     /**
      * @param length  the announced {@code content-length}, {@code -1} for none
      * @param maxBody {@code micro.transport.http.max-body-size}
+     * @param budget  {@code micro.transport.http.max-pending-bytes}
      */
     Http2ServerRequest(Http2ServerConnection connection, ChannelHandlerContext ctx, Http2FrameStream stream,
-                       Metadata head, HttpMethod method, String path, long length, int maxBody) {
+                       Metadata head, HttpMethod method, String path, long length, int maxBody, PendingBytes budget) {
         this.connection = connection;
+        this.budget = budget;
         this.ctx = ctx;
         this.stream = stream;
         this.head = head;
         this.method = method;
         this.path = path;
         this.maxBody = maxBody;
-        if (length >= 0) {
-            // sized as the body arrives: a peer announcing big bodies on many streams it never sends gets little
+        sized = length >= 0;
+        if (sized) {
+            // sized as the body arrives: a peer announcing big bodies on many streams it never sends gets nothing
             expected = length;
-            body = length == 0 ? HttpWire.empty() : new byte[(int) Math.min(length, BODY_START)];
+            body = length == 0 ? HttpWire.empty() : null;
         }
     }
 
     /** A request refused from its headers. */
     static Http2ServerRequest refused(Http2ServerConnection connection, ChannelHandlerContext ctx,
-                                      Http2FrameStream stream, int maxBody, int code, String detail) {
+                                      Http2FrameStream stream, int maxBody, PendingBytes budget, int code,
+                                      String detail) {
         Http2ServerRequest r = new Http2ServerRequest(connection, ctx, stream, Metadata.empty(), HttpMethod.POST, "/",
-                -1, maxBody);
+                -1, maxBody, budget);
         r.refuse(code, detail);
         return r;
     }
@@ -102,7 +111,33 @@ final class Http2ServerRequest {
         }
         if (end) {
             finish();
+        } else if (!charge()) {
+            refuse(503, "server busy: requests being read hold micro.transport.http.max-pending-bytes ("
+                    + budget.max() + " bytes); try again or another node");
+            discard(0, false);
         }
+    }
+
+    /**
+     * Takes what the body now holds from the server-wide budget: only a body that spans DATA frames is held between
+     * reads (one that comes in one frame is handed on at once, and costs the budget nothing).
+     */
+    private boolean charge() {
+        long held = sized ? (body == null ? 0 : body.length) : partsSize;
+        long more = held - charged;
+        if (more <= 0) {
+            return true;
+        }
+        if (!budget.tryCharge(more)) {
+            return false;
+        }
+        charged = held;
+        return true;
+    }
+
+    private void uncharge() {
+        budget.release(charged);
+        charged = 0;
     }
 
     /** The client ended the request (with its last DATA, or trailers): the handler gets it, or its refusal goes. */
@@ -113,6 +148,7 @@ final class Http2ServerRequest {
         }
         connection.read(this);
         byte[] whole = body();
+        uncharge();
         if (whole == null) {
             discard(0, true); // shorter than its content-length: refused
             return;
@@ -145,6 +181,7 @@ final class Http2ServerRequest {
     void release() {
         HttpWire.release(parts);
         parts = null;
+        uncharge();
     }
 
     // ---- the body ----
@@ -162,12 +199,14 @@ final class Http2ServerRequest {
         if (n == 0) {
             return true;
         }
-        if (body != null) {
+        if (sized) {
             if (n > expected - filled) {
                 refuse(400, "malformed HTTP/2 request: body longer than its content-length");
                 return false;
             }
-            if (n > body.length - filled) {
+            if (body == null) {
+                body = new byte[(int) Math.min(expected, Math.max(BODY_START, n))];
+            } else if (n > body.length - filled) {
                 // at least double, never past the announced length (itself within micro.transport.http.max-body-size)
                 long size = Math.min(expected, Math.max(2L * body.length, (long) filled + n));
                 body = Arrays.copyOf(body, (int) size);
@@ -193,8 +232,8 @@ final class Http2ServerRequest {
      * {@code content-length}, which refuses it.
      */
     private byte[] body() {
-        if (body != null) {
-            if (filled != expected) {
+        if (sized) {
+            if (filled != expected || body == null) {
                 refuse(400, "malformed HTTP/2 request: body shorter than its content-length");
                 return null;
             }

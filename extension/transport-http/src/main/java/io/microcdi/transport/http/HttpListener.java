@@ -38,6 +38,8 @@ final class HttpListener implements Listener {
     private final Transport.Handler handler;
     private final int maxBodySize;
     private final long idleNanos;
+    private final long headTimeoutNanos;
+    private final int maxConcurrentStreams;
     private final java.time.Duration streamIdleTimeout;
     private final HttpDecoderConfig decoderConfig = HttpWire.decoderConfig();
     /** {@code null}: plain text (HTTP/1.1, or HTTP/2 with prior knowledge). */
@@ -54,6 +56,8 @@ final class HttpListener implements Listener {
         this.handler = handler;
         this.maxBodySize = config.maxBodySize();
         this.idleNanos = config.idleTimeout().toNanos();
+        this.headTimeoutNanos = config.limits().headTimeout().toNanos();
+        this.maxConcurrentStreams = config.limits().maxConcurrentStreams();
         this.streamIdleTimeout = config.streamIdleTimeout();
         this.tls = config.tls().serverContext();
     }
@@ -64,6 +68,20 @@ final class HttpListener implements Listener {
 
     int maxBodySize() {
         return maxBodySize;
+    }
+
+    /** {@code micro.transport.http.max-concurrent-streams}. */
+    int maxConcurrentStreams() {
+        return maxConcurrentStreams;
+    }
+
+    /** The server-wide budget of bytes held for requests not read whole yet. */
+    PendingBytes pending() {
+        return transport.pendingBytes();
+    }
+
+    HttpTransport transport() {
+        return transport;
     }
 
     /** {@code micro.transport.stream-idle-timeout}; zero for none. */
@@ -80,8 +98,15 @@ final class HttpListener implements Listener {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (!transport.admit()) {
+                    // past micro.transport.http.max-connections: closed before a byte is read, so the client
+                    // knows at once and tries another node
+                    ch.close();
+                    return;
+                }
                 accepted.add(ch);
                 ch.closeFuture().addListener(f -> {
+                    transport.closed(ch);
                     accepted.remove(ch);
                     synchronized (accepted) {
                         accepted.notifyAll();
@@ -98,6 +123,7 @@ final class HttpListener implements Listener {
                 }
                 // the selector replaces itself with the HTTP/1.1 or the HTTP/2 handlers
                 p.addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
+                        .addLast("guard", new RequestGuard(transport.pendingBytes(), headTimeoutNanos))
                         .addLast("select", new ProtocolSelector(HttpListener.this, tls != null));
             }
         };

@@ -31,8 +31,27 @@ import java.util.Optional;
  * listeners speak only TLS, and its client dials every node with TLS (presenting the same certificate when a server
  * asks for one). A process with only {@link #TRUST} is a TLS client with plain-text listeners (a client-only process).
  * The client checks that the server's certificate names the host or IP address it dialed.
+ *
+ * <p>Both sides speak TLS 1.3 and 1.2 only ({@link #PROTOCOLS}), with forward-secret AEAD cipher suites only
+ * (Netty's {@code Http2SecurityUtil.CIPHERS}, the ones the JDK has: ECDHE with AES-GCM or ChaCha20-Poly1305, and the
+ * TLS 1.3 suites): what the JDK enables minus CBC, RSA key exchange and the rest that HTTP/2 forbids. A TLS 1.2
+ * client may not renegotiate (a cheap way to make a server burn CPU): the JDK's
+ * {@code jdk.tls.rejectClientInitiatedRenegotiation} is set to {@code true} before the first server context is
+ * built, unless the process set it already (it is JVM-wide).
  */
 public final class HttpTlsConfig {
+
+    /** The TLS versions both sides speak. */
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    /** The JDK's switch that refuses a renegotiation a client starts; read once, at the first server handshake. */
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    static {
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
 
     /** Key of the certificate chain, a PEM file, the node's own certificate first. */
     public static final String CERT = "micro.transport.http.tls.cert";
@@ -127,6 +146,7 @@ public final class HttpTlsConfig {
             SslContextBuilder b = keys != null ? SslContextBuilder.forServer(keys)
                     : SslContextBuilder.forServer(privateKey, chain);
             b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .protocols(PROTOCOLS)
                     .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                     .clientAuth(switch (auth) {
                         case NONE -> io.netty.handler.ssl.ClientAuth.NONE;
@@ -141,13 +161,14 @@ public final class HttpTlsConfig {
         SslContext[] clients = new SslContext[2];
         for (int i = 0; i < 2; i++) {
             SslContextBuilder c = SslContextBuilder.forClient()
-                    .endpointIdentificationAlgorithm("HTTPS");
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .protocols(PROTOCOLS)
+                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
             if (i == 0) {
                 c.applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_1_1));
             } else {
                 // HTTP/2 only where the node says its listener takes streams on it: nothing else to fall back to
-                c.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                        .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2));
+                c.applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2));
             }
             if (trusted != null) {
                 c.trustManager(trusted);

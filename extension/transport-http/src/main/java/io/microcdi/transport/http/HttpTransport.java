@@ -16,6 +16,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -87,6 +88,10 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
     private final ConcurrentHashMap<String, ConnectionPool> pools = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Http2Pool> h2Pools = new ConcurrentHashMap<>();
     private final Set<HttpListener> listeners = ConcurrentHashMap.newKeySet();
+    /** Server connections open now, across listeners: {@code micro.transport.http.max-connections}. */
+    private final AtomicInteger serverConnections = new AtomicInteger();
+    private final PendingBytes pendingBytes;
+    private final AtomicInteger inputShutdowns = new AtomicInteger();
     private volatile boolean closed;
     /** Name lookups run on the shared callback pool, which lives while a transport is open. */
     private final HandlerExecutors.Lease executors = HandlerExecutors.lease();
@@ -99,7 +104,8 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
     /** A transport configured by {@code config}; its threads start with the first listener or call. */
     public HttpTransport(HttpTransportConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.group = new NioEventLoopGroup(config.ioThreads(), new IoThreadFactory());
+        this.pendingBytes = new PendingBytes(config.limits().maxPendingBytes());
+        this.group = new NioEventLoopGroup(config.ioThreads(), new IoThreadFactory(this));
         this.clientBootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -139,6 +145,11 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // a client that shuts down its side after a request still gets the answer (see ServerConnection)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // past the high mark the connection stops reading until its client has read the answers queued
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.limits().maxQueuedBytes() / 2, config.limits().maxQueuedBytes()))
                 .childHandler(listener.initializer());
         // bound from an event loop: Netty would leave its thread-local map on the caller's thread (an application
         // server's), and that map would keep the application's classes alive after it stopped
@@ -353,6 +364,61 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
         listeners.remove(listener);
     }
 
+    /** Counts a newly accepted connection; {@code false} (and not counted) past {@code max-connections}. */
+    boolean admit() {
+        if (serverConnections.incrementAndGet() > config.limits().maxConnections()) {
+            serverConnections.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** An admitted connection closed. */
+    void closed(Channel ch) {
+        serverConnections.decrementAndGet();
+    }
+
+    /** Server connections whose client shut its side down (tests). */
+    int inputShutdowns() {
+        return inputShutdowns.get();
+    }
+
+    void inputShutdown() {
+        inputShutdowns.incrementAndGet();
+    }
+
+    /** Server connections open now, across listeners (tests). */
+    int serverConnections() {
+        return serverConnections.get();
+    }
+
+    /** The budget of {@code micro.transport.http.max-pending-bytes}. */
+    PendingBytes pendingBytes() {
+        return pendingBytes;
+    }
+
+    /**
+     * Every error an event loop meets ends here first: an {@link OutOfMemoryError} (as itself or as a cause) ends
+     * the process when {@code micro.transport.http.exit-on-out-of-memory} says so. After one, any thread may have died
+     * half way (an event loop, a timer), leaving a process that looks alive and never answers; a supervisor restarts
+     * a process that exits. {@link Runtime#halt} rather than {@code exit}: shutdown hooks would need the memory
+     * that is missing and could hang.
+     */
+    void onLoopError(Throwable cause) {
+        if (config.limits().exitOnOutOfMemory() && outOfMemory(cause)) {
+            OomExit.halt();
+        }
+    }
+
+    static boolean outOfMemory(Throwable t) {
+        for (int depth = 0; t != null && depth < 8; t = t.getCause(), depth++) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * A bootstrap for one dial to {@code host:port}: a connect timeout of {@code millis}, then, when {@code tls} is
      * set, a TLS handler first in the pipeline (SNI and the certificate's name checked against {@code host} as
@@ -442,17 +508,54 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
                 + listeners.size() + " listeners)";
     }
 
-    /** Daemon threads {@code microcdi-io-1}, {@code -2} ...: the JVM need not wait for them to exit. */
+    /**
+     * Daemon threads {@code microcdi-io-1}, {@code -2} ...: the JVM need not wait for them to exit. An error that
+     * kills one goes through {@link #onLoopError} first.
+     */
     private static final class IoThreadFactory implements ThreadFactory {
 
         private final AtomicInteger next = new AtomicInteger();
+        private final HttpTransport transport;
+
+        IoThreadFactory(HttpTransport transport) {
+            this.transport = transport;
+        }
 
         @Override
         public Thread newThread(Runnable r) {
             // FastThreadLocalThread makes Netty's thread-local buffer caches cheap
             Thread t = new FastThreadLocalThread(r, "microcdi-io-" + next.incrementAndGet());
             t.setDaemon(true);
+            t.setUncaughtExceptionHandler((thread, e) -> {
+                transport.onLoopError(e);
+                Thread.UncaughtExceptionHandler d = Thread.getDefaultUncaughtExceptionHandler();
+                if (d != null) {
+                    d.uncaughtException(thread, e);
+                } else {
+                    System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                    e.printStackTrace();
+                }
+            });
             return t;
+        }
+    }
+
+    /** The exit after an {@link OutOfMemoryError}: its message made before it is needed. */
+    static final class OomExit {
+
+        private static final String MESSAGE = "microcdi: OutOfMemoryError on an event loop, exiting with code "
+                + HttpServerLimits.OOM_EXIT_CODE + " (" + HttpServerLimits.EXIT_ON_OUT_OF_MEMORY + "=true)";
+
+        private OomExit() {
+        }
+
+        static void halt() {
+            try {
+                System.err.println(MESSAGE);
+                System.err.flush();
+            } finally {
+                Runtime.getRuntime().halt(HttpServerLimits.OOM_EXIT_CODE);
+            }
         }
     }
 }

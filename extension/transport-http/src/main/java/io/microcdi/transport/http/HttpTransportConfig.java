@@ -29,10 +29,11 @@ import java.util.Objects;
  * @param h2Streams   whether the client opens a stream on an HTTP/2 stream of a shared connection when the node says
  *                    its listener takes them ({@code streams=h2}); {@code false}: every stream on an HTTP/1.1
  *                    connection of its own, as Go Micro ({@code micro.transport.http.h2-streams})
+ * @param limits      the server-wide bounds ({@link HttpServerLimits}: connections, bytes of half-read requests, ...)
  */
 public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize,
                                   Duration poolTtl, Duration dialTimeout, HttpTlsConfig tls,
-                                  Duration streamIdleTimeout, boolean h2Streams) {
+                                  Duration streamIdleTimeout, boolean h2Streams, HttpServerLimits limits) {
 
     /** Default {@link #maxBodySize}: 4 MiB, Go Micro's default message size. */
     public static final int DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024;
@@ -93,6 +94,15 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
         if (streamIdleTimeout == null || streamIdleTimeout.isNegative()) {
             throw new IllegalArgumentException("streamIdleTimeout: " + streamIdleTimeout + " (expected: >= 0)");
         }
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** These settings with {@link HttpServerLimits#defaults()}. */
+    public HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize, Duration poolTtl,
+                               Duration dialTimeout, HttpTlsConfig tls, Duration streamIdleTimeout,
+                               boolean h2Streams) {
+        this(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls, streamIdleTimeout, h2Streams,
+                HttpServerLimits.defaults());
     }
 
     /** These settings with streams on HTTP/2 where the node takes them. */
@@ -116,19 +126,25 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
     /** These settings with {@code tls}. */
     public HttpTransportConfig withTls(HttpTlsConfig tls) {
         return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
-                streamIdleTimeout, h2Streams);
+                streamIdleTimeout, h2Streams, limits);
     }
 
     /** These settings with {@code streamIdleTimeout} ({@link Duration#ZERO}: no limit). */
     public HttpTransportConfig withStreamIdleTimeout(Duration streamIdleTimeout) {
         return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
-                streamIdleTimeout, h2Streams);
+                streamIdleTimeout, h2Streams, limits);
     }
 
     /** These settings with {@code h2Streams} ({@code false}: every stream on HTTP/1.1). */
     public HttpTransportConfig withH2Streams(boolean h2Streams) {
         return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
-                streamIdleTimeout, h2Streams);
+                streamIdleTimeout, h2Streams, limits);
+    }
+
+    /** These settings with {@code limits}. */
+    public HttpTransportConfig withLimits(HttpServerLimits limits) {
+        return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
+                streamIdleTimeout, h2Streams, limits);
     }
 
     /** The defaults, with one I/O thread per available processor. */
@@ -137,7 +153,7 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
                 DEFAULT_IDLE_TIMEOUT, DEFAULT_POOL_SIZE, DEFAULT_POOL_TTL, DEFAULT_DIAL_TIMEOUT);
     }
 
-    /** Reads the keys above and {@link HttpTlsConfig#from}; a bad value fails here, naming its key. */
+    /** Reads the keys above, {@link HttpTlsConfig#from} and {@link HttpServerLimits#from}; a bad value fails here, naming its key. */
     public static HttpTransportConfig from(MicroConfig config) {
         long maxBody = config.size(MAX_BODY_SIZE, DEFAULT_MAX_BODY_SIZE);
         if (maxBody > MAX_ARRAY) {
@@ -154,7 +170,8 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
                 // zero is allowed here (no limit): read it against a zero fallback, default only when unset
                 config.get(STREAM_IDLE_TIMEOUT).isEmpty() ? DEFAULT_STREAM_IDLE_TIMEOUT
                         : config.duration(STREAM_IDLE_TIMEOUT, Duration.ZERO),
-                config.bool(H2_STREAMS, true));
+                config.bool(H2_STREAMS, true),
+                HttpServerLimits.from(config));
     }
 
     private static void requirePositive(String name, Duration d) {

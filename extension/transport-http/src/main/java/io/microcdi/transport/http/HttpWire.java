@@ -124,14 +124,24 @@ final class HttpWire {
     }
 
     private static byte[] statusLineOf(int status) {
-        String reason = MicroException.statusText(status);
-        return ascii("HTTP/1.1 " + status + " " + (reason.isEmpty() ? "Status " + status : reason) + "\r\n");
+        return ascii("HTTP/1.1 " + status + " " + reason(status) + "\r\n");
     }
 
-    /** The {@code 200} answer carrying a transport-level error, the way the RPC server sends its own. */
+    /** The reason phrase of {@code status}: Go Micro's where it names one, else HTTP's. */
+    static String reason(int status) {
+        String reason = status == 505 ? "HTTP Version Not Supported" : MicroException.statusText(status);
+        return reason.isEmpty() ? "Status " + status : reason;
+    }
+
+    /**
+     * The answer carrying a transport-level error: {@code 200}, the way the RPC server sends its own (a Go Micro
+     * client reads the error from {@code Micro-Error} only when the status is 200), except for a 505: a request in
+     * another HTTP version is no Go Micro call, and its client reads the status line.
+     */
     static ByteBuf encodeError(ByteBufAllocator alloc, MicroException e, HeaderWriter writer) {
         Message m = errorMessage(e);
-        return encode(alloc, STATUS_200, CONNECTION_CLOSE, m.header(), m.body(), writer);
+        return encode(alloc, e.code() == 505 ? statusLine(505) : STATUS_200, CONNECTION_CLOSE, m.header(), m.body(),
+                writer);
     }
 
     /** An error as the RPC server sends it: {@code Micro-Error} in both spellings, and the same JSON as the body. */
@@ -143,7 +153,7 @@ final class HttpWire {
 
     /** An error of {@link #SERVER_ID} with the reason phrase of {@code code}. */
     static MicroException serverError(int code, String detail) {
-        return new MicroException(SERVER_ID, detail, code);
+        return new MicroException(SERVER_ID, code, detail, reason(code));
     }
 
     /**

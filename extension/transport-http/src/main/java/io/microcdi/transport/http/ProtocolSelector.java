@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
@@ -80,11 +81,15 @@ final class ProtocolSelector extends ByteToMessageDecoder {
             ctx.close(); // nothing asked yet: nothing to answer
             return;
         }
-        super.userEventTriggered(ctx, evt);
+        super.userEventTriggered(ctx, evt); // on input shutdown, picks HTTP/1.1 if a few bytes came
+        if (evt instanceof ChannelInputShutdownEvent && !ctx.isRemoved()) {
+            ctx.close(); // the client shut its side down without asking anything
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        listener.transport().onLoopError(cause);
         // a failed handshake (no or an untrusted client certificate, plain text on a TLS port): the peer was told
         LOG.log(Level.DEBUG, () -> "closing connection from " + HttpWire.format(ctx.channel().remoteAddress())
                 + " before its first request: " + cause);
@@ -102,8 +107,11 @@ final class ProtocolSelector extends ByteToMessageDecoder {
     private void http2(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
         ChannelPipeline p = ctx.pipeline();
-        p.addAfter(ctx.name(), "h2", Http2ServerConnection.codec());
+        p.addAfter(ctx.name(), "h2", Http2ServerConnection.codec(listener.maxConcurrentStreams()));
         p.addAfter("h2", "mucp", new Http2ServerConnection(listener, ch));
+        if (p.get("guard") != null) {
+            p.remove("guard"); // HTTP/2 frames its requests itself; Http2ServerRequest charges bodies it holds
+        }
         p.remove(this);
     }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -43,9 +44,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Everything but {@link #send} runs on the channel's event loop, so no field needs a lock. One request is handed
  * to the handler at a time: pipelined requests wait in {@link #waiting} (and reading pauses) until the one before was
- * answered, which keeps the answers in order without buffering replies.
+ * answered, which keeps the answers in order without buffering replies. Answers a client has not read yet are bounded
+ * too: while the channel is not writable (more than {@code micro.transport.http.max-queued-bytes} wait to be sent),
+ * no waiting request is handed on and nothing more is read, so a client that pipelines and never reads holds one
+ * read's worth of requests and that many bytes of answers, not more.
+ *
+ * <p>A client may shut its side down once it has sent its request: the answers owed are still written, then the
+ * connection closes.
  */
-final class ServerConnection extends ChannelInboundHandlerAdapter implements ServerExchange.Owner {
+final class ServerConnection extends ChannelInboundHandlerAdapter
+        implements ServerExchange.Owner, RequestGuard.Owner {
 
     private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
 
@@ -61,6 +69,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     private final String local;
     private final HttpWire.HeaderWriter writer = new HttpWire.HeaderWriter();
     private ChannelHandlerContext ctx;
+    private RequestGuard guard;
 
     // the request being read
     private Metadata head;
@@ -82,6 +91,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     private boolean draining;
     /** No further request is read: the client asked to close, or we are closing after an error. */
     private boolean done;
+    /** The client shut its side down: close once the answers owed are written. */
+    private boolean inputShut;
     /** Set once a request was taken over as a stream: every later request is a message of it. */
     private Http1Stream stream;
 
@@ -104,6 +115,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.guard = ctx.pipeline().get(RequestGuard.class);
+        if (guard != null) {
+            guard.owner(this);
+        }
     }
 
     @Override
@@ -135,6 +150,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     }
 
     private void begin(HttpRequest request) {
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+            fatal(505, "HTTP version " + version.text() + " not supported (expected: HTTP/1.0, HTTP/1.1 or HTTP/2)");
+            return;
+        }
+        if (guard != null) {
+            guard.headRead();
+        }
         long length = HttpUtil.getContentLength(request, -1L);
         if (length > listener.maxBodySize()) {
             fatal(413, tooLarge(length));
@@ -182,6 +205,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     }
 
     private void finish() {
+        if (guard != null) {
+            guard.requestRead();
+        }
         byte[] b = body != null ? body : HttpWire.gather(parts == null ? List.of() : parts, (int) partsSize);
         releaseParts();
         if (stream != null) {
@@ -218,6 +244,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         ctx.channel().config().setAutoRead(false);
     }
 
+    /** Whether nothing is owed: no request with the handler, none waiting. */
+    private boolean idle() {
+        return inFlight == null && (waiting == null || waiting.isEmpty());
+    }
+
     private void dispatch(ServerExchange exchange) {
         inFlight = exchange;
         exchange.dispatch(listener);
@@ -228,6 +259,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         return ctx.executor();
     }
 
+    @Override
+    public void loopError(Throwable e) {
+        listener.transport().onLoopError(e);
+    }
+
     /** Writes the answer of {@code exchange} (on the event loop). */
     @Override
     public void write(ServerExchange exchange) {
@@ -236,7 +272,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         }
         inFlight = null;
         Message response = exchange.response();
-        boolean last = !exchange.keepAlive() || (listener.draining() && (waiting == null || waiting.isEmpty()));
+        boolean last = !exchange.keepAlive()
+                || ((listener.draining() || inputShut) && (waiting == null || waiting.isEmpty()));
         ByteBuf buf = HttpWire.encode(ctx.alloc(), HttpWire.statusLine(exchange.status()),
                 last ? HttpWire.CONNECTION_CLOSE : exchange.connectionLine(), response.header(), response.body(), writer);
         if (last) {
@@ -253,7 +290,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         }
         draining = true;
         try {
-            while (inFlight == null && waiting != null && !waiting.isEmpty()) {
+            // not while answers wait to be sent: a client that does not read gets no more of them
+            while (inFlight == null && waiting != null && !waiting.isEmpty() && ctx.channel().isWritable()) {
                 Object next = waiting.poll();
                 if (next instanceof ServerExchange e) {
                     dispatch(e);
@@ -264,14 +302,34 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         } finally {
             draining = false;
         }
-        if (inFlight == null && !done && stream == null && !ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
+        resumeReading();
+    }
+
+    /** Reads again once nothing is owed, unless the client has not read what we sent. */
+    private void resumeReading() {
+        Channel ch = ctx.channel();
+        if (idle() && !done && stream == null && ch.isWritable() && !ch.config().isAutoRead()) {
+            ch.config().setAutoRead(true);
         }
     }
 
     private void malformed(Throwable cause) {
         String why = cause == null ? "unknown error" : cause.getMessage() == null ? cause.toString() : cause.getMessage();
         fatal(400, "malformed HTTP request: " + why);
+    }
+
+    /** From the {@link RequestGuard}: the server-wide budget cannot hold this request. */
+    @Override
+    public void overBudget(long budget) {
+        fatal(503, "server busy: requests being read hold micro.transport.http.max-pending-bytes (" + budget
+                + " bytes); try again or another node");
+    }
+
+    /** From the {@link RequestGuard}: the head did not arrive whole in time. */
+    @Override
+    public void headTimeout(long nanos) {
+        fatal(408, "request head not complete within micro.transport.http.head-timeout ("
+                + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms)");
     }
 
     private String tooLarge(long size) {
@@ -285,6 +343,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         head = null;
         body = null;
         releaseParts();
+        if (guard != null) {
+            guard.stop();
+        }
+        if (ctx.pipeline().get("http") != null) {
+            // nothing more is read: drop the decoder and what it holds (a half-read head), so the bytes the client
+            // still sends during the linger are released as they come
+            ctx.pipeline().remove("http");
+        }
         if (stream != null) {
             // the stream's framing is lost: nothing after can be read, so the stream breaks (and the connection)
             stream.fail(new TransportException("stream " + stream.streamId() + " from " + remote + ": " + detail,
@@ -296,9 +362,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
 
     private void writeFatal(MicroException e) {
         Channel ch = ctx.channel();
-        ch.config().setAutoRead(true); // keep draining what the client sends while it reads our answer
+        ch.config().setAutoRead(!inputShut); // keep draining what the client sends while it reads our answer
         ctx.writeAndFlush(HttpWire.encodeError(ctx.alloc(), e, writer)).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() || !(ch instanceof SocketChannel sc)) {
+            if (!f.isSuccess() || !(ch instanceof SocketChannel sc) || inputShut) {
                 ch.close();
                 return;
             }
@@ -345,6 +411,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
         }
         inFlight = null;
         stream = s;
+        if (guard != null) {
+            guard.streaming();
+        }
         ChannelPipeline p = ctx.pipeline();
         if (p.get("idle") != null) {
             p.remove("idle"); // micro.transport.http.idle-timeout is for calls; the stream times itself
@@ -388,12 +457,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (stream != null) {
             stream.writableChanged();
+        } else if (ctx.channel().isWritable()) {
+            drain(); // hands on a waiting request (or error), or reads again
+        } else if (!done) {
+            ctx.channel().config().setAutoRead(false);
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputShut();
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
         if (stream != null && (evt == DRAIN || evt instanceof IdleStateEvent)) {
             return; // a stream runs to its end (or its own idle timeout); Listener.close() cuts it
         }
@@ -407,10 +485,33 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
             }
             return;
         }
-        if (evt instanceof IdleStateEvent && inFlight == null) {
+        if (evt instanceof IdleStateEvent && (inFlight == null || inputShut)) {
+            // a client that shut its side down and whose call is never answered does not hold the connection forever
             ctx.close();
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * The client shut its side down (the decoder has handed over what it still held): nothing more arrives, the
+     * answers owed go out and the connection closes after the last; a stream cannot go on.
+     */
+    private void inputShut() {
+        inputShut = true;
+        listener.transport().inputShutdown();
+        if (stream != null) {
+            ctx.close();
+            return;
+        }
+        boolean wasDone = done;
+        done = true;
+        if (guard != null) {
+            guard.stop();
+        }
+        if (idle() && !wasDone) {
+            // nothing owed: close after whatever was written last
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override
@@ -430,6 +531,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        listener.transport().onLoopError(cause);
         if (!(cause instanceof IOException)) {
             LOG.log(Level.DEBUG, "closing connection from " + remote, cause);
         }

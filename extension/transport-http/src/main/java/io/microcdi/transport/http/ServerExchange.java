@@ -133,7 +133,12 @@ class ServerExchange implements StreamingExchange, Runnable {
 
     @Override
     public void run() {
-        connection.write(this);
+        try {
+            connection.write(this);
+        } catch (OutOfMemoryError e) {
+            connection.loopError(e); // Netty would log a task's error and go on
+            throw e;
+        }
     }
 
     Message response() {
@@ -201,6 +206,9 @@ class ServerExchange implements StreamingExchange, Runnable {
 
         /** Writes the answer of {@code exchange}; on the event loop. */
         void write(ServerExchange exchange);
+
+        /** An error met on the event loop (see {@link HttpTransport#onLoopError}). */
+        void loopError(Throwable e);
 
         /** The caller's address, {@code host:port}. */
         String remoteAddress();
