@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A server in a JVM of its own, for tests that need one to fail (an {@link OutOfMemoryError}) or to be measured
  * (heap and direct memory under abuse): an {@link HttpTransport} listener on {@code 127.0.0.1}, configured by
- * {@code key=value} arguments, that echoes every call and answers {@code POST /stats} with its memory in use.
+ * {@code key=value} arguments, that echoes every call (or answers {@code X-Answer-Size} zero bytes) and answers
+ * {@code POST /stats} with its memory in use.
  *
  * <pre>{@code
  * java -Xmx64m -cp ... io.microcdi.transport.http.LimitsServer micro.transport.http.max-pending-bytes=1g
@@ -40,6 +41,9 @@ public final class LimitsServer {
             if (ex.path().equals("/stats")) {
                 ex.reply(new Message(Metadata.of("Content-Type", "application/json"),
                         stats(t).getBytes(StandardCharsets.UTF_8)));
+            } else if (ex.request().header().get("X-Answer-Size") != null) {
+                ex.reply(new Message(Metadata.of("Content-Type", "application/octet-stream"),
+                        new byte[Integer.parseInt(ex.request().header().get("X-Answer-Size"))]));
             } else {
                 ex.reply(ex.request());
             }
