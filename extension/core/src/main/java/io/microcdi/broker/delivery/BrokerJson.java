@@ -424,6 +424,8 @@ public final class BrokerJson {
             } else {
                 throw new MalformedException("Header " + key + ": expected a string, got " + v, null);
             }
+            key = wellFormed(key);
+            text = wellFormed(text);
             if (key.equals(extractKey)) {
                 found = text;
             } else {
@@ -431,6 +433,29 @@ public final class BrokerJson {
             }
         }
         return found;
+    }
+
+    /**
+     * {@code s} with each half of a surrogate pair that has no other half replaced by U+FFFD, as Go reads bytes that
+     * are not UTF-8 (Jackson reads some such sequences into unpaired surrogates, which no encoder writes back).
+     */
+    static String wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                StringBuilder sb = new StringBuilder(s.length());
+                for (int k = 0; k < s.length(); k++) {
+                    char x = s.charAt(k);
+                    if (Character.isHighSurrogate(x) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
+                        sb.append(x).append(s.charAt(++k));
+                    } else {
+                        sb.append(Character.isSurrogate(x) ? '\ufffd' : x);
+                    }
+                }
+                return sb.toString();
+            }
+        }
+        return s;
     }
 
     /** Jackson appends the source location on further lines: keep the reason. */
