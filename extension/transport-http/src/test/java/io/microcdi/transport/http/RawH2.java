@@ -139,6 +139,11 @@ final class RawH2 implements AutoCloseable {
         }
     }
 
+    /** Shuts the client's side down: the server reads the end of the stream, and may still write. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -373,8 +373,64 @@ class ServerLimitsTest {
         c.write(RawHttp.call("{}"));
         c.readAnswer();
         c.socket.shutdownOutput();
+        RawHttp silent = raw(l.address()); // before a byte: the protocol is not even known
+        silent.socket.shutdownOutput();
 
         assertThat(c.closedByServer()).isTrue();
+        assertThat(silent.closedByServer()).isTrue();
         await().atMost(5, TimeUnit.SECONDS).until(() -> l.connections() == 0);
+    }
+
+    @Test
+    void anHttp2ClientThatShutsDownItsSideGetsItsAnswersThenTheConnectionCloses() throws Exception {
+        HttpTransport t = transport();
+        List<Exchange> held = new CopyOnWriteArrayList<>();
+        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", held::add);
+        try (RawH2 h2 = RawH2.connect(l.address())) {
+            h2.headers(1, "POST", "/", true);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> held.size() == 1);
+            h2.shutdownOutput();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> t.serverConnections() == 1);
+
+            held.get(0).reply(json("{\"ok\":1}"));
+
+            RawH2.Frame answer = h2.nextFrame(f -> f.type() == RawH2.HEADERS);
+            assertThat(answer.streamId()).isEqualTo(1);
+            assertThat(answer.header(":status")).isEqualTo("200");
+            await().atMost(5, TimeUnit.SECONDS).until(() -> l.connections() == 0);
+        }
+    }
+
+    /**
+     * The audit of the transport's own errors: the status line is 200 (Go Micro's rule: errors travel in headers)
+     * or the error's own code, and {@code Micro-Error}, {@code X-Micro-Error} and the body carry the same JSON.
+     */
+    @Test
+    void everyErrorTheTransportSendsSaysTheSameInItsStatusHeadersAndBody() throws Exception {
+        HttpTransport t = transport(HttpServerLimits.HEAD_TIMEOUT, "200ms", HttpServerLimits.MAX_PENDING_BYTES, "50000");
+        HttpListener l = (HttpListener) t.listen("127.0.0.1:0", ex -> {
+            throw new IllegalStateException("a handler that breaks");
+        });
+        Map<Integer, String> requests = new java.util.LinkedHashMap<>();
+        requests.put(400, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+        requests.put(413, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n");
+        requests.put(408, "POST / HTTP/1.1\r\nHost: x\r\n");
+        requests.put(503, "POST / HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(60_000));
+        requests.put(505, "POST / HTTP/3.0\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        requests.put(500, RawHttp.call("{}"));
+        for (Map.Entry<Integer, String> r : requests.entrySet()) {
+            RawHttp c = raw(l.address());
+            c.write(r.getValue());
+            String answer = r.getKey() == 500 ? c.readAnswer() : c.readToEnd();
+
+            int code = r.getKey();
+            String status = answer.substring(9, 12);
+            assertThat(status).as(answer).isIn("200", String.valueOf(code));
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            assertThat(body).as(answer).startsWith("{\"id\":\"go.micro.server\",\"code\":" + code + ",")
+                    .endsWith("\"status\":\"" + HttpWire.reason(code) + "\"}");
+            assertThat(answer).contains("\r\nMicro-Error: " + body + "\r\n")
+                    .contains("\r\nX-Micro-Error: " + body + "\r\n");
+        }
     }
 }
