@@ -72,7 +72,7 @@ public final class NatsBroker implements Broker {
 
     /** What a connected broker holds. */
     record Running(Connection connection, ExecutorService workers, ScheduledExecutorService timer,
-                   JetStreamTopics jetStream) {
+                   JetStreamTopics jetStream, HandlerExecutors.Lease executors) {
     }
 
     private record Pending(CompletableFuture<Void> future, long deadline, String topic) {
@@ -145,7 +145,8 @@ public final class NatsBroker implements Broker {
                 HandlerExecutors.daemonThreads("microcdi-nats-timer"));
         JetStreamTopics js = config.jetStream().used() ? new JetStreamTopics(c, config, timer) : null;
         lastServer = c.getConnectedUrl();
-        Running r = new Running(c, workers, timer, js);
+        // the shared callback pool runs publishers' continuations: held open while connected
+        Running r = new Running(c, workers, timer, js, HandlerExecutors.lease());
         timer.scheduleWithFixedDelay(this::expirePending, 100, 100, TimeUnit.MILLISECONDS);
         running = r;
         LOG.log(Level.INFO, "nats broker connected to {0} ({1})", c.getConnectedUrl(),
@@ -181,6 +182,14 @@ public final class NatsBroker implements Broker {
         failPending("the broker disconnected before the message was sent");
         r.workers().shutdown();
         r.timer().shutdownNow();
+        r.executors().close();
+    }
+
+    /** Connected, and the connection to NATS is up (not while it is re-established): what readiness reports. */
+    @Override
+    public boolean connected() {
+        Running r = running;
+        return r != null && r.connection().getStatus() == Connection.Status.CONNECTED;
     }
 
     // ---- publish ----

@@ -93,8 +93,10 @@ class NatsFaultTest {
         publisher.publish(topic, message("before")).join();
         await().atMost(SEEN).until(() -> got.contains("before"));
 
+        assertThat(publisher.connected()).as("ready while the connection is up").isTrue();
         nats.node(0).stop();
         await().atMost(SEEN).until(() -> statusOf(publisher) != Connection.Status.CONNECTED);
+        assertThat(publisher.connected()).as("not ready while reconnecting").isFalse();
         List<CompletableFuture<Void>> during = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             during.add(publisher.publish(topic, message("during-" + i)));
@@ -104,6 +106,7 @@ class NatsFaultTest {
         nats.node(0).restart();
 
         assertThat(CompletableFuture.allOf(during.toArray(CompletableFuture[]::new))).succeedsWithin(SEEN);
+        assertThat(publisher.connected()).as("ready again").isTrue();
         // the subscription comes back with the subscriber's own connection; what was sent before that reached nobody
         // (core NATS is at most once), so the proof is a message published until it arrives
         await().atMost(SEEN).until(() -> {
