@@ -290,6 +290,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        HttpTransport.loopError(cause); // an OutOfMemoryError ends the process (exit-on-out-of-memory)
         if (failure == null) {
             failure = cause;
         }

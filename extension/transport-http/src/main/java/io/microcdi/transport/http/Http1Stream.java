@@ -369,6 +369,7 @@ final class Http1Stream extends HttpStream {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            HttpTransport.loopError(cause); // an OutOfMemoryError ends the process (exit-on-out-of-memory)
             if (failure == null) {
                 failure = cause;
             }

@@ -412,6 +412,7 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        HttpTransport.loopError(cause); // an OutOfMemoryError ends the process (exit-on-out-of-memory)
         if (cause instanceof Http2FrameStreamException se) {
             // one bad stream: the codec resets it, the connection serves on
             Http2ClientStream s = streams.get(se.stream().id());

@@ -524,7 +524,7 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
         @Override
         public Thread newThread(Runnable r) {
             // FastThreadLocalThread makes Netty's thread-local buffer caches cheap
-            Thread t = new FastThreadLocalThread(r, "microcdi-io-" + next.incrementAndGet());
+            Thread t = new IoThread(r, "microcdi-io-" + next.incrementAndGet(), transport);
             t.setDaemon(true);
             t.setUncaughtExceptionHandler((thread, e) -> {
                 transport.onLoopError(e);
@@ -537,6 +537,24 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
                 }
             });
             return t;
+        }
+    }
+
+    /** An event loop thread, which knows its transport so that any handler on it can report an error. */
+    private static final class IoThread extends FastThreadLocalThread {
+
+        final HttpTransport transport;
+
+        IoThread(Runnable r, String name, HttpTransport transport) {
+            super(r, name);
+            this.transport = transport;
+        }
+    }
+
+    /** {@link #onLoopError} of the transport whose event loop this is; nothing on another thread. */
+    static void loopError(Throwable cause) {
+        if (Thread.currentThread() instanceof IoThread t) {
+            t.transport.onLoopError(cause);
         }
     }
 
