@@ -128,7 +128,10 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         this.ctx = ctx;
         this.codec = ctx.pipeline().get(Http2FrameCodec.class);
         // a WINDOW_UPDATE without a stream grows the connection window (the codec's own convention)
-        ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Wire.CONNECTION_WINDOW_BONUS), ctx.voidPromise());
+        // room for every stream's window (see Http2Wire.CONNECTION_WINDOW_BONUS), for the streams this listener allows
+        long bonus = Math.min((long) listener.maxConcurrentStreams() * Http2CodecUtil.DEFAULT_WINDOW_SIZE,
+                Http2CodecUtil.MAX_INITIAL_WINDOW_SIZE - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame((int) bonus), ctx.voidPromise());
     }
 
     @Override
