@@ -75,6 +75,36 @@ class ServerLimitsTest {
         return text(client.send(address, json(body), TIMEOUT).join());
     }
 
+    // ---------------------------------------------------------------- configuration
+
+    @Test
+    void theLimitsAreReadFromTheirKeysAndABadValueFailsNamingItsKey() {
+        HttpServerLimits d = HttpServerLimits.from(DefaultMicroConfig.of(Map.of()));
+        assertThat(d).isEqualTo(HttpServerLimits.defaults());
+        assertThat(d.maxConnections()).isEqualTo(10_000);
+        assertThat(d.maxPendingBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+        assertThat(d.headTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.maxQueuedBytes()).isEqualTo(1024 * 1024);
+        assertThat(d.maxConcurrentStreams()).isEqualTo(250);
+        assertThat(d.exitOnOutOfMemory()).isTrue();
+
+        HttpServerLimits set = HttpTransportConfig.from(DefaultMicroConfig.of(Map.of(
+                HttpServerLimits.MAX_CONNECTIONS, "7", HttpServerLimits.MAX_PENDING_BYTES, "64m",
+                HttpServerLimits.HEAD_TIMEOUT, "2s", HttpServerLimits.MAX_QUEUED_BYTES, "256k",
+                HttpServerLimits.MAX_CONCURRENT_STREAMS, "9", HttpServerLimits.EXIT_ON_OUT_OF_MEMORY, "false")))
+                .limits();
+        assertThat(set).isEqualTo(new HttpServerLimits(7, 64L << 20, Duration.ofSeconds(2), 256 << 10, 9, false));
+
+        for (String[] bad : new String[][] {{HttpServerLimits.MAX_CONNECTIONS, "0"},
+            {HttpServerLimits.MAX_PENDING_BYTES, "lots"}, {HttpServerLimits.HEAD_TIMEOUT, "-1s"},
+            {HttpServerLimits.MAX_QUEUED_BYTES, "3g"}, {HttpServerLimits.MAX_CONCURRENT_STREAMS, "0"},
+            {HttpServerLimits.EXIT_ON_OUT_OF_MEMORY, "maybe"}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpServerLimits.from(
+                    DefaultMicroConfig.of(Map.of(bad[0], bad[1])))).as(bad[0])
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad[0]);
+        }
+    }
+
     // ---------------------------------------------------------------- connections
 
     @Test
