@@ -106,7 +106,7 @@ final class HttpListener implements Listener {
                 }
                 accepted.add(ch);
                 ch.closeFuture().addListener(f -> {
-                    transport.closed(ch);
+                    transport.connectionClosed();
                     accepted.remove(ch);
                     synchronized (accepted) {
                         accepted.notifyAll();

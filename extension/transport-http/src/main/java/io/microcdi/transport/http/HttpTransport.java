@@ -374,7 +374,7 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
     }
 
     /** An admitted connection closed. */
-    void closed(Channel ch) {
+    void connectionClosed() {
         serverConnections.decrementAndGet();
     }
 
