@@ -102,9 +102,10 @@ public final class MdnsRegistry implements Registry {
 
     /**
      * How long without news means every responder has answered a query: RFC 6762 has each delay its answer by 20 to
-     * 120 ms, and a node found through the query may take a resolve round trip more.
+     * 120 ms, or up to 500 ms when it aggregates answers, and a node found through the query may take a resolve round
+     * trip more.
      */
-    static final long ANSWERS_SETTLE_MILLIS = 250;
+    static final long ANSWERS_SETTLE_MILLIS = 600;
 
     /** How often to look for goodbyes in jmdns's cache. */
     private static final long TICK_MILLIS = 100;
