@@ -142,14 +142,6 @@ final class CoreSubscription extends NatsSubscription {
     }
 
     private void closeDispatchers() {
-        for (Dispatcher d : dispatchers) {
-            if (running.connection().getStatus() != Connection.Status.CLOSED && d.isActive()) {
-                try {
-                    running.connection().closeDispatcher(d);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.DEBUG, "nats: closing a dispatcher of {0}: {1}", this, e.toString());
-                }
-            }
-        }
+        closeQuietly(dispatchers);
     }
 }

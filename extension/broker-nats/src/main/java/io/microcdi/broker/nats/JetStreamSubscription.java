@@ -173,15 +173,7 @@ final class JetStreamSubscription extends NatsSubscription {
 
     private void closeDispatchers() {
         pulls.clear();
-        for (Dispatcher d : dispatchers) {
-            if (running.connection().getStatus() != Connection.Status.CLOSED && d.isActive()) {
-                try {
-                    running.connection().closeDispatcher(d);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.DEBUG, "nats: closing a dispatcher of {0}: {1}", this, e.toString());
-                }
-            }
-        }
+        closeQuietly(dispatchers);
         dispatchers.clear();
     }
 

@@ -162,6 +162,20 @@ abstract class NatsSubscription implements Subscription {
         }
     }
 
+    /** Closes the subscription's dispatchers that are still open, unless the connection closed them all already. */
+    final void closeQuietly(java.util.List<io.nats.client.Dispatcher> dispatchers) {
+        for (io.nats.client.Dispatcher d : dispatchers) {
+            if (running.connection().getStatus() != io.nats.client.Connection.Status.CLOSED && d.isActive()) {
+                try {
+                    running.connection().closeDispatcher(d);
+                } catch (RuntimeException e) {
+                    System.getLogger(NatsSubscription.class.getName()).log(System.Logger.Level.DEBUG,
+                            "nats: closing a dispatcher of {0}: {1}", this, e.toString());
+                }
+            }
+        }
+    }
+
     /** Whether a delivery that failed with {@code failure} is worth another attempt. */
     final boolean retryable(Throwable failure) {
         if (!broker.config().delivery().retryHandlerErrors()) {
