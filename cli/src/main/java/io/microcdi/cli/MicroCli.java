@@ -63,7 +63,7 @@ public final class MicroCli implements Callable<Integer> {
     String transport;
 
     @Option(names = "--broker", paramLabel = "NAME", scope = ScopeType.INHERIT,
-            description = "Pub/sub, micro.broker: http (default), nats, memory.")
+            description = "Pub/sub, micro.broker: http (default), nats, kafka, memory.")
     String broker;
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT,

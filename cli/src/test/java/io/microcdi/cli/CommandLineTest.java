@@ -61,11 +61,11 @@ class CommandLineTest {
 
     @Test
     void everyBadPluginNameIsReportedAtOnce() {
-        Cli.Run r = Cli.run("services", "--registry", "consul", "--broker", "kafka");
+        Cli.Run r = Cli.run("services", "--registry", "consul", "--broker", "rabbitmq");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines()).containsExactly("micro services: micro.registry=consul (expected: one of etcd, "
-                + "mdns, memory); micro.broker=kafka (expected: one of http, memory, nats)");
+                + "mdns, memory); micro.broker=rabbitmq (expected: one of http, kafka, memory, nats)");
     }
 
     @Test

@@ -1,0 +1,529 @@
+package io.microcdi.testing.kafka;
+
+import io.microcdi.testing.Engines;
+import io.microcdi.testing.ExternalProcess;
+import io.microcdi.testing.FreePorts;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real Kafka broker on the loopback interface for tests: Kafka 4.3.1 in KRaft mode, one node that is broker and
+ * controller, run in a JVM of its own from the Maven artifacts of {@code org.apache.kafka:kafka_2.13} (no Docker, no
+ * download at test time), on free loopback ports, its log directory in a temporary directory that {@link #close()}
+ * deletes.
+ *
+ * <pre>{@code
+ * KafkaServer.assumeAvailable();                 // skips without the jars, or fails where engines are required
+ * try (KafkaServer kafka = KafkaServer.start()) {   // returns once an admin client sees the cluster (about 10 s)
+ *     broker = newBroker(kafka.bootstrapServers());  // "127.0.0.1:PORT"
+ *     kafka.kill();                                  // SIGKILL, as a crash would
+ *     kafka.restart();                               // same ports, same data
+ * }   // stopped, the directory deleted
+ * KafkaServer shared = KafkaServer.shared();     // one per test JVM, stopped when it ends: start it once per module
+ * }</pre>
+ *
+ * <p><b>Where the jars come from.</b> This module depends on {@code kafka_2.13} in {@code provided} scope (so a user of
+ * it does not get the broker on the test class path), and its build writes the broker's jars, Maven coordinates and
+ * local paths, into the resource {@code kafka-server.classpath} ({@code maven-dependency-plugin:list}). Building this
+ * module ({@code ./mvnw install}) therefore puts them in the local repository. At test time each jar is taken from
+ * the path recorded, or from the local repository ({@code maven.repo.local}, else {@code ~/.m2/repository}); the
+ * system property {@value #CLASSPATH_PROPERTY} (a class path) overrides both.
+ *
+ * <p><b>Never left running.</b> The broker is an {@link ExternalProcess} (stopped by {@link #close()}, or by a shutdown
+ * hook), and its main class, {@link KafkaServerMain}, halts it and deletes its directory when the test JVM is gone,
+ * even one killed with SIGKILL.
+ *
+ * <p>Broker settings for tests: one partition of {@code __consumer_offsets}, replication factor 1 everywhere,
+ * {@code group.initial.rebalance.delay.ms=0} (a new group forms at once), sessions down to 500 ms allowed, and
+ * {@code auto.create.topics.enable=false} (whoever needs a topic makes it).
+ */
+public final class KafkaServer implements AutoCloseable {
+
+    /** The Kafka version the broker runs. */
+    public static final String VERSION = "4.3.1";
+
+    /** A class path that replaces the recorded jars. */
+    public static final String CLASSPATH_PROPERTY = "microcdi.kafka.classpath";
+
+    /** How long {@link #start()} and {@link #restart()} wait for the broker to serve clients. */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    /**
+     * The broker JVM's options unless told: a small heap, and the C1 compiler only (it starts in a few seconds less on
+     * two cores; a test's few thousand messages do not need C2).
+     */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
+
+    private static final String RESOURCE = "kafka-server.classpath";
+    private static final Pattern READY = Pattern.compile(Pattern.quote(KafkaServerMain.READY));
+    private static final String PORT_TAKEN = "Address already in use";
+    private static final int TAIL_LINES = 40;
+    private static KafkaServer shared;
+
+    private final Path directory;
+    private final int port;
+    private final int controllerPort;
+    private final String clusterId;
+    private final Path properties;
+    private final Path log;
+    private final String classpath;
+    private final List<String> jvmOptions;
+    private ExternalProcess process;
+    private boolean closed;
+
+    private KafkaServer(Path directory, int port, int controllerPort, String classpath, List<String> jvmOptions) {
+        this.directory = directory;
+        this.jvmOptions = jvmOptions;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.classpath = classpath;
+        byte[] id = new byte[16];
+        UUID u = UUID.randomUUID();
+        for (int i = 0; i < 8; i++) {
+            id[i] = (byte) (u.getMostSignificantBits() >>> (8 * i));
+            id[8 + i] = (byte) (u.getLeastSignificantBits() >>> (8 * i));
+        }
+        this.clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id); // 22 characters
+        this.properties = directory.resolve("server.properties");
+        this.log = directory.resolve("kafka.log");
+    }
+
+    /**
+     * Starts a broker with the test settings on free loopback ports, and returns once it serves clients. When a port
+     * was taken meanwhile by another process, it is started once more on new ports.
+     *
+     * @throws IllegalStateException when the jars are missing ({@link #available()}), or the broker ends or does not
+     *                               serve within {@link #START_TIMEOUT}; the message holds its log's tail
+     */
+    public static KafkaServer start() {
+        return start(Map.of());
+    }
+
+    /**
+     * {@link #start()} with more broker properties ({@code server.properties} lines), which win over the test
+     * settings.
+     *
+     * <pre>{@code
+     * KafkaServer.start(Map.of("num.partitions", "3"));
+     * }</pre>
+     */
+    public static KafkaServer start(Map<String, String> brokerProperties) {
+        return start(brokerProperties, DEFAULT_JVM_OPTIONS);
+    }
+
+    /**
+     * {@link #start(Map)} with the broker JVM's options instead of {@link #DEFAULT_JVM_OPTIONS} (a benchmark wants
+     * the full JIT, which tests trade for a faster start).
+     *
+     * <pre>{@code
+     * KafkaServer.start(Map.of(), List.of("-Xms1g", "-Xmx1g"));
+     * }</pre>
+     */
+    public static KafkaServer start(Map<String, String> brokerProperties, List<String> jvmOptions) {
+        Objects.requireNonNull(brokerProperties, "brokerProperties");
+        List<String> options = List.copyOf(jvmOptions);
+        String cp = classpath().orElseThrow(() -> new IllegalStateException(missingReason()));
+        try {
+            return startOnce(cp, brokerProperties, options);
+        } catch (PortTaken e) {
+            return startOnce(cp, brokerProperties, options);
+        }
+    }
+
+    private static KafkaServer startOnce(String cp, Map<String, String> brokerProperties, List<String> options) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("microcdi-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for Kafka", e);
+        }
+        int[] ports = FreePorts.distinct(2);
+        KafkaServer k = new KafkaServer(dir, ports[0], ports[1], cp, options);
+        try {
+            k.writeProperties(brokerProperties);
+            k.launch();
+            return k;
+        } catch (RuntimeException | Error e) {
+            boolean taken = k.logSays(PORT_TAKEN);
+            k.close();
+            if (taken) {
+                throw new PortTaken(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The broker of this test JVM, started on first use and stopped (its directory deleted) when the JVM ends: the
+     * test classes of a module share it, each using topics and groups of its own.
+     *
+     * <pre>{@code
+     * @BeforeAll static void kafka() { KafkaServer.assumeAvailable(); bootstrap = KafkaServer.shared().bootstrapServers(); }
+     * }</pre>
+     */
+    public static synchronized KafkaServer shared() {
+        if (shared == null || shared.isClosed() || !shared.isAlive()) {
+            KafkaServer k = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(k::close, "stop-shared-kafka"));
+            shared = k;
+        }
+        return shared;
+    }
+
+    /**
+     * Whether the broker's jars are at hand: {@value #CLASSPATH_PROPERTY} is set, or every jar recorded at build time
+     * is where it was or in the local repository.
+     */
+    public static boolean available() {
+        return classpath().isPresent();
+    }
+
+    /**
+     * Returns when the jars are at hand; otherwise fails the calling test when engines are
+     * {@linkplain Engines#required() required} (as under {@code scripts/test}), and aborts it (skipped, with the
+     * reason) when they are not.
+     *
+     * <pre>{@code
+     * KafkaServer.assumeAvailable();   // first line of a test that starts a KafkaServer
+     * }</pre>
+     */
+    public static void assumeAvailable() {
+        if (available()) {
+            return;
+        }
+        if (Engines.required()) {
+            Assertions.fail(missingReason() + "; engines are required here (" + Engines.REQUIRED_PROPERTY
+                    + "=true or " + Engines.REQUIRED_ENV + "=true)");
+        }
+        Assumptions.abort(missingReason());
+    }
+
+    private static String missingReason() {
+        return "Kafka " + VERSION + " not available: the jars of org.apache.kafka:kafka_2.13:" + VERSION
+                + " are not in the local Maven repository (" + localRepository() + "); building microcdi-testing "
+                + "(./mvnw install) resolves them" + missingJars().map(m -> "; missing " + m).orElse("");
+    }
+
+    // ---- the class path ----
+
+    /** The broker's class path, with this module's classes (for {@link KafkaServerMain}); nothing if a jar is missing. */
+    static Optional<String> classpath() {
+        String own = ownLocation();
+        String given = System.getProperty(CLASSPATH_PROPERTY);
+        if (given != null && !given.isBlank()) {
+            return Optional.of(given + File.pathSeparator + own);
+        }
+        List<Path> jars = recordedJars();
+        if (jars == null || jars.stream().anyMatch(p -> !Files.isRegularFile(p))) {
+            return Optional.empty();
+        }
+        List<String> parts = new ArrayList<>();
+        jars.forEach(p -> parts.add(p.toString()));
+        parts.add(own);
+        return Optional.of(String.join(File.pathSeparator, parts));
+    }
+
+    private static Optional<String> missingJars() {
+        List<Path> jars = recordedJars();
+        if (jars == null) {
+            return Optional.of("the resource " + RESOURCE + " (this module was built without it)");
+        }
+        List<String> missing = jars.stream().filter(p -> !Files.isRegularFile(p)).map(Path::toString).toList();
+        return missing.isEmpty() ? Optional.empty() : Optional.of(missing.size() + " jars, e.g. " + missing.get(0));
+    }
+
+    /**
+     * The jars recorded at build time: lines {@code group:artifact:type[:classifier]:version:/path/to.jar [-- module
+     * x]}; a recorded path that is gone is looked up in the local repository. {@code null} without the resource.
+     */
+    private static List<Path> recordedJars() {
+        String text;
+        try (InputStream in = KafkaServer.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                return null;
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+        List<Path> jars = new ArrayList<>();
+        for (String raw : text.split("\n")) {
+            String line = raw.strip();
+            int module = line.indexOf(" -- ");
+            if (module >= 0) {
+                line = line.substring(0, module).strip();
+            }
+            String[] f = line.split(":");
+            if (f.length < 5 || line.startsWith("The following") || line.isEmpty()) {
+                continue;
+            }
+            int pathAt = line.indexOf(":" + File.separator);
+            String recorded = pathAt < 0 ? null : line.substring(pathAt + 1);
+            String[] coords = (pathAt < 0 ? line : line.substring(0, pathAt)).split(":");
+            if (recorded != null && Files.isRegularFile(Path.of(recorded))) {
+                jars.add(Path.of(recorded));
+                continue;
+            }
+            // group:artifact:type:version or group:artifact:type:classifier:version
+            String group = coords[0];
+            String artifact = coords[1];
+            String version = coords[coords.length - 1];
+            String classifier = coords.length == 5 ? "-" + coords[3] : "";
+            jars.add(localRepository().resolve(group.replace('.', File.separatorChar)).resolve(artifact)
+                    .resolve(version).resolve(artifact + "-" + version + classifier + ".jar"));
+        }
+        return jars;
+    }
+
+    private static Path localRepository() {
+        String repo = System.getProperty("maven.repo.local");
+        return repo != null && !repo.isBlank() ? Path.of(repo)
+                : Path.of(System.getProperty("user.home"), ".m2", "repository");
+    }
+
+    private static String ownLocation() {
+        try {
+            return Path.of(KafkaServerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("cannot tell where " + KafkaServerMain.class.getName() + " was loaded from",
+                    e);
+        }
+    }
+
+    // ---- the broker ----
+
+    /**
+     * Where clients reach it: {@code 127.0.0.1:PORT}.
+     *
+     * <pre>{@code
+     * Map.of("bootstrap.servers", kafka.bootstrapServers())
+     * }</pre>
+     */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Its client port on {@code 127.0.0.1}. */
+    public int port() {
+        return port;
+    }
+
+    /** The temporary directory holding {@code server.properties}, the log directory {@code data/} and the log. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The file that receives the broker's output; a restart appends to it. */
+    public Path log() {
+        return log;
+    }
+
+    /** The last lines of its log, for a failure message. */
+    public String logTail() {
+        try {
+            if (!Files.exists(log)) {
+                return "(no log yet)";
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(log " + log + " unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Whether its process runs. */
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The process id of its current (or last) process. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("Kafka was never started");
+        }
+        return process.pid();
+    }
+
+    /** Kills it at once (SIGKILL, as a crash would) and waits for it to end. */
+    public void kill() {
+        ExternalProcess p = current();
+        if (p != null) {
+            p.kill();
+        }
+    }
+
+    /** Stops it (SIGTERM: a controlled shutdown; SIGKILL after 30 s) and waits for it to end. */
+    public void stop() {
+        ExternalProcess p = current();
+        if (p != null) {
+            p.stop();
+        }
+    }
+
+    /**
+     * Starts it again on the same ports with the same data, stopping it first if it runs, and returns once it serves
+     * clients.
+     *
+     * @throws IllegalStateException when it was closed, or it does not serve within {@link #START_TIMEOUT}
+     */
+    public void restart() {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("Kafka closed: " + this);
+            }
+        }
+        stop();
+        launch();
+    }
+
+    /** Stops it and deletes its directory; a second call does nothing. */
+    @Override
+    public void close() {
+        ExternalProcess p;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            p = process;
+        }
+        if (p != null) {
+            p.stop();
+        }
+        deleteRecursively(directory);
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private synchronized ExternalProcess current() {
+        return process;
+    }
+
+    private void writeProperties(Map<String, String> extra) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", directory.resolve("data").toString());
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "false");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("group.min.session.timeout.ms", "500");
+        p.put("group.consumer.min.session.timeout.ms", "500");
+        p.put("group.consumer.min.heartbeat.interval.ms", "100");
+        p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        p.putAll(extra);
+        StringBuilder text = new StringBuilder("# written by io.microcdi.testing.kafka.KafkaServer\n");
+        p.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        try {
+            Files.writeString(properties, text.toString(), StandardCharsets.UTF_8);
+            Files.writeString(directory.resolve("logging.properties"), String.join("\n",
+                    "handlers=java.util.logging.ConsoleHandler",
+                    "java.util.logging.ConsoleHandler.level=ALL",
+                    "java.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n",
+                    ".level=WARNING",
+                    "kafka.server.KafkaRaftServer.level=INFO",
+                    "kafka.server.BrokerServer.level=INFO",
+                    "kafka.server.ControllerServer.level=INFO", ""), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + properties, e);
+        }
+    }
+
+    private void launch() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ExternalProcess.Builder b = ExternalProcess.builder(java)
+                .args(jvmOptions.toArray(String[]::new))
+                .args("-Djava.awt.headless=true",
+                        "-Djava.util.logging.config.file=" + directory.resolve("logging.properties"),
+                        "-cp", classpath, KafkaServerMain.class.getName(),
+                        Long.toString(ProcessHandle.current().pid()), clusterId, properties.toString(),
+                        bootstrapServers(), directory.toString())
+                .name("kafka-" + port)
+                .directory(directory)
+                .log(log)
+                .readyWhenLogMatches(READY.pattern())
+                .startTimeout(START_TIMEOUT)
+                .stopTimeout(Duration.ofSeconds(30));
+        synchronized (this) {
+            process = null;
+        }
+        ExternalProcess started = b.start();
+        synchronized (this) {
+            process = started;
+        }
+    }
+
+    private boolean logSays(String text) {
+        try {
+            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a file the broker was still writing: the next walk of the temp directory finds it
+        }
+    }
+
+    @Override
+    public String toString() {
+        ExternalProcess p = current();
+        return "KafkaServer(" + bootstrapServers() + (p == null ? ", not started" : ", pid " + p.pid()
+                + (p.isAlive() ? ", running" : ", ended")) + ") in " + directory;
+    }
+
+    /** A start that failed because a port was taken between choosing and binding it. */
+    private static final class PortTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}
