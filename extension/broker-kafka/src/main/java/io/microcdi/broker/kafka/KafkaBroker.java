@@ -25,7 +25,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The {@code kafka} broker: pub/sub on a Kafka cluster (the official {@code kafka-clients}), at least once, with
@@ -236,9 +240,16 @@ public final class KafkaBroker implements Broker {
         if (r.topics().known(record.topic())) {
             return sendNow(r, record);
         }
-        // the first publish to a topic: made, then sent off the admin client's thread (send may wait for metadata)
-        return r.topics().ensure(record.topic()).thenComposeAsync(v -> sendNow(r, record),
-                HandlerExecutors.callbacks());
+        // the first publishes to a topic wait, in order, until it is made
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        r.topics().whenMade(record.topic(), () -> sendNow(r, record).whenComplete((ok, error) -> {
+            if (error == null) {
+                f.complete(null);
+            } else {
+                f.completeExceptionally(error);
+            }
+        }), error -> f.completeExceptionally(failure(record.topic(), error)));
+        return f;
     }
 
     private CompletableFuture<Void> sendNow(Running r, ProducerRecord<byte[], byte[]> record) {
@@ -344,8 +355,68 @@ public final class KafkaBroker implements Broker {
             this.config = config;
         }
 
+        /** Sends waiting for their topic to be made, in the order published; guarded by this. */
+        private final Map<String, ArrayDeque<Waiting>> waiting = new HashMap<>();
+
+        private record Waiting(Runnable send, Consumer<Throwable> fail) {
+        }
+
         boolean known(String topic) {
             return known.contains(topic);
+        }
+
+        /**
+         * Runs {@code send} once {@code topic} exists (at once when it is known), after the sends that came before it
+         * for that topic, on a callback thread (a send may wait for the topic's metadata); {@code fail} hears why the
+         * topic could not be made.
+         */
+        void whenMade(String topic, Runnable send, Consumer<Throwable> fail) {
+            boolean first;
+            synchronized (this) {
+                if (!known.contains(topic)) {
+                    ArrayDeque<Waiting> queue = waiting.get(topic);
+                    first = queue == null;
+                    if (first) {
+                        waiting.put(topic, queue = new ArrayDeque<>());
+                    }
+                    queue.add(new Waiting(send, fail));
+                    if (!first) {
+                        return;
+                    }
+                } else {
+                    first = false;
+                }
+            }
+            if (!first) {
+                send.run();
+                return;
+            }
+            ensure(topic).whenCompleteAsync((ok, error) -> drain(topic, error), HandlerExecutors.callbacks());
+        }
+
+        /** Runs (or fails) the waiting sends in order, until none is left; then the topic is known (or not). */
+        private void drain(String topic, Throwable error) {
+            while (true) {
+                ArrayDeque<Waiting> batch;
+                synchronized (this) {
+                    batch = waiting.remove(topic);
+                    if (batch == null || batch.isEmpty()) {
+                        if (error == null) {
+                            known.add(topic);
+                        }
+                        return;
+                    }
+                    waiting.put(topic, new ArrayDeque<>()); // later sends queue behind this batch
+                }
+                for (Waiting w : batch) {
+                    if (error == null) {
+                        w.send().run();
+                    } else {
+                        w.fail().accept(error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error);
+                    }
+                }
+            }
         }
 
         /** Completes once {@code topic} exists: made with the configured partitions and replicas when missing. */
@@ -354,12 +425,7 @@ public final class KafkaBroker implements Broker {
                 return CompletableFuture.completedFuture(null);
             }
             CompletableFuture<Void> f = making.computeIfAbsent(topic, this::make);
-            f.whenComplete((ok, error) -> {
-                if (error == null) {
-                    known.add(topic);
-                }
-                making.remove(topic, f); // a failure is tried again by the next use
-            });
+            f.whenComplete((ok, error) -> making.remove(topic, f)); // a failure is tried again by the next use
             return f;
         }
 
