@@ -2,11 +2,13 @@ package io.microcdi.examples.pubsub;
 
 import io.microcdi.annotation.Topic;
 import io.microcdi.broker.Publisher;
+import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Registry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,12 +55,24 @@ public class OrderPublisher {
      * Each failure is printed on stderr as {@code publish failed: order <id>: <error>}.
      */
     public long publish(long from, long count, int window) throws InterruptedException {
+        return publish(from, count, window, 0);
+    }
+
+    /**
+     * {@link #publish(long, long, int)}, with {@code keys} above 0 giving order {@code id} the {@code Micro-Key}
+     * {@code k<id % keys>}.
+     */
+    public long publish(long from, long count, int window, int keys) throws InterruptedException {
         Semaphore inFlight = new Semaphore(window);
         AtomicLong failed = new AtomicLong();
         for (long id = from; id < from + count; id++) {
             inFlight.acquire();
             long order = id;
-            orders.publishAsync(new OrderPlaced(order, "item-" + order)).whenComplete((ok, error) -> {
+            OrderPlaced placed = new OrderPlaced(order, "item-" + order);
+            CompletionStage<Void> published = keys > 0
+                    ? orders.publishAsync(placed, Metadata.of("Micro-Key", "k" + order % keys))
+                    : orders.publishAsync(placed);
+            published.whenComplete((ok, error) -> {
                 if (error != null) {
                     failed.incrementAndGet();
                     System.err.println("publish failed: order " + order + ": " + error.getMessage());

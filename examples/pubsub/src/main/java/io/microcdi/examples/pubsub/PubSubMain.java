@@ -7,8 +7,8 @@ import java.time.Duration;
 
 /**
  * {@code java -jar pubsub.jar} runs a subscriber of topic {@code orders} in queue group {@code pubsub.group};
- * {@code java -jar pubsub.jar publish <count> [--window N] [--from ID] [--await-subscribers N]} publishes orders to
- * every group.
+ * {@code java -jar pubsub.jar publish <count> [--window N] [--from ID] [--await-subscribers N] [--keys N]} publishes
+ * orders to every group.
  *
  * <pre>{@code
  * PUBSUB_GROUP=shipping java -jar examples/pubsub/target/pubsub.jar      # two of these share the orders
@@ -19,7 +19,8 @@ import java.time.Duration;
  *
  * <p>{@code --window} publishes at most N at a time (default 64); {@code --from} numbers the orders from ID
  * (default 1); {@code --await-subscribers} first waits, up to 30 s, until the registry lists N subscriptions of the
- * topic (a publisher only delivers to the groups it can see).
+ * topic (a publisher only delivers to the groups it can see); {@code --keys} gives order {@code id} the key
+ * {@code k<id % N>} ({@code Micro-Key}: on Kafka, the orders of one key keep their order).
  */
 public final class PubSubMain {
 
@@ -38,11 +39,13 @@ public final class PubSubMain {
         int window = 64;
         long from = 1;
         int await = 0;
+        int keys = 0;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--window" -> window = Integer.parseInt(args[++i]);
                 case "--from" -> from = Long.parseLong(args[++i]);
                 case "--await-subscribers" -> await = Integer.parseInt(args[++i]);
+                case "--keys" -> keys = Integer.parseInt(args[++i]);
                 default -> count = Long.parseLong(args[i]);
             }
         }
@@ -55,7 +58,7 @@ public final class PubSubMain {
                 return 2;
             }
             long start = System.nanoTime();
-            long failed = publisher.publish(from, count, window);
+            long failed = publisher.publish(from, count, window, keys);
             long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
             System.out.println("published=" + (count - failed) + " failed=" + failed + " elapsed_ms=" + millis
                     + " rate=" + (count * 1000 / millis) + "/s");

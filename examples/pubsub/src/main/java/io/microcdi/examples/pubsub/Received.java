@@ -32,6 +32,7 @@ public class Received {
     private long total;
     private long duplicates;
     private BufferedWriter record;
+    private volatile java.util.Set<Long> poison;
 
     /** Counts order {@code id} (and writes it to the record file, flushed, when there is one). */
     public synchronized void record(long id, String messageId) {
@@ -69,6 +70,21 @@ public class Received {
                     StandardOpenOption.APPEND);
         }
         return record;
+    }
+
+    /** Whether order {@code id} is one of {@code pubsub.poison} (comma-separated ids), which always fail. */
+    public boolean isPoison(long id) {
+        if (poison == null) {
+            String ids = ConfigProvider.getConfig().getOptionalValue("pubsub.poison", String.class).orElse("");
+            java.util.Set<Long> set = new java.util.HashSet<>();
+            for (String s : ids.split(",")) {
+                if (!s.isBlank()) {
+                    set.add(Long.parseLong(s.trim()));
+                }
+            }
+            poison = set;
+        }
+        return poison.contains(id);
     }
 
     /** Orders received, duplicates included. */
