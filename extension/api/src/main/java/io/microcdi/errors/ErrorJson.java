@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ErrorJson {
 
+    private static final String DEL = String.valueOf((char) 0x7f);
+
     private ErrorJson() {
     }
 
@@ -28,7 +30,13 @@ public final class ErrorJson {
         GoJson.quote(sb, e.detail());
         sb.append(",\"status\":");
         GoJson.quote(sb, e.status());
-        return sb.append('}').toString();
+        sb.append('}');
+        // DEL is valid in a JSON string (Go writes it as is) but not in an HTTP header, where this JSON goes too and
+        // a header writer would have to change it: escaped, the header and the body carry the same text
+        for (int i = sb.indexOf(DEL); i >= 0; i = sb.indexOf(DEL, i + 6)) {
+            sb.replace(i, i + 1, "\\u007f");
+        }
+        return sb.toString();
     }
 
     /** {@link #write} as UTF-8 bytes. */
