@@ -55,7 +55,7 @@ public final class MicroCli implements Callable<Integer> {
     static final int USAGE = 2;
 
     @Option(names = "--registry", paramLabel = "NAME", scope = ScopeType.INHERIT,
-            description = "Service discovery, micro.registry: mdns (default), etcd, memory.")
+            description = "Service discovery, micro.registry: mdns (default), etcd, gossip, memory.")
     String registry;
 
     @Option(names = "--transport", paramLabel = "NAME", scope = ScopeType.INHERIT,

@@ -56,7 +56,7 @@ class CommandLineTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly(
-                "micro services: micro.registry=consul (expected: one of etcd, mdns, memory)");
+                "micro services: micro.registry=consul (expected: one of etcd, gossip, mdns, memory)");
     }
 
     @Test
@@ -65,7 +65,7 @@ class CommandLineTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines()).containsExactly("micro services: micro.registry=consul (expected: one of etcd, "
-                + "mdns, memory); micro.broker=rabbitmq (expected: one of http, kafka, memory, nats)");
+                + "gossip, mdns, memory); micro.broker=rabbitmq (expected: one of http, kafka, memory, nats)");
     }
 
     @Test
@@ -83,7 +83,7 @@ class CommandLineTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines().get(0)).isEqualTo(
-                "micro services: micro.registry=consul (expected: one of etcd, mdns, memory)");
+                "micro services: micro.registry=consul (expected: one of etcd, gossip, mdns, memory)");
         assertThat(r.err()).contains("io.microcdi.config.ConfigException", "\tat io.microcdi.");
     }
 
