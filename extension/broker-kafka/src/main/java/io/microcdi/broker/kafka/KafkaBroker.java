@@ -18,6 +18,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -120,7 +121,9 @@ public final class KafkaBroker implements Broker {
     /**
      * Makes the producer and the admin client, and returns once the cluster answered.
      *
-     * @throws MicroException 503 when no broker of the cluster answers within {@code micro.broker.publish-timeout}
+     * @throws MicroException 503 when no broker of the cluster answers within {@code micro.broker.publish-timeout};
+     *                        401 when the cluster refused the credentials or the TLS handshake failed, naming the
+     *                        keys to check
      * @throws io.microcdi.config.ConfigException when Kafka refuses a pass-through property's value
      */
     @Override
@@ -141,6 +144,9 @@ public final class KafkaBroker implements Broker {
         } catch (ExecutionException | java.util.concurrent.TimeoutException | KafkaException e) {
             closeQuietly(admin, producer);
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof AuthenticationException) {
+                throw refused(cause);
+            }
             throw new MicroException(Publication.ID, 503, "kafka " + config.bootstrapServers()
                     + ": cannot connect: " + (e instanceof java.util.concurrent.TimeoutException
                     ? "no broker answered within " + config.delivery().publishTimeout().toMillis() + " ms"
@@ -160,6 +166,28 @@ public final class KafkaBroker implements Broker {
                 TimeUnit.MILLISECONDS);
         running = r;
         LOG.log(Level.INFO, "kafka broker connected to {0} ({1})", config.bootstrapServers(), config);
+    }
+
+    /**
+     * The cluster refused this client: a wrong SASL user or password, or a TLS handshake that failed (a broker
+     * certificate of another CA, no client certificate where the broker wants one). A setting to fix, so a 401 that
+     * says which keys, and why in the handshake's own words.
+     */
+    private MicroException refused(Throwable cause) {
+        String keys = cause instanceof SslAuthenticationException
+                ? KafkaBrokerConfig.TLS_CA + " (the CA of the brokers' certificates), " + KafkaBrokerConfig.TLS_CERT
+                + " and " + KafkaBrokerConfig.TLS_KEY + " (when the brokers verify clients)"
+                : KafkaBrokerConfig.SASL_MECHANISM + ", " + KafkaBrokerConfig.SASL_USERNAME + " and "
+                + KafkaBrokerConfig.SASL_PASSWORD + " (or " + KafkaBrokerConfig.SASL_JAAS_CONFIG + ")";
+        StringBuilder why = new StringBuilder(String.valueOf(cause.getMessage()));
+        for (Throwable c = cause.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !why.toString().contains(c.getMessage())) {
+                why.append(": ").append(c.getMessage());
+            }
+        }
+        return new MicroException(Publication.ID, 401, "kafka " + config.bootstrapServers() + " ("
+                + config.security().getOrDefault("security.protocol", "PLAINTEXT") + "): cannot connect: " + why
+                + "; check " + keys, MicroException.statusText(401), cause);
     }
 
     private static void closeQuietly(Admin admin, KafkaProducer<byte[], byte[]> producer) {

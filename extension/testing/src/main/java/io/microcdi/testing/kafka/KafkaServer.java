@@ -56,6 +56,16 @@ import java.util.stream.Stream;
  * <p>Broker settings for tests: one partition of {@code __consumer_offsets}, replication factor 1 everywhere,
  * {@code group.initial.rebalance.delay.ms=0} (a new group forms at once), sessions down to 500 ms allowed, and
  * {@code auto.create.topics.enable=false} (whoever needs a topic makes it).
+ *
+ * <p><b>A secured listener.</b> {@link #start(Security, Map)} serves clients on a listener secured with SASL/PLAIN,
+ * TLS or both ({@link Security}); the broker itself then talks to itself on a plaintext listener of its own, on
+ * another loopback port that {@link #bootstrapServers()} never names.
+ *
+ * <pre>{@code
+ * try (KafkaServer kafka = KafkaServer.start(Security.saslPlain(Map.of("alice", "alice-secret")), Map.of())) {
+ *     // clients: security.protocol=SASL_PLAINTEXT, sasl.mechanism=PLAIN, alice / alice-secret
+ * }
+ * }</pre>
  */
 public final class KafkaServer implements AutoCloseable {
 
@@ -84,6 +94,9 @@ public final class KafkaServer implements AutoCloseable {
     private final Path directory;
     private final int port;
     private final int controllerPort;
+    /** The plaintext listener the broker uses itself when clients get a secured one; {@code 0} when not. */
+    private final int internalPort;
+    private final Security security;
     private final String clusterId;
     private final Path properties;
     private final Path log;
@@ -92,8 +105,11 @@ public final class KafkaServer implements AutoCloseable {
     private ExternalProcess process;
     private boolean closed;
 
-    private KafkaServer(Path directory, int port, int controllerPort, String classpath, List<String> jvmOptions) {
+    private KafkaServer(Path directory, int port, int controllerPort, int internalPort, Security security,
+                        String classpath, List<String> jvmOptions) {
         this.directory = directory;
+        this.internalPort = internalPort;
+        this.security = security;
         this.jvmOptions = jvmOptions;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -141,25 +157,44 @@ public final class KafkaServer implements AutoCloseable {
      * }</pre>
      */
     public static KafkaServer start(Map<String, String> brokerProperties, List<String> jvmOptions) {
+        return start(null, brokerProperties, jvmOptions);
+    }
+
+    /**
+     * {@link #start(Map)} with the clients' listener secured as {@code security} says; {@link #bootstrapServers()}
+     * names that listener.
+     *
+     * <pre>{@code
+     * KafkaServer.start(Security.tls(keystore, "secret").withSaslPlain(Map.of("alice", "pw")), Map.of());
+     * }</pre>
+     */
+    public static KafkaServer start(Security security, Map<String, String> brokerProperties) {
+        return start(Objects.requireNonNull(security, "security"), brokerProperties, DEFAULT_JVM_OPTIONS);
+    }
+
+    private static KafkaServer start(Security security, Map<String, String> brokerProperties,
+                                     List<String> jvmOptions) {
         Objects.requireNonNull(brokerProperties, "brokerProperties");
         List<String> options = List.copyOf(jvmOptions);
         String cp = classpath().orElseThrow(() -> new IllegalStateException(missingReason()));
         try {
-            return startOnce(cp, brokerProperties, options);
+            return startOnce(cp, security, brokerProperties, options);
         } catch (PortTaken e) {
-            return startOnce(cp, brokerProperties, options);
+            return startOnce(cp, security, brokerProperties, options);
         }
     }
 
-    private static KafkaServer startOnce(String cp, Map<String, String> brokerProperties, List<String> options) {
+    private static KafkaServer startOnce(String cp, Security security, Map<String, String> brokerProperties,
+                                         List<String> options) {
         Path dir;
         try {
             dir = Files.createTempDirectory("microcdi-kafka-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for Kafka", e);
         }
-        int[] ports = FreePorts.distinct(2);
-        KafkaServer k = new KafkaServer(dir, ports[0], ports[1], cp, options);
+        int[] ports = FreePorts.distinct(security == null ? 2 : 3);
+        KafkaServer k = new KafkaServer(dir, ports[0], ports[1], security == null ? 0 : ports[2], security, cp,
+                options);
         try {
             k.writeProperties(brokerProperties);
             k.launch();
@@ -330,6 +365,14 @@ public final class KafkaServer implements AutoCloseable {
         return port;
     }
 
+    /**
+     * The security protocol of the clients' listener: {@code PLAINTEXT}, or what its {@link Security} makes it
+     * ({@code SASL_PLAINTEXT}, {@code SSL}, {@code SASL_SSL}).
+     */
+    public String securityProtocol() {
+        return security == null ? "PLAINTEXT" : security.protocol();
+    }
+
     /** The temporary directory holding {@code server.properties}, the log directory {@code data/} and the log. */
     public Path directory() {
         return directory;
@@ -428,11 +471,15 @@ public final class KafkaServer implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        if (security == null) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            p.putAll(security.listenerProperties(port, internalPort, controllerPort));
+        }
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", directory.resolve("data").toString());
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
@@ -474,7 +521,7 @@ public final class KafkaServer implements AutoCloseable {
                         "-Djava.util.logging.config.file=" + directory.resolve("logging.properties"),
                         "-cp", classpath, KafkaServerMain.class.getName(),
                         Long.toString(ProcessHandle.current().pid()), clusterId, properties.toString(),
-                        bootstrapServers(), directory.toString())
+                        readinessServers(), directory.toString())
                 .name("kafka-" + port)
                 .directory(directory)
                 .log(log)
@@ -488,6 +535,11 @@ public final class KafkaServer implements AutoCloseable {
         synchronized (this) {
             process = started;
         }
+    }
+
+    /** Where the forked JVM's own admin client checks that the broker serves: a plaintext listener. */
+    private String readinessServers() {
+        return internalPort == 0 ? bootstrapServers() : "127.0.0.1:" + internalPort;
     }
 
     private boolean logSays(String text) {
@@ -516,6 +568,104 @@ public final class KafkaServer implements AutoCloseable {
         ExternalProcess p = current();
         return "KafkaServer(" + bootstrapServers() + (p == null ? ", not started" : ", pid " + p.pid()
                 + (p.isAlive() ? ", running" : ", ended")) + ") in " + directory;
+    }
+
+    /**
+     * How the clients' listener is secured: SASL/PLAIN with the given users, TLS with the given keystore, or both; and
+     * whether a client must show a certificate signed by a given CA.
+     *
+     * <pre>{@code
+     * Security.saslPlain(Map.of("alice", "alice-secret"))                     // SASL_PLAINTEXT
+     * Security.tls(Path.of("server.p12"), "secret")                           // SSL
+     * Security.tls(keystore, "secret").withSaslPlain(Map.of("alice", "pw"))   // SASL_SSL
+     * Security.tls(keystore, "secret").withClientCertificates(Path.of("ca.pem"))
+     * }</pre>
+     *
+     * @param users            SASL/PLAIN user names to passwords; empty for no SASL
+     * @param keystore         the broker's PKCS12 keystore (its key and certificate chain), or {@code null} for no TLS
+     * @param keystorePassword the keystore's password, and its key's, or {@code null} with no keystore
+     * @param clientCa         PEM certificates of the CAs a client certificate must chain to, or {@code null} when
+     *                         clients show none
+     */
+    public record Security(Map<String, String> users, Path keystore, String keystorePassword, Path clientCa) {
+
+        public Security {
+            users = Map.copyOf(users);
+            if (users.isEmpty() && keystore == null) {
+                throw new IllegalArgumentException("security: SASL users or a keystore (expected: at least one)");
+            }
+            if ((keystore == null) != (keystorePassword == null)) {
+                throw new IllegalArgumentException("keystorePassword: " + (keystorePassword == null ? "null" : "set")
+                        + " (expected: set exactly when a keystore is)");
+            }
+            if (clientCa != null && keystore == null) {
+                throw new IllegalArgumentException("clientCa: " + clientCa + " (expected: with a keystore)");
+            }
+        }
+
+        /** SASL/PLAIN over plaintext, with these users and passwords. */
+        public static Security saslPlain(Map<String, String> users) {
+            return new Security(users, null, null, null);
+        }
+
+        /** TLS with the broker's key and certificate chain in a PKCS12 {@code keystore}. */
+        public static Security tls(Path keystore, String password) {
+            return new Security(Map.of(), Objects.requireNonNull(keystore, "keystore"),
+                    Objects.requireNonNull(password, "password"), null);
+        }
+
+        /** This, with SASL/PLAIN too (over TLS when this has a keystore). */
+        public Security withSaslPlain(Map<String, String> saslUsers) {
+            return new Security(saslUsers, keystore, keystorePassword, clientCa);
+        }
+
+        /** This, with clients required to show a certificate signed by a CA of {@code caPem}. */
+        public Security withClientCertificates(Path caPem) {
+            return new Security(users, keystore, keystorePassword, Objects.requireNonNull(caPem, "caPem"));
+        }
+
+        /** {@code SASL_PLAINTEXT}, {@code SSL} or {@code SASL_SSL}. */
+        public String protocol() {
+            return users.isEmpty() ? "SSL" : keystore == null ? "SASL_PLAINTEXT" : "SASL_SSL";
+        }
+
+        /** The listener lines: the clients' listener secured, the broker's own and the controller's plaintext. */
+        Map<String, String> listenerProperties(int port, int internalPort, int controllerPort) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("listeners", "CLIENT://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort
+                    + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "CLIENT://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort);
+            p.put("inter.broker.listener.name", "INTERNAL");
+            p.put("listener.security.protocol.map", "CLIENT:" + protocol()
+                    + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            if (!users.isEmpty()) {
+                StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule "
+                        + "required");
+                users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
+                        .append(password.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+                p.put("listener.name.client.sasl.enabled.mechanisms", "PLAIN");
+                p.put("listener.name.client.plain.sasl.jaas.config", jaas.append(';').toString());
+            }
+            if (keystore != null) {
+                p.put("listener.name.client.ssl.keystore.type", "PKCS12");
+                p.put("listener.name.client.ssl.keystore.location", keystore.toAbsolutePath().toString());
+                p.put("listener.name.client.ssl.keystore.password", keystorePassword);
+                p.put("listener.name.client.ssl.key.password", keystorePassword);
+            }
+            if (clientCa != null) {
+                p.put("listener.name.client.ssl.client.auth", "required");
+                p.put("listener.name.client.ssl.truststore.type", "PEM");
+                p.put("listener.name.client.ssl.truststore.location", clientCa.toAbsolutePath().toString());
+            }
+            return p;
+        }
+
+        @Override
+        public String toString() {
+            // never a password
+            return "Security[" + protocol() + ", users=" + users.keySet() + ", keystore=" + keystore
+                    + ", clientCa=" + clientCa + "]";
+        }
     }
 
     /** A start that failed because a port was taken between choosing and binding it. */
