@@ -168,7 +168,9 @@ class KafkaBrokerCdiTest {
                 assertThat(d.metadata().get(KafkaBroker.KEY_HEADER)).isEqualTo(d.order().customer());
                 assertThat(d.metadata().get("Micro-Topic")).isEqualTo(topic);
                 assertThat(d.metadata().get("Content-Type")).isEqualTo("application/json");
-                assertThat(d.thread()).startsWith("microcdi-kafka-subscribers");
+                // on the workers (named, or virtual), never on the poll thread nor the publisher's
+                assertThat(d.thread()).isNotEqualTo(Thread.currentThread().getName())
+                        .doesNotStartWith("microcdi-kafka-" + topic);
             });
         }
 
