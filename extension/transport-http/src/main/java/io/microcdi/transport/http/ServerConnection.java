@@ -448,7 +448,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter
                 + "one carries " + stream.streamId() + ")");
         String json = ErrorJson.write(e);
         Metadata h = Metadata.of(MessageStream.STREAM_HEADER, id, "Content-Type", "application/json",
-                "Micro-Error", json);
+                "Micro-Error", json, "X-Micro-Error", json); // both spellings, as every error the transport sends
         ctx.writeAndFlush(HttpWire.encode(ctx.alloc(), HttpWire.STATUS_200, null, h,
                 json.getBytes(StandardCharsets.UTF_8), writer), ctx.voidPromise());
     }

@@ -320,6 +320,7 @@ class Http1StreamTest {
             // the server's own end of stream and the refusal; then it closes
             assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n").contains("Micro-Stream: b\r\n")
                     .contains("one stream per HTTP/1.1 connection").contains("\"code\":400")
+                    .contains("\r\nX-Micro-Error: {\"id\":\"go.micro.server\",\"code\":400") // both spellings
                     .contains("Micro-Error: EOS");
         }
         serverGot.done.orTimeout(5, TimeUnit.SECONDS).join();
