@@ -28,8 +28,15 @@ final class EndpointTemplate {
     final SelectOptions select;
     /** The envelope requests of this content type travel in, or {@code null}. */
     final Envelope envelope;
+    /** The protocol calls prefer for nodes that speak several. */
+    final String protocol;
 
     EndpointTemplate(Request r, SelectOptions serviceSelect, Envelope envelope) {
+        this(r, serviceSelect, envelope, ClientProtocols.MUCP);
+    }
+
+    EndpointTemplate(Request r, SelectOptions serviceSelect, Envelope envelope, String protocol) {
+        this.protocol = protocol;
         this.contentType = r.contentType();
         this.envelope = envelope;
         this.headers = Metadata.builder(8)

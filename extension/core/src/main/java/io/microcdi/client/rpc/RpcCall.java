@@ -92,7 +92,7 @@ final class RpcCall {
         attempts++;
         try {
             if (chain == null) {
-                client.transport.send(node.address(), endpoint.message(request, client.nextId(), budget),
+                client.send(node, endpoint.protocol, endpoint.message(request, client.nextId(), budget),
                                 Duration.ofNanos(budget))
                         .whenComplete((response, error) -> done(node, response, error));
             } else {

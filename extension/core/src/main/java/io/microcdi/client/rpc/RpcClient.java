@@ -69,6 +69,8 @@ public final class RpcClient implements StreamingClient {
     /** The codecs whose envelopes wrap requests of their content type; no others. */
     private final Codecs codecs;
     private final AtomicLong ids = new AtomicLong();
+    /** The protocols besides mucp, for nodes that speak them. */
+    private final ClientProtocols protocols;
     /** Per service: its settings and per-endpoint header templates, built once. */
     private final ConcurrentHashMap<String, ServiceCalls> services = new ConcurrentHashMap<>();
     volatile boolean closed;
@@ -99,6 +101,16 @@ public final class RpcClient implements StreamingClient {
      */
     public RpcClient(RpcClientConfig config, MicroConfig source, Selector selector, Transport transport,
                      RetryPolicy retryPolicy, Codecs codecs) {
+        this(config, source, selector, transport, retryPolicy, codecs, ClientProtocols.NONE);
+    }
+
+    /**
+     * As {@link #RpcClient(RpcClientConfig, MicroConfig, Selector, Transport, RetryPolicy, Codecs)}, calling the nodes
+     * that speak another protocol through {@code protocols} (closed with this client).
+     */
+    public RpcClient(RpcClientConfig config, MicroConfig source, Selector selector, Transport transport,
+                     RetryPolicy retryPolicy, Codecs codecs, ClientProtocols protocols) {
+        this.protocols = protocols;
         this.codecs = codecs;
         this.config = config;
         this.source = source;
@@ -110,6 +122,9 @@ public final class RpcClient implements StreamingClient {
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
         // connections to nodes that left the registry are closed, not kept until their idle TTL
         selector.onAddressGone(transport::disconnect);
+        if (protocols.any()) {
+            selector.onAddressGone(protocols::disconnect);
+        }
     }
 
     @Override
@@ -219,7 +234,24 @@ public final class RpcClient implements StreamingClient {
     ServiceCalls calls(String service) {
         ServiceCalls c = services.get(service);
         return c != null ? c : services.computeIfAbsent(service,
-                s -> new ServiceCalls(config.forService(source, s), codecs));
+                s -> new ServiceCalls(config.forService(source, s), codecs, protocols.preferred(source, s)));
+    }
+
+    /**
+     * Sends one attempt to {@code node}: over the protocol it speaks, or, when it speaks several, over
+     * {@code preferred} if it is one of them; else mucp over the transport.
+     */
+    CompletableFuture<io.microcdi.transport.Message> send(io.microcdi.registry.Node node, String preferred,
+                                                          io.microcdi.transport.Message message,
+                                                          java.time.Duration timeout) {
+        ClientProtocols.Spoken p;
+        try {
+            p = protocols.of(node, preferred);
+        } catch (MicroException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return p == null ? transport.send(node.address(), message, timeout)
+                : p.transport.send(p.address(node), message, timeout);
     }
 
     /** A new {@code Micro-Id}: one per attempt and per stream, as Go Micro. */
@@ -244,5 +276,6 @@ public final class RpcClient implements StreamingClient {
         // retries waiting on their back-off run now, see the client closed, and fail their calls
         backoff.close();
         executors.close();
+        protocols.close();
     }
 }

@@ -34,6 +34,13 @@ public final class RpcClientProvider implements ClientProvider {
         }
         // every micro.client.<service>.* key set now, not at the first call to that service
         ServiceKeys.check(config, cfg, codecs, List.of());
-        return new RpcClient(cfg, config, parts.selector(), parts.transport(), parts.retryPolicy(), codecs);
+        ClientProtocols protocols = ClientProtocols.load(config, loader());
+        return new RpcClient(cfg, config, parts.selector(), parts.transport(), parts.retryPolicy(), codecs, protocols);
+    }
+
+    /** Where protocol plugins are looked for: the application's class loader, else this module's. */
+    private static ClassLoader loader() {
+        ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+        return tccl != null ? tccl : RpcClientProvider.class.getClassLoader();
     }
 }

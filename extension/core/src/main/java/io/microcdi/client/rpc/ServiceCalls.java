@@ -18,16 +18,23 @@ final class ServiceCalls {
     final RpcClientConfig.ServiceSettings settings;
     final Codecs codecs;
     final ConcurrentHashMap<String, EndpointTemplate> endpoints = new ConcurrentHashMap<>();
+    /** The protocol calls prefer for nodes that speak several ({@code micro.client.<service>.protocol}). */
+    final String protocol;
 
     ServiceCalls(RpcClientConfig.ServiceSettings settings, Codecs codecs) {
+        this(settings, codecs, ClientProtocols.MUCP);
+    }
+
+    ServiceCalls(RpcClientConfig.ServiceSettings settings, Codecs codecs, String protocol) {
         this.settings = settings;
         this.codecs = codecs;
+        this.protocol = protocol;
     }
 
     EndpointTemplate endpoint(Request r) {
         EndpointTemplate e = endpoints.get(r.endpoint());
         if (e == null || !r.contentType().equals(e.contentType)) {
-            e = new EndpointTemplate(r, settings.options().select(), codecs.envelope(r.contentType()));
+            e = new EndpointTemplate(r, settings.options().select(), codecs.envelope(r.contentType()), protocol);
             endpoints.put(r.endpoint(), e);
         }
         return e;

@@ -38,10 +38,11 @@ public final class ServiceKeys {
     public static final String VERSION = "micro.client.<service>.version";
     public static final String LABELS = "micro.client.<service>.labels";
     public static final String ENDPOINT_FILTER = "micro.client.<service>.endpoint-filter";
+    public static final String PROTOCOL = "micro.client.<service>.protocol";
 
     /** Every template, the longest suffix first so that none shadows another. */
     static final List<String> ALL = List.of(ENDPOINT_FILTER, REQUEST_TIMEOUT, ATTEMPT_TIMEOUT, CONTENT_TYPE, RETRIES,
-            VERSION, LABELS);
+            PROTOCOL, VERSION, LABELS);
 
     private static final String DOTTED = "micro.client.";
     private static final String ENV = "MICRO_CLIENT_";

@@ -102,7 +102,7 @@ final class Wrapping {
         long budget = options.requestTimeout().toNanos();
         EndpointTemplate endpoint = client.calls(request.service()).endpoint(request);
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        client.transport.send(node.address(), endpoint.message(request, client.nextId(), budget),
+        client.send(node, endpoint.protocol, endpoint.message(request, client.nextId(), budget),
                         options.requestTimeout())
                 .whenComplete((response, error) -> {
                     if (error != null) {
