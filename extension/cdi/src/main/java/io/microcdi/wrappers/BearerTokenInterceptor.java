@@ -10,10 +10,6 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Lets a call served or message handled through only with {@code Authorization: Bearer <token>} naming one of the
@@ -38,25 +34,13 @@ import java.util.List;
 public class BearerTokenInterceptor {
 
     /** The accepted tokens, comma-separated. */
-    public static final String TOKENS = "micro.auth.tokens";
+    public static final String TOKENS = BearerTokens.TOKENS;
 
-    private static final String SCHEME = "Bearer ";
-
-    private final byte[][] tokens;
+    private final BearerTokens tokens;
 
     @Inject
     public BearerTokenInterceptor(MicroConfig config) {
-        List<byte[]> found = new ArrayList<>();
-        for (String t : config.get(TOKENS, "").split(",")) {
-            if (!t.isBlank()) {
-                found.add(t.trim().getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        if (found.isEmpty()) {
-            throw MicroConfig.invalid(TOKENS, "", "one or more bearer tokens, comma-separated: @BearerToken or "
-                    + "micro.server.wrappers=auth guards a bean");
-        }
-        this.tokens = found.toArray(byte[][]::new);
+        this.tokens = BearerTokens.fromConfig(config, "@BearerToken or micro.server.wrappers=auth guards a bean");
     }
 
     @AroundInvoke
@@ -71,15 +55,6 @@ public class BearerTokenInterceptor {
     }
 
     private boolean accepted(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-            return false;
-        }
-        byte[] given = authorization.substring(SCHEME.length()).trim().getBytes(StandardCharsets.UTF_8);
-        boolean ok = false;
-        for (byte[] token : tokens) {
-            // every token compared, each in a time that depends on the given length only
-            ok |= MessageDigest.isEqual(given, token);
-        }
-        return ok;
+        return tokens.accepts(authorization);
     }
 }

@@ -1,0 +1,110 @@
+package io.microcdi.gateway;
+
+import io.microcdi.errors.MicroException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The API gateway over HTTP: every path not taken by another resource is a call, routed by {@link Gateway}.
+ *
+ * <pre>{@code
+ * $ curl -d '{"name":"John"}' -H 'Content-Type: application/json' http://localhost:8080/greeter/hello
+ * {"greeting":"Hello John"}
+ * $ curl -N -H 'Accept: text/event-stream' -d $'{"name":"Ann"}\n{"name":"Bob"}' http://localhost:8080/greeter/chat
+ * data: {"greeting":"Hello Ann"}
+ * ...
+ * }</pre>
+ *
+ * <p>Methods run on the runtime's worker threads (they return a {@link Response}, read an {@link InputStream} and
+ * wait for the call): never on an event loop.
+ */
+@Path("/")
+@ApplicationScoped
+public class GatewayResource {
+
+    private final Gateway gateway;
+    private final Cors cors;
+
+    @Inject
+    public GatewayResource(Gateway gateway) {
+        this.gateway = gateway;
+        this.cors = new Cors(gateway.config());
+    }
+
+    @GET
+    @Path("{path: .*}")
+    public Response get(@Context UriInfo uri, @Context HttpHeaders headers) throws IOException {
+        return serve("GET", uri, headers, null);
+    }
+
+    @POST
+    @Path("{path: .*}")
+    public Response post(@Context UriInfo uri, @Context HttpHeaders headers, InputStream body) throws IOException {
+        return serve("POST", uri, headers, body);
+    }
+
+    @PUT
+    @Path("{path: .*}")
+    public Response put(@Context UriInfo uri, @Context HttpHeaders headers, InputStream body) throws IOException {
+        return serve("PUT", uri, headers, body);
+    }
+
+    @PATCH
+    @Path("{path: .*}")
+    public Response patch(@Context UriInfo uri, @Context HttpHeaders headers, InputStream body) throws IOException {
+        return serve("PATCH", uri, headers, body);
+    }
+
+    @DELETE
+    @Path("{path: .*}")
+    public Response delete(@Context UriInfo uri, @Context HttpHeaders headers, InputStream body) throws IOException {
+        return serve("DELETE", uri, headers, body);
+    }
+
+    /** A CORS preflight: answered here, never passed on to a service. */
+    @OPTIONS
+    @Path("{path: .*}")
+    public Response preflight(@Context HttpHeaders headers) {
+        return cors.preflight(headers.getHeaderString("Origin"),
+                headers.getHeaderString("Access-Control-Request-Method"));
+    }
+
+    private Response serve(String method, UriInfo uri, HttpHeaders headers, InputStream in) throws IOException {
+        String origin = headers.getHeaderString("Origin");
+        byte[] body;
+        try {
+            body = Bodies.read(in, headers.getHeaderString("Content-Length"), gateway.config().maxBodySize());
+        } catch (MicroException e) {
+            return cors.decorate(Replies.toResponse(Reply.error(e)), origin);
+        }
+        HttpCall call = new HttpCall(method, "/" + uri.getPath().replaceFirst("^/", ""),
+                uri.getRequestUri().getRawQuery(), headers.getRequestHeaders(), body);
+        String accept = headers.getHeaderString("Accept");
+        if (accept != null && accept.contains("text/event-stream")) {
+            Object opened = gateway.openStream(call);
+            if (opened instanceof Reply r) {
+                return cors.decorate(Replies.toResponse(r), origin);
+            }
+            StreamedReplies replies = (StreamedReplies) opened;
+            StreamingOutput events = replies::writeTo;
+            return cors.decorate(Response.ok(events, "text/event-stream").header("Cache-Control", "no-cache")
+                    .header("X-Accel-Buffering", "no").build(), origin);
+        }
+        return cors.decorate(Replies.toResponse(gateway.call(call)), origin);
+    }
+
+}

@@ -1,0 +1,16 @@
+package io.microcdi.gateway;
+
+import jakarta.ws.rs.core.Response;
+
+/** {@link Reply} as a JAX-RS {@link Response}. */
+final class Replies {
+
+    private Replies() {
+    }
+
+    static Response toResponse(Reply r) {
+        Response.ResponseBuilder b = Response.status(r.status()).entity(r.body()).type(r.contentType());
+        r.headers().forEach(b::header);
+        return b.build();
+    }
+}
