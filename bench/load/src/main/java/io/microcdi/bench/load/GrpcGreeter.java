@@ -71,11 +71,22 @@ final class GrpcGreeter {
 
     /** Starts the server; {@code direct}: handlers on the event loop instead of gRPC's default executor. */
     static Server serve(String host, int port, boolean direct) throws IOException {
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .channelType(NioServerSocketChannel.class)
-                .bossEventLoopGroup(new NioEventLoopGroup(1))
-                .workerEventLoopGroup(new NioEventLoopGroup())
-                .addService(definition());
+        return serve(host, port, direct, true);
+    }
+
+    /**
+     * Starts the server; {@code nio}: on Netty's NIO transport with one boss thread (as MicroCDI's HTTP transport),
+     * else on grpc-netty-shaded's defaults (epoll on Linux), as a plain {@code NettyServerBuilder.forAddress(...)}
+     * and MicroCDI's gRPC server run.
+     */
+    static Server serve(String host, int port, boolean direct, boolean nio) throws IOException {
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+        if (nio) {
+            b.channelType(NioServerSocketChannel.class)
+                    .bossEventLoopGroup(new NioEventLoopGroup(1))
+                    .workerEventLoopGroup(new NioEventLoopGroup());
+        }
+        b.addService(definition());
         if (direct) {
             b.directExecutor();
         }

@@ -55,6 +55,11 @@ final class Load {
             String microName = opt.getOrDefault("microcdi-name", "microcdi");
             targets.add(new HttpTarget(microName, micro[0], Integer.parseInt(micro[1]), httpGroup));
             targets.add(new GrpcGreeter.Client("grpc", grpc[0], Integer.parseInt(grpc[1])));
+            if (opt.containsKey("microcdi-grpc")) {
+                // the same gRPC-java client on the same greeter path, against MicroCDI's gRPC server
+                String[] mg = opt.get("microcdi-grpc").split(":");
+                targets.add(new GrpcGreeter.Client("microcdi-grpc", mg[0], Integer.parseInt(mg[1])));
+            }
             if (opt.containsKey("microclient")) {
                 MicroClientTarget mc = new MicroClientTarget();
                 targets.add(mc);

@@ -15,9 +15,10 @@ import java.util.logging.LogManager;
  *
  * <pre>{@code
  * limit   --port P [--host 127.0.0.1]                          the raw Netty + Jackson HTTP/1.1 limit server
- * grpc    --port P [--host 127.0.0.1] [--executor default|direct]   the gRPC-java unary greeter
+ * grpc    --port P [--host 127.0.0.1] [--executor default|direct] [--transport nio|default]   the gRPC-java unary greeter
+ * microcdi-grpc --port P [--host 127.0.0.1]                    the same greeter on MicroCDI's gRPC server
  * startup --greeter-jar J [--runs 3] [--idle 3] [--logs DIR]   start-to-registered time and idle RSS of the greeter
- * load    --limit H:P --microcdi H:P --grpc H:P [--microclient] [--microcdi-name microcdi] [--conc 64,1] [--rounds 6] [--slice 3]
+ * load    --limit H:P --microcdi H:P --grpc H:P [--microcdi-grpc H:P] [--microclient] [--microcdi-name microcdi] [--conc 64,1] [--rounds 6] [--slice 3]
  *         [--lat-slice 2] [--warmup-min 15] [--warmup-max 30]  the alternating closed-loop load, one line per target
  * chart   RESULTS.txt OUT.svg                                  the req/s bar chart from the result lines
  * }</pre>
@@ -31,7 +32,7 @@ public final class LoadBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: load-bench.jar limit|grpc|startup|load|chart ... (see LoadBench's Javadoc)");
+            System.err.println("usage: load-bench.jar limit|grpc|microcdi-grpc|startup|load|chart ... (see LoadBench's Javadoc)");
             System.exit(2);
         }
         Map<String, String> opt = options(args);
@@ -45,12 +46,21 @@ public final class LoadBench {
             }
             case "grpc" -> {
                 boolean direct = opt.getOrDefault("executor", "default").equals("direct");
+                boolean nio = opt.getOrDefault("transport", "nio").equals("nio");
                 Server server = GrpcGreeter.serve(opt.getOrDefault("host", "127.0.0.1"),
-                        Integer.parseInt(opt.getOrDefault("port", "0")), direct);
+                        Integer.parseInt(opt.getOrDefault("port", "0")), direct, nio);
                 System.out.println("grpc (" + (direct ? "direct" : "default") + " executor) listening on 127.0.0.1:"
                         + server.getPort());
                 Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));
                 server.awaitTermination();
+            }
+            case "microcdi-grpc" -> {
+                quietLogs();
+                var server = MicroGrpcGreeter.serve(opt.getOrDefault("host", "127.0.0.1"),
+                        Integer.parseInt(opt.getOrDefault("port", "0")));
+                System.out.println("microcdi-grpc listening on " + server.address());
+                Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+                new CountDownLatch(1).await();
             }
             case "startup" -> {
                 quietLogs();
