@@ -54,17 +54,21 @@ public final class ExternalProcess implements AutoCloseable {
     private final Path log;
     private final Duration stopTimeout;
     private final Thread shutdownHook;
-    /** Where {@link #awaitLogLine} stopped reading the file, so that a long log is read once. */
+    /**
+     * Where {@link #awaitLogLine} stopped reading the file, so that a long log is read once; at first, where the file
+     * ended when this process started (a restart appends to the log of the run before, whose lines are not its own).
+     */
     private long logPosition;
     private final StringBuilder partialLine = new StringBuilder();
     /** Lines read from the file that {@link #awaitLogLine} has not looked at yet. */
     private final java.util.ArrayDeque<String> unread = new java.util.ArrayDeque<>();
     private volatile Integer exitCode;
 
-    private ExternalProcess(String name, Process process, Path log, Duration stopTimeout) {
+    private ExternalProcess(String name, Process process, Path log, long logStart, Duration stopTimeout) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logPosition = logStart;
         this.stopTimeout = stopTimeout;
         this.shutdownHook = new Thread(this::stopQuietly, "stop-" + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -403,6 +407,12 @@ public final class ExternalProcess implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a log file for " + name, e);
             }
+            long logStart;
+            try {
+                logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the size of " + logFile, e);
+            }
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -417,7 +427,7 @@ public final class ExternalProcess implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
             }
-            ExternalProcess started = new ExternalProcess(name, p, logFile, stopTimeout);
+            ExternalProcess started = new ExternalProcess(name, p, logFile, logStart, stopTimeout);
             long deadline = System.nanoTime() + startTimeout.toNanos();
             try {
                 if (readyLine != null) {

@@ -1,19 +1,17 @@
 package io.microcdi.testing.etcd;
 
+import io.microcdi.testing.EngineProcess;
 import io.microcdi.testing.Engines;
 import io.microcdi.testing.ExternalProcess;
 import io.microcdi.testing.FreePorts;
 import org.awaitility.core.ConditionTimeoutException;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,13 +23,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -83,8 +79,6 @@ public final class EtcdCluster implements AutoCloseable {
      * request in flight per member instead of timing out and asking again.
      */
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
-    private static final int TAIL_LINES = 30;
-    private static final String PORT_TAKEN = "address already in use";
     private static final Pattern HEALTHY = Pattern.compile("\"health\"\\s*:\\s*\"?true\"?");
     private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\"\\s*:\\s*\"?(\\d+)\"?");
     private static final Pattern LEADER = Pattern.compile("\"leader\"\\s*:\\s*\"?(\\d+)\"?");
@@ -115,7 +109,7 @@ public final class EtcdCluster implements AutoCloseable {
             list.add(new Member("m" + i, ports[2 * i], ports[2 * i + 1]));
         }
         this.members = List.copyOf(list);
-        this.initialCluster = members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
+        this.initialCluster = members.stream().map(m -> m.name() + "=" + m.peerUrl()).collect(Collectors.joining(","));
     }
 
     /**
@@ -139,49 +133,25 @@ public final class EtcdCluster implements AutoCloseable {
     /** {@link #start(int)} on the ports {@code ports} returns for a count, asked again for the second attempt. */
     static EtcdCluster start(int members, IntFunction<int[]> ports) {
         Path program = Engines.find(PROGRAM).orElseThrow(() -> new IllegalStateException(NOT_INSTALLED));
-        try {
-            return startOnce(program, members, ports.apply(2 * members));
-        } catch (PortTaken e) {
-            try {
-                return startOnce(program, members, ports.apply(2 * members));
-            } catch (PortTaken again) {
-                IllegalStateException failure = new IllegalStateException(
-                        "etcd: a port was taken twice in a row: " + again.getMessage(), again.getCause());
-                failure.addSuppressed(e);
-                throw failure;
-            }
-        }
+        return EngineProcess.retryIfPortTaken("etcd", () -> startOnce(program, members, ports.apply(2 * members)));
     }
 
     private static EtcdCluster startOnce(Path program, int size, int[] ports) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("microcdi-etcd-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a data directory for etcd", e);
-        }
+        Path dir = EngineProcess.newDirectory("microcdi-etcd-");
         EtcdCluster cluster;
         try {
             cluster = new EtcdCluster(program, dir, size, ports);
         } catch (RuntimeException e) {
-            deleteRecursively(dir);
+            EngineProcess.deleteRecursively(dir);
             throw e;
         }
-        try {
+        EngineProcess.startOrDestroy(cluster.members, () -> {
             for (Member m : cluster.members) {
                 m.launch("new", false);
             }
             cluster.awaitReady(START_TIMEOUT);
-            return cluster;
-        } catch (RuntimeException | Error e) {
-            // the message of a member that ended or a cluster not ready in time holds the logs' tails already
-            boolean portTaken = cluster.members.stream().anyMatch(Member::logSaysPortTaken);
-            cluster.destroy();
-            if (portTaken) {
-                throw new PortTaken(e.getMessage(), e);
-            }
-            throw e;
-        }
+        }, cluster::destroy);
+        return cluster;
     }
 
     /** Whether {@code etcd} is installed: on {@code PATH}, or in {@link Engines#SYSTEM_DIRECTORIES}. */
@@ -284,10 +254,11 @@ public final class EtcdCluster implements AutoCloseable {
         // picked is stopping too, it waits in vain for its request timeout (7 s); once it has seen every follower's
         // connection close, it has nobody to hand over to and stops at once
         Optional<Member> leader = leaderAmong(statuses());
-        boolean interrupted = stopAll(members.stream().filter(m -> leader.isEmpty() || m != leader.get()).toList());
+        boolean interrupted = EngineProcess.stopAll(members.stream()
+                .filter(m -> leader.isEmpty() || m != leader.get()).toList());
         leader.ifPresent(Member::awaitNoActivePeer);
-        interrupted |= stopAll(leader.stream().toList());
-        deleteRecursively(directory);
+        interrupted |= EngineProcess.stopAll(leader.stream().toList());
+        EngineProcess.deleteRecursively(directory);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -298,37 +269,11 @@ public final class EtcdCluster implements AutoCloseable {
         synchronized (this) {
             closed = true;
         }
-        boolean interrupted = inParallel(members, Member::kill);
-        deleteRecursively(directory);
+        boolean interrupted = EngineProcess.killAll(members);
+        EngineProcess.deleteRecursively(directory);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Stops {@code some} members at once; returns whether this thread was interrupted meanwhile. */
-    private static boolean stopAll(List<Member> some) {
-        return inParallel(some, Member::stopQuietly);
-    }
-
-    private static boolean inParallel(List<Member> some, Consumer<Member> action) {
-        List<Thread> stopping = new ArrayList<>();
-        for (Member m : some) {
-            Thread t = new Thread(() -> action.accept(m), "stop-etcd-" + m.name);
-            t.start();
-            stopping.add(t);
-        }
-        boolean interrupted = false;
-        for (Thread t : stopping) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        return interrupted;
     }
 
     @Override
@@ -356,28 +301,7 @@ public final class EtcdCluster implements AutoCloseable {
      * ended (a port taken, a bad flag), and after {@code timeout} otherwise.
      */
     private void poll(String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail) {
-        AtomicReference<Member> died = new AtomicReference<>();
-        try {
-            await("etcd: " + what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL).until(() -> {
-                if (condition.getAsBoolean()) {
-                    return true;
-                }
-                for (Member m : members) {
-                    if (m.diedUnexpectedly()) {
-                        died.set(m);
-                        return true;
-                    }
-                }
-                return false;
-            });
-        } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("etcd: no " + what + " within " + timeout.toMillis() + " ms; "
-                    + detail.get() + "\n" + logTails(), e);
-        }
-        if (died.get() != null) {
-            throw new IllegalStateException("etcd: member " + died.get() + " ended before " + what + "; "
-                    + detail.get() + "\n" + logTails());
-        }
+        EngineProcess.awaitOrFail("etcd", what, timeout, POLL, members, condition, detail);
     }
 
     /**
@@ -434,15 +358,6 @@ public final class EtcdCluster implements AutoCloseable {
                 : statuses.stream().map(Status::toString).collect(Collectors.joining(", ", "[", "]"));
     }
 
-    private String logTails() {
-        StringBuilder b = new StringBuilder();
-        for (Member m : members) {
-            b.append("--- ").append(m.name).append(" (").append(m.log).append(") ends with:\n")
-                    .append(m.logTail()).append('\n');
-        }
-        return b.toString();
-    }
-
     /** The body of the answer, or nothing when there is none within {@link #HTTP_TIMEOUT}; never fails. */
     private static CompletableFuture<Optional<String>> send(HttpRequest.Builder request) {
         return HTTP.sendAsync(request.timeout(HTTP_TIMEOUT).build(),
@@ -470,62 +385,31 @@ public final class EtcdCluster implements AutoCloseable {
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the etcd data directory " + dir, e);
-        }
-    }
-
     /** A member's answer to {@code POST /v3/maintenance/status}; ids are unsigned 64-bit numbers kept as text. */
     private record Status(Member member, String memberId, String leaderId, BigInteger raftTerm) {
 
         @Override
         public String toString() {
-            return member.name + "{id=" + memberId + ", leader=" + leaderId + ", term=" + raftTerm + "}";
-        }
-    }
-
-    /** A member's port was taken by another process between {@link FreePorts} and etcd binding it. */
-    private static final class PortTaken extends RuntimeException {
-
-        PortTaken(String message, Throwable cause) {
-            super(message, cause);
+            return member.name() + "{id=" + memberId + ", leader=" + leaderId + ", term=" + raftTerm + "}";
         }
     }
 
     /**
      * One member of the cluster: its name ({@code m<i>}), its fixed client and peer ports, its data directory and log
-     * in the cluster's directory, and the process currently running it, if any.
+     * in the cluster's directory, and the process currently running it, if any. Killed, stopped (SIGTERM, which lets
+     * etcd hand leadership over and close its files) and its log read as any {@link EngineProcess}.
      */
-    public final class Member {
+    public final class Member extends EngineProcess {
 
-        private final String name;
         private final int clientPort;
         private final int peerPort;
         private final Path dataDir;
-        private final Path log;
-        private ExternalProcess process;
-        /** Whether the member was killed or stopped on purpose (its end is then no failure). */
-        private boolean down;
 
         private Member(String name, int clientPort, int peerPort) {
-            this.name = name;
+            super(name, directory.resolve(name + ".log"));
             this.clientPort = clientPort;
             this.peerPort = peerPort;
             this.dataDir = directory.resolve(name);
-            this.log = directory.resolve(name + ".log");
-        }
-
-        /** The member's name, {@code m0}, {@code m1}, ... */
-        public String name() {
-            return name;
         }
 
         /** Where clients reach it: {@code http://127.0.0.1:PORT}. */
@@ -536,43 +420,6 @@ public final class EtcdCluster implements AutoCloseable {
         /** Where the other members reach it: {@code http://127.0.0.1:PORT}. */
         public String peerUrl() {
             return "http://127.0.0.1:" + peerPort;
-        }
-
-        /** The file that receives its output; a restart appends to it. */
-        public Path log() {
-            return log;
-        }
-
-        /** The last lines of its log, for a failure message. */
-        public String logTail() {
-            try {
-                if (!Files.exists(log)) {
-                    return "(no log yet)";
-                }
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
-            } catch (IOException | UncheckedIOException e) {
-                return "(log " + log + " unreadable: " + e.getMessage() + ")";
-            }
-        }
-
-        /** Whether its process is running. */
-        public boolean isAlive() {
-            ExternalProcess p = process();
-            return p != null && p.isAlive();
-        }
-
-        /**
-         * The process id of its current process (the last one when it is not running).
-         *
-         * @throws IllegalStateException when it was never started
-         */
-        public long pid() {
-            ExternalProcess p = process();
-            if (p == null) {
-                throw new IllegalStateException(name + " was never started");
-            }
-            return p.pid();
         }
 
         /** Whether it is running and answers {@code GET /health} with {@code {"health":"true"}} now. */
@@ -597,29 +444,7 @@ public final class EtcdCluster implements AutoCloseable {
          */
         public void awaitHealthy(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
-            poll(name + " healthy", timeout, healthPoller(this), () -> "member " + this);
-        }
-
-        /**
-         * Kills it at once (SIGKILL, as a crash would) and waits for it to end. Killing a member that is not running
-         * does nothing.
-         */
-        public void kill() {
-            ExternalProcess p = markDown();
-            if (p != null) {
-                p.kill();
-            }
-        }
-
-        /**
-         * Stops it (SIGTERM, which lets etcd hand leadership over and close its files; SIGKILL after the stop timeout)
-         * and waits for it to end. Stopping a member that is not running does nothing.
-         */
-        public void stop() {
-            ExternalProcess p = markDown();
-            if (p != null) {
-                p.stop();
-            }
+            poll(name() + " healthy", timeout, healthPoller(this), () -> "member " + this);
         }
 
         /**
@@ -642,27 +467,12 @@ public final class EtcdCluster implements AutoCloseable {
 
         @Override
         public String toString() {
-            ExternalProcess p = process();
-            return name + "(" + clientUrl() + (p == null ? ", not started" : ", pid " + p.pid()
-                    + (p.isAlive() ? ", running" : ", ended")) + ")";
-        }
-
-        private synchronized ExternalProcess process() {
-            return process;
-        }
-
-        private synchronized ExternalProcess markDown() {
-            down = true;
-            return process;
-        }
-
-        private synchronized boolean diedUnexpectedly() {
-            return process != null && !down && !process.isAlive();
+            return name() + "(" + clientUrl() + state() + ")";
         }
 
         private void launch(String clusterState, boolean awaitPort) {
             ExternalProcess.Builder builder = ExternalProcess.builder(program.toString(),
-                            "--name", name,
+                            "--name", name(),
                             "--data-dir", dataDir.toString(),
                             "--listen-client-urls", clientUrl(),
                             "--advertise-client-urls", clientUrl(),
@@ -671,20 +481,13 @@ public final class EtcdCluster implements AutoCloseable {
                             "--initial-cluster", initialCluster,
                             "--initial-cluster-state", clusterState,
                             "--initial-cluster-token", token)
-                    .name("etcd-" + name)
+                    .name("etcd-" + name())
                     .directory(directory)
-                    .log(log);
+                    .log(log());
             if (awaitPort) {
                 builder.readyWhenPortAccepts(clientPort).startTimeout(START_TIMEOUT);
             }
-            synchronized (this) {
-                process = null;
-                down = false;
-            }
-            ExternalProcess started = builder.start();
-            synchronized (this) {
-                process = started;
-            }
+            launch(builder);
         }
 
         /**
@@ -693,28 +496,12 @@ public final class EtcdCluster implements AutoCloseable {
          */
         private void awaitNoActivePeer() {
             try {
-                await(name + " without active peers").atMost(PEERS_GONE_TIMEOUT).pollDelay(Duration.ZERO)
+                await(name() + " without active peers").atMost(PEERS_GONE_TIMEOUT).pollDelay(Duration.ZERO)
                         .pollInterval(Duration.ofMillis(10))
                         .until(() -> !isAlive() || send(HttpRequest.newBuilder(URI.create(clientUrl() + "/metrics")))
                                 .join().map(EtcdCluster::noActivePeer).orElse(true));
             } catch (ConditionTimeoutException e) {
                 // it is stopped all the same, only perhaps more slowly
-            }
-        }
-
-        private void stopQuietly() {
-            try {
-                stop();
-            } catch (RuntimeException e) {
-                kill();
-            }
-        }
-
-        private boolean logSaysPortTaken() {
-            try {
-                return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(PORT_TAKEN);
-            } catch (IOException | UncheckedIOException e) {
-                return false;
             }
         }
 

@@ -1,5 +1,6 @@
 package io.microcdi.testing.kafka;
 
+import io.microcdi.testing.EngineProcess;
 import io.microcdi.testing.Engines;
 import io.microcdi.testing.ExternalProcess;
 import io.microcdi.testing.FreePorts;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A real Kafka broker on the loopback interface for tests: Kafka 4.3.1 in KRaft mode, one node that is broker and
@@ -67,7 +66,7 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  */
-public final class KafkaServer implements AutoCloseable {
+public final class KafkaServer extends EngineProcess implements AutoCloseable {
 
     /** The Kafka version the broker runs. */
     public static final String VERSION = "4.3.1";
@@ -87,8 +86,6 @@ public final class KafkaServer implements AutoCloseable {
 
     private static final String RESOURCE = "kafka-server.classpath";
     private static final Pattern READY = Pattern.compile(Pattern.quote(KafkaServerMain.READY));
-    private static final String PORT_TAKEN = "Address already in use";
-    private static final int TAIL_LINES = 40;
     private static KafkaServer shared;
 
     private final Path directory;
@@ -99,14 +96,13 @@ public final class KafkaServer implements AutoCloseable {
     private final Security security;
     private final String clusterId;
     private final Path properties;
-    private final Path log;
     private final String classpath;
     private final List<String> jvmOptions;
-    private ExternalProcess process;
     private boolean closed;
 
     private KafkaServer(Path directory, int port, int controllerPort, int internalPort, Security security,
                         String classpath, List<String> jvmOptions) {
+        super("kafka-" + port, directory.resolve("kafka.log"));
         this.directory = directory;
         this.internalPort = internalPort;
         this.security = security;
@@ -122,7 +118,6 @@ public final class KafkaServer implements AutoCloseable {
         }
         this.clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id); // 22 characters
         this.properties = directory.resolve("server.properties");
-        this.log = directory.resolve("kafka.log");
     }
 
     /**
@@ -177,36 +172,20 @@ public final class KafkaServer implements AutoCloseable {
         Objects.requireNonNull(brokerProperties, "brokerProperties");
         List<String> options = List.copyOf(jvmOptions);
         String cp = classpath().orElseThrow(() -> new IllegalStateException(missingReason()));
-        try {
-            return startOnce(cp, security, brokerProperties, options);
-        } catch (PortTaken e) {
-            return startOnce(cp, security, brokerProperties, options);
-        }
+        return EngineProcess.retryIfPortTaken("kafka", () -> startOnce(cp, security, brokerProperties, options));
     }
 
     private static KafkaServer startOnce(String cp, Security security, Map<String, String> brokerProperties,
                                          List<String> options) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("microcdi-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a directory for Kafka", e);
-        }
+        Path dir = EngineProcess.newDirectory("microcdi-kafka-");
         int[] ports = FreePorts.distinct(security == null ? 2 : 3);
         KafkaServer k = new KafkaServer(dir, ports[0], ports[1], security == null ? 0 : ports[2], security, cp,
                 options);
-        try {
+        EngineProcess.startOrDestroy(List.of(k), () -> {
             k.writeProperties(brokerProperties);
-            k.launch();
-            return k;
-        } catch (RuntimeException | Error e) {
-            boolean taken = k.logSays(PORT_TAKEN);
-            k.close();
-            if (taken) {
-                throw new PortTaken(e);
-            }
-            throw e;
-        }
+            k.launchBroker();
+        }, k::close);
+        return k;
     }
 
     /**
@@ -378,53 +357,6 @@ public final class KafkaServer implements AutoCloseable {
         return directory;
     }
 
-    /** The file that receives the broker's output; a restart appends to it. */
-    public Path log() {
-        return log;
-    }
-
-    /** The last lines of its log, for a failure message. */
-    public String logTail() {
-        try {
-            if (!Files.exists(log)) {
-                return "(no log yet)";
-            }
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(log " + log + " unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    /** Whether its process runs. */
-    public synchronized boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
-    /** The process id of its current (or last) process. */
-    public synchronized long pid() {
-        if (process == null) {
-            throw new IllegalStateException("Kafka was never started");
-        }
-        return process.pid();
-    }
-
-    /** Kills it at once (SIGKILL, as a crash would) and waits for it to end. */
-    public void kill() {
-        ExternalProcess p = current();
-        if (p != null) {
-            p.kill();
-        }
-    }
-
-    /** Stops it (SIGTERM: a controlled shutdown; SIGKILL after 30 s) and waits for it to end. */
-    public void stop() {
-        ExternalProcess p = current();
-        if (p != null) {
-            p.stop();
-        }
-    }
-
     /**
      * Starts it again on the same ports with the same data, stopping it first if it runs, and returns once it serves
      * clients.
@@ -438,32 +370,28 @@ public final class KafkaServer implements AutoCloseable {
             }
         }
         stop();
-        launch();
+        launchBroker();
     }
 
     /** Stops it and deletes its directory; a second call does nothing. */
     @Override
     public void close() {
-        ExternalProcess p;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            p = process;
         }
-        if (p != null) {
-            p.stop();
+        stop();
+        try {
+            EngineProcess.deleteRecursively(directory);
+        } catch (UncheckedIOException e) {
+            // a file the broker was still writing: the next walk of the temp directory finds it
         }
-        deleteRecursively(directory);
     }
 
     private synchronized boolean isClosed() {
         return closed;
-    }
-
-    private synchronized ExternalProcess current() {
-        return process;
     }
 
     private void writeProperties(Map<String, String> extra) {
@@ -513,7 +441,7 @@ public final class KafkaServer implements AutoCloseable {
         }
     }
 
-    private void launch() {
+    private void launchBroker() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ExternalProcess.Builder b = ExternalProcess.builder(java)
                 .args(jvmOptions.toArray(String[]::new))
@@ -522,19 +450,13 @@ public final class KafkaServer implements AutoCloseable {
                         "-cp", classpath, KafkaServerMain.class.getName(),
                         Long.toString(ProcessHandle.current().pid()), clusterId, properties.toString(),
                         readinessServers(), directory.toString())
-                .name("kafka-" + port)
+                .name(name())
                 .directory(directory)
-                .log(log)
+                .log(log())
                 .readyWhenLogMatches(READY.pattern())
                 .startTimeout(START_TIMEOUT)
                 .stopTimeout(Duration.ofSeconds(30));
-        synchronized (this) {
-            process = null;
-        }
-        ExternalProcess started = b.start();
-        synchronized (this) {
-            process = started;
-        }
+        launch(b);
     }
 
     /** Where the forked JVM's own admin client checks that the broker serves: a plaintext listener. */
@@ -542,32 +464,9 @@ public final class KafkaServer implements AutoCloseable {
         return internalPort == 0 ? bootstrapServers() : "127.0.0.1:" + internalPort;
     }
 
-    private boolean logSays(String text) {
-        try {
-            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
-        } catch (IOException | UncheckedIOException e) {
-            return false;
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // a file the broker was still writing: the next walk of the temp directory finds it
-        }
-    }
-
     @Override
     public String toString() {
-        ExternalProcess p = current();
-        return "KafkaServer(" + bootstrapServers() + (p == null ? ", not started" : ", pid " + p.pid()
-                + (p.isAlive() ? ", running" : ", ended")) + ") in " + directory;
+        return "KafkaServer(" + bootstrapServers() + state() + ") in " + directory;
     }
 
     /**
@@ -665,15 +564,6 @@ public final class KafkaServer implements AutoCloseable {
             // never a password
             return "Security[" + protocol() + ", users=" + users.keySet() + ", keystore=" + keystore
                     + ", clientCa=" + clientCa + "]";
-        }
-    }
-
-    /** A start that failed because a port was taken between choosing and binding it. */
-    private static final class PortTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTaken(Throwable cause) {
-            super(cause.getMessage(), cause);
         }
     }
 }

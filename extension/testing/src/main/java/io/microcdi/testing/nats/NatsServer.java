@@ -1,9 +1,9 @@
 package io.microcdi.testing.nats;
 
+import io.microcdi.testing.EngineProcess;
 import io.microcdi.testing.Engines;
 import io.microcdi.testing.ExternalProcess;
 import io.microcdi.testing.FreePorts;
-import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,17 +23,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * A real NATS server with JetStream on the loopback interface: the installed {@code nats-server} started as one server
@@ -95,8 +89,6 @@ public final class NatsServer implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(25);
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
-    private static final int TAIL_LINES = 30;
-    private static final String PORT_TAKEN = "address already in use";
     private static final Pattern NUM_ROUTES = Pattern.compile("\"num_routes\"\\s*:\\s*(\\d+)");
     /** The meta leader in {@code GET /jsz}: {@code "meta_cluster": {"name": ..., "leader": "n2", ...}}. */
     private static final Pattern META_LEADER =
@@ -172,27 +164,12 @@ public final class NatsServer implements AutoCloseable {
     static NatsServer start(boolean cluster, int size, IntFunction<int[]> ports) {
         Path program = Engines.find(PROGRAM).orElseThrow(() -> new IllegalStateException(NOT_INSTALLED));
         int count = (cluster ? 3 : 2) * size;
-        try {
-            return startOnce(program, cluster, size, ports.apply(count));
-        } catch (PortTaken e) {
-            try {
-                return startOnce(program, cluster, size, ports.apply(count));
-            } catch (PortTaken again) {
-                IllegalStateException failure = new IllegalStateException(
-                        "nats-server: a port was taken twice in a row: " + again.getMessage(), again.getCause());
-                failure.addSuppressed(e);
-                throw failure;
-            }
-        }
+        return EngineProcess.retryIfPortTaken("nats-server",
+                () -> startOnce(program, cluster, size, ports.apply(count)));
     }
 
     private static NatsServer startOnce(Path program, boolean cluster, int size, int[] ports) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("microcdi-nats-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a directory for nats-server", e);
-        }
+        Path dir = EngineProcess.newDirectory("microcdi-nats-");
         NatsServer server;
         try {
             server = new NatsServer(program, dir, cluster, size, ports);
@@ -200,24 +177,16 @@ public final class NatsServer implements AutoCloseable {
                 n.writeConfig();
             }
         } catch (RuntimeException e) {
-            deleteRecursively(dir);
+            EngineProcess.deleteRecursively(dir);
             throw e;
         }
-        try {
+        EngineProcess.startOrDestroy(server.nodes, () -> {
             for (Node n : server.nodes) {
                 n.launch(false);
             }
             server.awaitReady(START_TIMEOUT);
-            return server;
-        } catch (RuntimeException | Error e) {
-            // the message of a node that ended or a cluster not ready in time holds the logs' tails already
-            boolean portTaken = server.nodes.stream().anyMatch(Node::logSaysPortTaken);
-            server.destroy();
-            if (portTaken) {
-                throw new PortTaken(e.getMessage(), e);
-            }
-            throw e;
-        }
+        }, server::destroy);
+        return server;
     }
 
     /**
@@ -339,8 +308,8 @@ public final class NatsServer implements AutoCloseable {
         List<String> named = new ArrayList<>();
         for (int i = 0; i < running.size(); i++) {
             Optional<String> leader = asked.get(i).join();
-            named.add(running.get(i).name + " names " + leader.orElse("none"));
-            if (leader.isPresent() && leader.get().equals(running.get(i).name)) {
+            named.add(running.get(i).name() + " names " + leader.orElse("none"));
+            if (leader.isPresent() && leader.get().equals(running.get(i).name())) {
                 return running.get(i);
             }
         }
@@ -386,8 +355,8 @@ public final class NatsServer implements AutoCloseable {
             }
             closed = true;
         }
-        boolean interrupted = inParallel(nodes, Node::stopQuietly);
-        deleteRecursively(directory);
+        boolean interrupted = EngineProcess.stopAll(nodes);
+        EngineProcess.deleteRecursively(directory);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -398,8 +367,8 @@ public final class NatsServer implements AutoCloseable {
         synchronized (this) {
             closed = true;
         }
-        boolean interrupted = inParallel(nodes, Node::kill);
-        deleteRecursively(directory);
+        boolean interrupted = EngineProcess.killAll(nodes);
+        EngineProcess.deleteRecursively(directory);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -407,28 +376,6 @@ public final class NatsServer implements AutoCloseable {
 
     private synchronized boolean isClosed() {
         return closed;
-    }
-
-    /** Runs {@code action} on {@code some} nodes at once; returns whether this thread was interrupted meanwhile. */
-    private static boolean inParallel(List<Node> some, Consumer<Node> action) {
-        List<Thread> running = new ArrayList<>();
-        for (Node n : some) {
-            Thread t = new Thread(() -> action.accept(n), "stop-nats-" + n.name);
-            t.start();
-            running.add(t);
-        }
-        boolean interrupted = false;
-        for (Thread t : running) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        return interrupted;
     }
 
     @Override
@@ -441,42 +388,12 @@ public final class NatsServer implements AutoCloseable {
      * taken, a bad option), and after {@code timeout} otherwise.
      */
     private void poll(String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail) {
-        AtomicReference<Node> died = new AtomicReference<>();
-        try {
-            await("nats-server: " + what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL).until(() -> {
-                if (condition.getAsBoolean()) {
-                    return true;
-                }
-                for (Node n : nodes) {
-                    if (n.diedUnexpectedly()) {
-                        died.set(n);
-                        return true;
-                    }
-                }
-                return false;
-            });
-        } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("nats-server: no " + what + " within " + timeout.toMillis() + " ms; "
-                    + detail.get() + "\n" + logTails(), e);
-        }
-        if (died.get() != null) {
-            throw new IllegalStateException("nats-server: node " + died.get() + " ended before " + what + "; "
-                    + detail.get() + "\n" + logTails());
-        }
+        EngineProcess.awaitOrFail("nats-server", what, timeout, POLL, nodes, condition, detail);
     }
 
     private static String describe(List<Probe> probes) {
         return probes.isEmpty() ? "(no node asked)"
                 : probes.stream().map(Probe::toString).collect(Collectors.joining(", ", "[", "]"));
-    }
-
-    private String logTails() {
-        StringBuilder b = new StringBuilder();
-        for (Node n : nodes) {
-            b.append("--- ").append(n.name).append(" (").append(n.log).append(") ends with:\n")
-                    .append(n.logTail()).append('\n');
-        }
-        return b.toString();
     }
 
     /** The status and body of the answer, or nothing when there is none within {@link #HTTP_TIMEOUT}; never fails. */
@@ -494,19 +411,6 @@ public final class NatsServer implements AutoCloseable {
     private static Optional<String> group(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the nats-server directory " + dir, e);
-        }
     }
 
     /** A config file string: quoted, with {@code \} and {@code "} escaped. */
@@ -564,22 +468,16 @@ public final class NatsServer implements AutoCloseable {
 
         @Override
         public String toString() {
-            return node.name + (ready ? "{ready" + (leader.isEmpty() ? "" : ", meta leader " + leader) + "}"
+            return node.name() + (ready ? "{ready" + (leader.isEmpty() ? "" : ", meta leader " + leader) + "}"
                     : "{" + detail + "}");
-        }
-    }
-
-    /** A node's port was taken by another process between {@link FreePorts} and nats-server binding it. */
-    private static final class PortTaken extends RuntimeException {
-
-        PortTaken(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 
     /**
      * One node: its name ({@code n<i>}), its fixed client, route and monitoring ports, its configuration file, store
-     * directory and log in the server's directory, and the process currently running it, if any.
+     * directory and log in the server's directory, and the process currently running it, if any. Killed, stopped
+     * (SIGTERM: nats-server shuts JetStream down and ends at once, with exit code 1) and its log read as any
+     * {@link EngineProcess}.
      *
      * <pre>{@code
      * NatsServer.Node n2 = nats.node(2);
@@ -588,39 +486,22 @@ public final class NatsServer implements AutoCloseable {
      * n2.awaitReady(Duration.ofSeconds(20));
      * }</pre>
      */
-    public final class Node {
+    public final class Node extends EngineProcess {
 
-        private final String name;
         private final int clientPort;
         private final int monitorPort;
         /** 0 for a single server. */
         private final int routePort;
         private final Path config;
         private final Path storeDir;
-        private final Path log;
-        private ExternalProcess process;
-        /** Whether the node was killed or stopped on purpose (its end is then no failure). */
-        private boolean down;
 
         private Node(int index, int clientPort, int monitorPort, int routePort) {
-            this.name = "n" + index;
+            super("n" + index, directory.resolve("n" + index + ".log"));
             this.clientPort = clientPort;
             this.monitorPort = monitorPort;
             this.routePort = routePort;
-            this.config = directory.resolve(name + ".conf");
-            this.storeDir = directory.resolve(name);
-            this.log = directory.resolve(name + ".log");
-        }
-
-        /**
-         * The node's {@code server_name}: {@code n0}, {@code n1}, ...
-         *
-         * <pre>{@code
-         * nats.metaLeader().name()   // "n2"
-         * }</pre>
-         */
-        public String name() {
-            return name;
+            this.config = directory.resolve(name() + ".conf");
+            this.storeDir = directory.resolve(name());
         }
 
         /**
@@ -691,65 +572,6 @@ public final class NatsServer implements AutoCloseable {
         }
 
         /**
-         * The file that receives its output; a restart appends to it.
-         *
-         * <pre>{@code
-         * String log = Files.readString(nats.node(0).log());
-         * }</pre>
-         */
-        public Path log() {
-            return log;
-        }
-
-        /**
-         * The last lines of its log, for a failure message.
-         *
-         * <pre>{@code
-         * assertThat(received).as(nats.node(2).logTail()).isTrue();
-         * }</pre>
-         */
-        public String logTail() {
-            try {
-                if (!Files.exists(log)) {
-                    return "(no log yet)";
-                }
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
-            } catch (IOException | UncheckedIOException e) {
-                return "(log " + log + " unreadable: " + e.getMessage() + ")";
-            }
-        }
-
-        /**
-         * Whether its process is running.
-         *
-         * <pre>{@code
-         * assertThat(nats.node(1).isAlive()).isFalse();   // after kill()
-         * }</pre>
-         */
-        public boolean isAlive() {
-            ExternalProcess p = process();
-            return p != null && p.isAlive();
-        }
-
-        /**
-         * The process id of its current process (the last one when it is not running).
-         *
-         * <pre>{@code
-         * long pid = nats.node(0).pid();
-         * }</pre>
-         *
-         * @throws IllegalStateException when it was never started
-         */
-        public long pid() {
-            ExternalProcess p = process();
-            if (p == null) {
-                throw new IllegalStateException(name + " was never started");
-            }
-            return p.pid();
-        }
-
-        /**
          * Whether it is ready now: running, {@code GET /healthz} answers 200, {@code GET /routez} shows a route to
          * every other running node, and, in a cluster, {@code GET /jsz} names a running node as the meta leader.
          *
@@ -776,40 +598,10 @@ public final class NatsServer implements AutoCloseable {
         public void awaitReady(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             Prober prober = new Prober();
-            poll(name + " ready", timeout, () -> {
+            poll(name() + " ready", timeout, () -> {
                 List<Probe> probes = prober.answers(List.of(this));
                 return probes != null && probes.get(0).ready();
             }, prober::describe);
-        }
-
-        /**
-         * Kills it at once (SIGKILL, as a crash would) and waits for it to end. Killing a node that is not running
-         * does nothing.
-         *
-         * <pre>{@code
-         * nats.metaLeader().kill();
-         * }</pre>
-         */
-        public void kill() {
-            ExternalProcess p = markDown();
-            if (p != null) {
-                p.kill();
-            }
-        }
-
-        /**
-         * Stops it (SIGTERM: nats-server shuts JetStream down and ends at once, with exit code 1; SIGKILL after the
-         * stop timeout) and waits for it to end. Stopping a node that is not running does nothing.
-         *
-         * <pre>{@code
-         * nats.node(1).stop();
-         * }</pre>
-         */
-        public void stop() {
-            ExternalProcess p = markDown();
-            if (p != null) {
-                p.stop();
-            }
         }
 
         /**
@@ -836,32 +628,13 @@ public final class NatsServer implements AutoCloseable {
 
         @Override
         public String toString() {
-            ExternalProcess p = process();
-            return name + "(" + url() + (p == null ? ", not started" : ", pid " + p.pid()
-                    + (p.isAlive() ? ", running" : ", ended")) + ")";
-        }
-
-        private synchronized ExternalProcess process() {
-            return process;
-        }
-
-        private synchronized ExternalProcess markDown() {
-            down = true;
-            return process;
-        }
-
-        private synchronized boolean isDown() {
-            return down;
-        }
-
-        private synchronized boolean diedUnexpectedly() {
-            return process != null && !down && !process.isAlive();
+            return name() + "(" + url() + state() + ")";
         }
 
         private void writeConfig() {
             StringBuilder c = new StringBuilder()
                     .append("# written by io.microcdi.testing.nats.NatsServer\n")
-                    .append("server_name: ").append(name).append('\n')
+                    .append("server_name: ").append(name()).append('\n')
                     .append("listen: 127.0.0.1:").append(clientPort).append('\n')
                     .append("http: 127.0.0.1:").append(monitorPort).append('\n')
                     .append("jetstream {\n")
@@ -888,36 +661,13 @@ public final class NatsServer implements AutoCloseable {
 
         private void launch(boolean awaitPort) {
             ExternalProcess.Builder builder = ExternalProcess.builder(program.toString(), "-c", config.toString())
-                    .name("nats-" + name)
+                    .name("nats-" + name())
                     .directory(directory)
-                    .log(log);
+                    .log(log());
             if (awaitPort) {
                 builder.readyWhenPortAccepts(clientPort).startTimeout(START_TIMEOUT);
             }
-            synchronized (this) {
-                process = null;
-                down = false;
-            }
-            ExternalProcess started = builder.start();
-            synchronized (this) {
-                process = started;
-            }
-        }
-
-        private void stopQuietly() {
-            try {
-                stop();
-            } catch (RuntimeException e) {
-                kill();
-            }
-        }
-
-        private boolean logSaysPortTaken() {
-            try {
-                return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(PORT_TAKEN);
-            } catch (IOException | UncheckedIOException e) {
-                return false;
-            }
+            launch(builder);
         }
 
         /** The meta leader its {@code GET /jsz} names, if any. */
@@ -967,7 +717,7 @@ public final class NatsServer implements AutoCloseable {
                         if (leader.isEmpty()) {
                             return Probe.notReady(this, "no meta leader");
                         }
-                        boolean leaderRuns = nodes.stream().anyMatch(n -> n.name.equals(leader.get()) && n.isAlive());
+                        boolean leaderRuns = nodes.stream().anyMatch(n -> n.name().equals(leader.get()) && n.isAlive());
                         return leaderRuns ? new Probe(this, true, leader.get(), "ready")
                                 : Probe.notReady(this, "meta leader " + leader.get() + " not running");
                     });
