@@ -149,7 +149,8 @@ public final class KafkaBroker implements Broker {
             }
             throw new MicroException(Publication.ID, 503, "kafka " + config.bootstrapServers()
                     + ": cannot connect: " + (e instanceof java.util.concurrent.TimeoutException
-                    ? "no broker answered within " + config.delivery().publishTimeout().toMillis() + " ms"
+                    // the admin client's own timeout (the same length) may come first: the same failure, said so
+                    || cause instanceof TimeoutException ? "no broker answered within " + config.delivery().publishTimeout().toMillis() + " ms"
                     : cause.getMessage()), MicroException.statusText(503), cause);
         } catch (InterruptedException e) {
             closeQuietly(admin, producer);
