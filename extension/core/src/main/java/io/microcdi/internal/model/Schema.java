@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The shape of a message type as Go Micro advertises it in the registry: fields by JSON name, three levels deep.
+ * The shape of a message type as Go Micro advertises it in the registry: fields by JSON name, three levels deep (a
+ * generated protobuf message: the fields of its descriptor, see {@link ProtoSchema}).
  *
  * <pre>{@code
  * Schema.of(HelloRequest.class)   // Value("HelloRequest", "HelloRequest", [Value("name", "string", [])])
@@ -22,6 +23,8 @@ import java.util.Map;
 public final class Schema {
 
     private static final int MAX_DEPTH = 3;
+    /** Generated protobuf messages implement it; protobuf-java is optional, so it is matched by name. */
+    private static final String PROTO_MESSAGE = "com.google.protobuf.Message";
 
     private Schema() {
     }
@@ -41,6 +44,9 @@ public final class Schema {
                 || c.getName().startsWith("java.")) {
             return List.of();
         }
+        if (implementsByName(c, PROTO_MESSAGE)) {
+            return ProtoSchema.fields(c, depth, MAX_DEPTH); // its descriptor, not the generated class's fields
+        }
         List<Value> values = new ArrayList<>();
         if (c.isRecord()) {
             for (RecordComponent rc : c.getRecordComponents()) {
@@ -58,6 +64,18 @@ public final class Schema {
             }
         }
         return values;
+    }
+
+    /** Whether {@code c} implements the interface named {@code name}, without loading it when it is not there. */
+    private static boolean implementsByName(Class<?> c, String name) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            for (Class<?> i : k.getInterfaces()) {
+                if (i.getName().equals(name) || implementsByName(i, name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean isScalar(Class<?> c) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 class SchemaTest {
 
@@ -82,20 +83,20 @@ class SchemaTest {
     @Test
     void scalarTypeNames() {
         assertThat(Schema.of(Scalars.class).values()).extracting(Value::name, Value::type).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("l", "int64"),
-                org.assertj.core.groups.Tuple.tuple("bl", "int64"),
-                org.assertj.core.groups.Tuple.tuple("b", "bool"),
-                org.assertj.core.groups.Tuple.tuple("bb", "bool"),
-                org.assertj.core.groups.Tuple.tuple("d", "float64"),
-                org.assertj.core.groups.Tuple.tuple("bd", "float64"),
-                org.assertj.core.groups.Tuple.tuple("f", "float32"),
-                org.assertj.core.groups.Tuple.tuple("s", "int32"),
-                org.assertj.core.groups.Tuple.tuple("c", "string"),
-                org.assertj.core.groups.Tuple.tuple("bc", "string"),
-                org.assertj.core.groups.Tuple.tuple("bi", "int32"),
-                org.assertj.core.groups.Tuple.tuple("bytes", "[]byte"),
-                org.assertj.core.groups.Tuple.tuple("names", "[]string"),
-                org.assertj.core.groups.Tuple.tuple("numbers", "[]int32"));
+                tuple("l", "int64"),
+                tuple("bl", "int64"),
+                tuple("b", "bool"),
+                tuple("bb", "bool"),
+                tuple("d", "float64"),
+                tuple("bd", "float64"),
+                tuple("f", "float32"),
+                tuple("s", "int32"),
+                tuple("c", "string"),
+                tuple("bc", "string"),
+                tuple("bi", "int32"),
+                tuple("bytes", "[]byte"),
+                tuple("names", "[]string"),
+                tuple("numbers", "[]int32"));
         assertThat(Schema.of(Scalars.class).values()).allSatisfy(f -> assertThat(f.values()).isEmpty());
     }
 
@@ -146,6 +147,26 @@ class SchemaTest {
                         v("next", "Node",
                                 v("label", "string"),
                                 v("next", "Node")))));
+    }
+
+    /**
+     * (Protobuf's classes by their full names: {@code com.google.protobuf.Value} is not the registry's.) A generated
+     * protobuf message is advertised by its descriptor's fields, named as in its {@code .proto} and typed
+     * as Go's generated struct would be, not by the Java class's own fields ({@code memoizedIsInitialized}, ...).
+     */
+    @Test
+    void protobufMessagesByTheirDescriptor() {
+        assertThat(Schema.of(com.google.protobuf.Timestamp.class)).isEqualTo(v("Timestamp", "Timestamp",
+                v("seconds", "int64"), v("nanos", "int32")));
+        assertThat(Schema.of(com.google.protobuf.FieldMask.class)).isEqualTo(v("FieldMask", "FieldMask",
+                v("paths", "[]string")));
+        assertThat(Schema.of(com.google.protobuf.Struct.class)).isEqualTo(v("Struct", "Struct",
+                v("fields", "map[string]Value")));
+        assertThat(Schema.of(com.google.protobuf.Option.class)).isEqualTo(v("Option", "Option",
+                v("name", "string"), v("value", "Any", v("type_url", "string"), v("value", "[]byte"))));
+        assertThat(Schema.of(com.google.protobuf.Value.class).values()).extracting(Value::name, Value::type)
+                .startsWith(tuple("null_value", "NullValue"),
+                        tuple("number_value", "float64"));
     }
 
     record Node(String label, Node next) {
