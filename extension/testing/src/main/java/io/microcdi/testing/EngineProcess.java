@@ -29,7 +29,9 @@ import static org.awaitility.Awaitility.await;
  * <pre>{@code
  * public final class Node extends EngineProcess {
  *     Node(Path dir) { super("n0", dir.resolve("n0.log")); }
- *     void start() { launch(ExternalProcess.builder("nats-server", "-c", conf).log(log()).readyWhenPortAccepts(port)); }
+ *     void start() {
+ *         launch(ExternalProcess.builder("nats-server", "-c", conf).log(log()).readyWhenPortAccepts(port));
+ *     }
  * }
  * node.kill();                                   // SIGKILL, as a crash would; its end is no failure
  * EngineProcess.awaitOrFail("nats-server", "ready", timeout, POLL, nodes, node::isReady, () -> "");
@@ -241,7 +243,7 @@ public abstract class EngineProcess {
      * {@code detail} and the tails of their logs.
      *
      * <pre>{@code
-     * awaitOrFail("etcd", "every member healthy", START_TIMEOUT, POLL, members, this::allHealthy, () -> "statuses: ...");
+     * awaitOrFail("etcd", "every member healthy", START_TIMEOUT, POLL, members, this::allHealthy, () -> "...");
      * }</pre>
      *
      * @param engine what the messages start with ({@code "etcd"})

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The process of an engine, on small shell scripts: down on purpose or dead, its log, several at once, a retried start. */
+/** An engine's process, on small shell scripts: down on purpose or dead, its log, several at once, a retried start. */
 class EngineProcessTest {
 
     @TempDir

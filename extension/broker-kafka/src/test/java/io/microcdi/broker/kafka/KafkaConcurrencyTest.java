@@ -159,7 +159,8 @@ class KafkaConcurrencyTest {
         assertThat(partitions).hasSize(PARTITIONS);
         String topic = topic();
         Lanes lanes = new Lanes();
-        broker().subscribe(topic, lanes, queue.isEmpty() ? SubscribeOptions.broadcast() : SubscribeOptions.queue(queue));
+        broker().subscribe(topic, lanes, queue.isEmpty() ? SubscribeOptions.broadcast()
+                : SubscribeOptions.queue(queue));
         int n = 320;
         publish(broker(), topic, n);
 

@@ -1,17 +1,14 @@
 package io.microcdi.transport.http;
 
+import io.microcdi.testing.TestPki;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away PKI made with the {@code openssl} CLI in a test's temporary directory: a CA, a server certificate for
- * {@code 127.0.0.1} and {@code localhost}, and a client certificate. Nothing is committed; the keys die with the
- * directory.
+ * A throw-away PKI made with the {@code openssl} CLI ({@link TestPki}) in a test's temporary directory: a CA, a server
+ * certificate for {@code 127.0.0.1} and {@code localhost}, and a client certificate. Nothing is committed; the keys die
+ * with the directory.
  *
  * <pre>{@code
  * TestCerts pki = TestCerts.create(tempDir);
@@ -62,46 +59,14 @@ record TestCerts(Path dir) {
     }
 
     static TestCerts create(Path dir) throws IOException, InterruptedException {
-        TestCerts c = new TestCerts(dir);
-        c.ca("ca", "MicroCDI test CA");
-        c.ca("other-ca", "Another CA");
-        Files.writeString(dir.resolve("server.ext"), "basicConstraints=CA:FALSE\n"
-                + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
-                + "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        Files.writeString(dir.resolve("client.ext"), "basicConstraints=CA:FALSE\n"
-                + "keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
-        c.openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server-key.pem", "-out", "server.csr",
-                "-subj", "/CN=localhost");
-        c.openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-set_serial", "2",
-                "-days", "2", "-extfile", "server.ext", "-out", "server.pem");
-        c.openssl("rsa", "-in", "server-key.pem", "-traditional", "-out", "server-key-pkcs1.pem");
-        c.openssl("pkcs12", "-export", "-in", "server.pem", "-inkey", "server-key.pem", "-out", "server.p12",
-                "-passout", "pass:secret");
-        c.openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", "client-key.pem");
-        c.openssl("req", "-new", "-key", "client-key.pem", "-out", "client.csr", "-subj", "/CN=client");
-        c.openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-set_serial", "3",
-                "-days", "2", "-extfile", "client.ext", "-out", "client.pem");
-        return c;
-    }
-
-    private void ca(String name, String cn) throws IOException, InterruptedException {
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + "-key.pem", "-out", name + ".pem",
-                "-days", "2", "-subj", "/CN=" + cn, "-addext", "basicConstraints=critical,CA:TRUE",
-                "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-    }
-
-    private void openssl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("openssl " + String.join(" ", args) + ": timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("openssl " + String.join(" ", args) + ": exit " + p.exitValue() + "\n"
-                    + new String(out, StandardCharsets.UTF_8));
-        }
+        TestPki pki = TestPki.in(dir);
+        pki.ca("ca", "MicroCDI test CA");
+        pki.ca("other-ca", "Another CA");
+        pki.issue("server", "localhost", "ca", TestPki.Use.SERVER);
+        pki.openssl("rsa", "-in", "server-key.pem", "-traditional", "-out", "server-key-pkcs1.pem");
+        pki.pkcs12("server", "secret");
+        pki.openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", "client-key.pem");
+        pki.issue("client", "client", "ca", TestPki.Use.CLIENT, dir.resolve("client-key.pem"));
+        return new TestCerts(dir);
     }
 }

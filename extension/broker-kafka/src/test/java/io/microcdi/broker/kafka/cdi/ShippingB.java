@@ -1,21 +1,8 @@
 package io.microcdi.broker.kafka.cdi;
 
-import io.microcdi.annotation.Subscribe;
-import io.microcdi.metadata.Metadata;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** A member of the queue group {@code ${test.kafka.group}}: one of two in the container, each with its own consumer. */
+/** One of two members of the queue group in the container; {@link ShippingA} is the other. */
 @ApplicationScoped
-public class ShippingB {
-
-    final Handled handled = new Handled();
-
-    @Subscribe(topic = "${test.kafka.topic}", queue = "${test.kafka.group}")
-    public void onOrder(Order order, Metadata metadata) {
-        handled.add(order, metadata);
-    }
-
-    public Handled handled() {
-        return handled;
-    }
+public class ShippingB extends ShippingMember {
 }
