@@ -85,8 +85,12 @@ class ContinuationsAndStopTest {
     }
 
     private GreeterApi api(HttpTransport t) {
+        return api(t, "2s");
+    }
+
+    private GreeterApi api(HttpTransport t, String requestTimeout) {
         RpcClient c = new RpcClient(RpcClientConfig.from(DefaultMicroConfig.of(
-                Map.of("micro.client.request-timeout", "2s"))), CachingSelector.of("random", registry), t);
+                Map.of("micro.client.request-timeout", requestTimeout))), CachingSelector.of("random", registry), t);
         return ClientProxies.create(GreeterApi.class, "greeter", c, new JsonCodec());
     }
 
@@ -117,7 +121,9 @@ class ContinuationsAndStopTest {
     void manyContinuationsThatBlockOnOtherCallsAllComplete() throws Exception {
         HttpTransport t = transport(Map.of());
         server(t, new RpcEndToEndTest.Greeter(), Map.of());
-        GreeterApi api = api(t);
+        // a deadlock shows as calls that never complete (the 30 s below), not as slow ones: on a busy 2-core machine
+        // 400 calls take longer than a 2 s call timeout
+        GreeterApi api = api(t, "20s");
         List<CompletableFuture<String>> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             all.add(api.helloLaterAsync(new Hello("o" + i))
