@@ -53,6 +53,7 @@ class MicroProcessor {
             "io.microcdi.transport.TransportProvider",
             "io.microcdi.codec.CodecProvider",
             "io.microcdi.client.ClientProvider",
+            "io.microcdi.client.ProtocolProvider",
             "io.microcdi.server.ServerProvider",
             "io.microcdi.broker.BrokerProvider");
 
