@@ -1,0 +1,5 @@
+package io.microcdi.grpc.cdi;
+
+/** The request of {@link Greeter}. */
+public record Hello(String name) {
+}
