@@ -37,10 +37,11 @@ public final class GreeterProcess implements AutoCloseable {
 
     /**
      * The server's INFO line on stderr: {@code serving [greeter-proto, greeter] on 127.0.0.1:PORT (registry ...,
-     * transport ...)}; the list names every service of the process, in discovery order.
+     * transport ...)}, or {@code ... over gRPC on 127.0.0.1:PORT ...} with {@code micro.server=grpc}; the list names
+     * every service of the process, in discovery order.
      */
     private static final Pattern SERVING =
-            Pattern.compile("serving \\[(?:[^\\]]*, )?greeter(?:, [^\\]]*)?\\] on (\\S+)");
+            Pattern.compile("serving \\[(?:[^\\]]*, )?greeter(?:, [^\\]]*)?\\] (?:over gRPC )?on (\\S+)");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Path LOGS = Path.of(System.getProperty("basedir", "."), "target", "it-logs");
 
