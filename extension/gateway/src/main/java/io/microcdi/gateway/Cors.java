@@ -1,7 +1,7 @@
 package io.microcdi.gateway;
 
-import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Cross-origin calls from browsers, as {@code micro.gateway.cors.*} allows them: the allowed origins get
@@ -33,24 +33,18 @@ final class Cors {
         return origin != null && (any || origins.contains(origin));
     }
 
-    /** {@code r} with the CORS headers {@code origin} is allowed. */
-    Response decorate(Response r, String origin) {
-        if (!allows(origin)) {
-            return r;
-        }
-        return Response.fromResponse(r).header("Access-Control-Allow-Origin", any ? "*" : origin)
-                .header("Vary", "Origin").build();
+    /** The CORS headers an answer to {@code origin} carries: none for an origin not allowed. */
+    Map<String, String> headers(String origin) {
+        return allows(origin) ? Map.of("Access-Control-Allow-Origin", any ? "*" : origin, "Vary", "Origin") : Map.of();
     }
 
     /** The answer to a preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}). */
-    Response preflight(String origin, String method) {
-        Response.ResponseBuilder b = Response.noContent().header("Allow", METHODS);
-        if (allows(origin) && method != null) {
-            b.header("Access-Control-Allow-Origin", any ? "*" : origin).header("Vary", "Origin")
-                    .header("Access-Control-Allow-Methods", METHODS)
-                    .header("Access-Control-Allow-Headers", headers)
-                    .header("Access-Control-Max-Age", maxAge);
-        }
-        return b.build();
+    Reply preflight(String origin, String method) {
+        Map<String, String> h = allows(origin) && method != null
+                ? Map.of("Allow", METHODS, "Access-Control-Allow-Origin", any ? "*" : origin, "Vary", "Origin",
+                        "Access-Control-Allow-Methods", METHODS, "Access-Control-Allow-Headers", headers,
+                        "Access-Control-Max-Age", maxAge)
+                : Map.of("Allow", METHODS);
+        return new Reply(204, "", h, new byte[0]);
     }
 }

@@ -1,9 +1,6 @@
 package io.microcdi.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.microcdi.registry.Registry;
-import io.microcdi.registry.Service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -21,31 +18,18 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 
 /**
- * The web dashboard under {@code /_micro/}: a page (plain HTML and JavaScript from this jar) and the data it reads:
- * the services with their versions, nodes and endpoints ({@code services}), each node's health
- * ({@code health/<service>}), calls from its form ({@code call/<service>/<endpoint>}) and the registry's events as
- * server-sent events ({@code events}). Off with {@code micro.gateway.dashboard=false}; behind the bearer tokens with
- * {@code micro.gateway.auth=true}, as the gateway is.
+ * The web dashboard under {@code /_micro/} over JAX-RS: {@link Dashboard}'s page and data, and the registry's events
+ * ({@code events}) from {@link RegistryFeed} as JAX-RS server-sent events.
  */
 @Path("/_micro")
 @ApplicationScoped
 public class DashboardResource {
 
-    private static final String ASSETS = "/io/microcdi/gateway/dashboard/";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    private Gateway gateway;
-    private Registry registry;
+    private Dashboard dashboard;
     private RegistryFeed feed;
-    private NodeHealth health;
 
     /** For the container's proxy. */
     protected DashboardResource() {
@@ -53,84 +37,44 @@ public class DashboardResource {
 
     @Inject
     public DashboardResource(Gateway gateway, Registry registry, RegistryFeed feed, NodeHealth health) {
-        this.gateway = gateway;
-        this.registry = registry;
+        this.dashboard = new Dashboard(gateway, registry, health);
         this.feed = feed;
-        this.health = health;
     }
 
     /** The page at {@code /_micro/}; {@code /_micro} redirects there, as the page's relative links need the slash. */
     @GET
     public Response page(@Context UriInfo uri) {
-        if (!gateway.config().dashboard()) {
-            return notFound();
-        }
-        if (!uri.getRequestUri().getPath().endsWith("/")) {
+        if (dashboard.on() && !uri.getRequestUri().getPath().endsWith("/")) {
             return Response.seeOther(uri.getBaseUriBuilder().path("_micro/").build()).build();
         }
-        return asset("index.html", "text/html; charset=utf-8");
+        return Replies.toResponse(dashboard.page());
     }
 
     @GET
     @Path("{file: [a-z]+\\.(js|css)}")
     public Response file(@PathParam("file") String file) {
-        return asset(file, file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
+        return Replies.toResponse(dashboard.asset(file));
     }
 
-    /** Every service: name, then each version with its metadata, endpoints (request and response shapes) and nodes. */
     @GET
     @Path("services")
     @Produces(MediaType.APPLICATION_JSON)
     public Response services(@Context HttpHeaders headers) {
-        Response refused = refuse(headers);
-        if (refused != null) {
-            return refused;
-        }
-        TreeSet<String> names = new TreeSet<>();
-        registry.listServices().forEach(s -> names.add(s.name()));
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (String name : names) {
-            List<Service> versions = new ArrayList<>(registry.getService(name));
-            versions.sort(Comparator.comparing(Service::version));
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("name", name);
-            s.put("versions", versions);
-            out.add(s);
-        }
-        return json(out);
+        return Replies.toResponse(dashboard.services(headers.getRequestHeaders()));
     }
 
     @GET
     @Path("health/{service}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response health(@PathParam("service") String service, @Context HttpHeaders headers) {
-        Response refused = refuse(headers);
-        return refused != null ? refused : json(health.check(service));
+        return Replies.toResponse(dashboard.health(service, headers.getRequestHeaders()));
     }
 
-    /**
-     * Calls {@code endpoint} of {@code service} with the body, as the gateway would for a route to it; the
-     * {@code Server-Timing} header says how long the call took inside the gateway.
-     */
     @POST
     @Path("call/{service}/{endpoint}")
     public Response call(@PathParam("service") String service, @PathParam("endpoint") String endpoint,
                          @Context HttpHeaders headers, InputStream in) throws IOException {
-        if (!gateway.config().dashboard()) {
-            return notFound();
-        }
-        byte[] body;
-        try {
-            body = Bodies.read(in, headers.getHeaderString("Content-Length"), gateway.config().maxBodySize());
-        } catch (io.microcdi.errors.MicroException e) {
-            return Replies.toResponse(Reply.error(e));
-        }
-        long t0 = System.nanoTime();
-        Reply r = gateway.call(new HttpCall("POST", "/_micro/call", "", headers.getRequestHeaders(), body),
-                new Route(service, endpoint));
-        double ms = (System.nanoTime() - t0) / 1e6;
-        return Response.fromResponse(Replies.toResponse(r))
-                .header("Server-Timing", String.format(java.util.Locale.ROOT, "call;dur=%.3f", ms)).build();
+        return Replies.toResponse(dashboard.call(service, endpoint, headers.getRequestHeaders(), in));
     }
 
     /** The registry's events, live; {@code access_token} stands for the header an {@code EventSource} cannot send. */
@@ -139,52 +83,30 @@ public class DashboardResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@Context SseEventSink sink, @Context Sse sse, @Context HttpHeaders headers,
                        @QueryParam("access_token") String token) {
-        if (!gateway.config().dashboard() || !(gateway.authorized(call(headers)) || gateway.authorizedToken(token))) {
+        if (!dashboard.mayWatch(headers.getRequestHeaders(), token)) {
             sink.send(sse.newEventBuilder().name("error").data("{\"code\":401}").build());
             sink.close();
             return;
         }
-        feed.add(sink, sse);
+        feed.add(new SinkReader(sink, sse));
     }
 
-    private Response refuse(HttpHeaders headers) {
-        if (!gateway.config().dashboard()) {
-            return notFound();
+    /** A JAX-RS event sink as a reader of the feed. */
+    private record SinkReader(SseEventSink sink, Sse sse) implements RegistryFeed.Reader {
+
+        @Override
+        public CompletionStage<?> send(String name, String data) {
+            return sink.send(sse.newEventBuilder().name(name).data(data).build());
         }
-        Reply r = gateway.checkAuthorized(call(headers));
-        return r == null ? null : Replies.toResponse(r);
-    }
 
-    private static HttpCall call(HttpHeaders headers) {
-        return new HttpCall("GET", "/_micro", "", headers.getRequestHeaders(), new byte[0]);
-    }
-
-    private Response asset(String name, String type) {
-        if (!gateway.config().dashboard()) {
-            return notFound();
+        @Override
+        public boolean isClosed() {
+            return sink.isClosed();
         }
-        try (InputStream in = DashboardResource.class.getResourceAsStream(ASSETS + name)) {
-            if (in == null) {
-                return notFound();
-            }
-            return Response.ok(in.readAllBytes(), type).header("Cache-Control", "no-cache").build();
-        } catch (IOException e) {
-            return Replies.toResponse(Reply.error(io.microcdi.errors.MicroException.internalServerError(Reply.ID,
-                    "dashboard asset %s: %s", name, e.getMessage())));
-        }
-    }
 
-    private static Response json(Object value) {
-        try {
-            return Response.ok(MAPPER.writeValueAsBytes(value), MediaType.APPLICATION_JSON).build();
-        } catch (JsonProcessingException e) {
-            return Replies.toResponse(Reply.error(io.microcdi.errors.MicroException.internalServerError(Reply.ID,
-                    "%s", e.getMessage())));
+        @Override
+        public void close() {
+            sink.close();
         }
-    }
-
-    private static Response notFound() {
-        return Replies.toResponse(Reply.error(io.microcdi.errors.MicroException.notFound(Reply.ID,
-                "the dashboard is off (micro.gateway.dashboard=false)")));
     }
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.Flow;
 /**
  * The gateway itself, without HTTP server glue: resolves a request to a service and endpoint, turns it into a call
  * through the framework's client (registry, selector, retries, wrappers) and the answer or error into a {@link Reply}.
- * {@link GatewayResource} adapts it to JAX-RS.
+ * {@link HttpFront} puts HTTP around it for {@link GatewayResource} (JAX-RS) and {@link GatewayHttpServer} (the JDK's
+ * server).
  *
  * <pre>{@code
  * Gateway g = new Gateway(GatewayConfig.defaults(), client, null);
@@ -38,8 +39,8 @@ import java.util.concurrent.Flow;
  * }</pre>
  *
  * <p>Per call it resolves the path (a table look-up, or a split of the path), copies the headers into
- * {@link Metadata} and waits for the client's future on the caller's thread (a JAX-RS worker thread): nothing else
- * is made per call.
+ * {@link Metadata} and waits for the client's future on the caller's thread (a JAX-RS worker thread, or one of
+ * {@link GatewayHttpServer}'s): nothing else is made per call.
  */
 public final class Gateway {
 
@@ -73,6 +74,19 @@ public final class Gateway {
         this.tokens = config.auth() ? tokens : null;
         this.resolver = new Resolver(config.namespace());
         this.limits = Limits.of(config);
+    }
+
+    /**
+     * The gateway of {@code micro.gateway.*} (and {@code micro.auth.tokens} when {@code micro.gateway.auth=true})
+     * in front of {@code client}.
+     *
+     * @throws io.microcdi.config.ConfigException naming a bad key, its value and what is allowed
+     */
+    public static Gateway fromConfig(io.microcdi.config.MicroConfig config, Client client) {
+        GatewayConfig gc = GatewayConfig.fromConfig(config);
+        BearerTokens tokens = gc.auth() ? BearerTokens.fromConfig(config, GatewayConfig.AUTH + "=true guards the "
+                + "gateway") : null;
+        return new Gateway(gc, client, tokens);
     }
 
     public GatewayConfig config() {

@@ -2,7 +2,6 @@ package io.microcdi.gateway;
 
 import io.microcdi.client.Client;
 import io.microcdi.config.MicroConfig;
-import io.microcdi.wrappers.BearerTokens;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -22,9 +21,6 @@ public class GatewayProducer {
     @Produces
     @Singleton
     Gateway gateway(MicroConfig config, Client client) {
-        GatewayConfig gc = GatewayConfig.fromConfig(config);
-        BearerTokens tokens = gc.auth() ? BearerTokens.fromConfig(config, GatewayConfig.AUTH + "=true guards the "
-                + "gateway") : null;
-        return new Gateway(gc, client, tokens);
+        return Gateway.fromConfig(config, client);
     }
 }

@@ -1,6 +1,5 @@
 package io.microcdi.gateway;
 
-import io.microcdi.errors.MicroException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -19,7 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The API gateway over HTTP: every path not taken by another resource is a call, routed by {@link Gateway}.
+ * The API gateway over JAX-RS: every path not taken by another resource is a call, answered by {@link HttpFront}.
  *
  * <pre>{@code
  * $ curl -d '{"name":"John"}' -H 'Content-Type: application/json' http://localhost:8080/greeter/hello
@@ -36,13 +35,11 @@ import java.io.InputStream;
 @ApplicationScoped
 public class GatewayResource {
 
-    private final Gateway gateway;
-    private final Cors cors;
+    private final HttpFront front;
 
     @Inject
     public GatewayResource(Gateway gateway) {
-        this.gateway = gateway;
-        this.cors = new Cors(gateway.config());
+        this.front = new HttpFront(gateway);
     }
 
     @GET
@@ -78,33 +75,19 @@ public class GatewayResource {
     /** A CORS preflight: answered here, never passed on to a service. */
     @OPTIONS
     @Path("{path: .*}")
-    public Response preflight(@Context HttpHeaders headers) {
-        return cors.preflight(headers.getHeaderString("Origin"),
-                headers.getHeaderString("Access-Control-Request-Method"));
+    public Response preflight(@Context UriInfo uri, @Context HttpHeaders headers) throws IOException {
+        return serve("OPTIONS", uri, headers, null);
     }
 
     private Response serve(String method, UriInfo uri, HttpHeaders headers, InputStream in) throws IOException {
-        String origin = headers.getHeaderString("Origin");
-        byte[] body;
-        try {
-            body = Bodies.read(in, headers.getHeaderString("Content-Length"), gateway.config().maxBodySize());
-        } catch (MicroException e) {
-            return cors.decorate(Replies.toResponse(Reply.error(e)), origin);
+        HttpFront.Answer a = front.serve(method, "/" + uri.getPath().replaceFirst("^/", ""),
+                uri.getRequestUri().getRawQuery(), headers.getRequestHeaders(), in);
+        if (a.events() == null) {
+            return Replies.toResponse(a.head());
         }
-        HttpCall call = new HttpCall(method, "/" + uri.getPath().replaceFirst("^/", ""),
-                uri.getRequestUri().getRawQuery(), headers.getRequestHeaders(), body);
-        String accept = headers.getHeaderString("Accept");
-        if (accept != null && accept.contains("text/event-stream")) {
-            Object opened = gateway.openStream(call);
-            if (opened instanceof Reply r) {
-                return cors.decorate(Replies.toResponse(r), origin);
-            }
-            StreamedReplies replies = (StreamedReplies) opened;
-            StreamingOutput events = replies::writeTo;
-            return cors.decorate(Response.ok(events, "text/event-stream").header("Cache-Control", "no-cache")
-                    .header("X-Accel-Buffering", "no").build(), origin);
-        }
-        return cors.decorate(Replies.toResponse(gateway.call(call)), origin);
+        StreamingOutput events = a.events()::writeTo;
+        Response.ResponseBuilder b = Response.ok(events, a.head().contentType());
+        a.head().headers().forEach(b::header);
+        return b.build();
     }
-
 }

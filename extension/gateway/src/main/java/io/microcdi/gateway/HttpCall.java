@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One HTTP request as the gateway sees it, whatever the JAX-RS runtime.
+ * One HTTP request as the gateway sees it, whatever the server (a JAX-RS runtime, the JDK's).
  *
  * <pre>{@code
  * new HttpCall("POST", "/greeter/hello", "", Map.of("Content-Type", List.of("application/json")), body)
@@ -29,6 +29,11 @@ public record HttpCall(String method, String path, String query, Map<String, Lis
 
     /** The first value of header {@code name} (case ignored), or {@code null}. */
     public String header(String name) {
+        return header(headers, name);
+    }
+
+    /** The first value of header {@code name} in {@code headers} (case ignored), or {@code null}. */
+    static String header(Map<String, List<String>> headers, String name) {
         List<String> values = headers.get(name);
         if (values == null) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {

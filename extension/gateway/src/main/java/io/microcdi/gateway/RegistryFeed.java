@@ -9,17 +9,16 @@ import io.microcdi.registry.Watcher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The registry's events for the dashboard's live view: one watcher of every service, started with the first reader
- * and stopped with the container, each event sent to every open {@link SseEventSink} as a server-sent event named
+ * and stopped with the container, each event sent to every open {@link Reader} (a server's SSE connection: JAX-RS's
+ * {@code SseEventSink} in {@link DashboardResource}, a chunked answer in {@link GatewayHttpServer}) as an event named
  * after its action ({@code create}, {@code update}, {@code delete}) carrying the service (name, version, nodes) as
  * JSON.
  *
@@ -49,16 +48,27 @@ public class RegistryFeed {
         this.registry = registry;
     }
 
-    /** Sends the events from now on to {@code sink} until it is closed; starts the watcher with the first reader. */
-    public void add(SseEventSink sink, Sse sse) {
-        readers.add(new Reader(sink, sse));
-        sink.send(sse.newEventBuilder().name("open").data("{}").build());
+    /** One reader of the feed: a server's connection, open until the browser leaves. */
+    public interface Reader {
+
+        /** Sends the event {@code name} with {@code data}; completes exceptionally when the reader is gone. */
+        CompletionStage<?> send(String name, String data);
+
+        boolean isClosed();
+
+        void close();
+    }
+
+    /** Sends the events from now on to {@code reader} until it is closed; starts the watcher with the first reader. */
+    public void add(Reader reader) {
+        readers.add(reader);
+        reader.send("open", "{}");
         startWatching();
     }
 
     /** How many readers are connected (the dashboard shows it; tests wait for it). */
     public int readers() {
-        readers.removeIf(r -> r.sink.isClosed());
+        readers.removeIf(Reader::isClosed);
         return readers.size();
     }
 
@@ -106,32 +116,29 @@ public class RegistryFeed {
             return;
         }
         for (Reader r : readers) {
-            if (r.sink.isClosed()) {
+            if (r.isClosed()) {
                 readers.remove(r);
                 continue;
             }
-            OutboundSseEvent event = r.sse.newEventBuilder().name(action).data(json).build();
-            r.sink.send(event).whenComplete((ok, failure) -> {
+            r.send(action, json).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     readers.remove(r);
-                    r.sink.close();
+                    r.close();
                 }
             });
         }
     }
 
+    /** Stops the watcher and closes every reader (the container does it; a server made by hand calls it). */
     @PreDestroy
-    synchronized void close() {
+    public synchronized void close() {
         closed = true;
         if (watcher != null) {
             watcher.stop();
         }
         for (Reader r : readers) {
-            r.sink.close();
+            r.close();
         }
         readers.clear();
-    }
-
-    private record Reader(SseEventSink sink, Sse sse) {
     }
 }

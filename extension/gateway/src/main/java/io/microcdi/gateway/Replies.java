@@ -9,7 +9,13 @@ final class Replies {
     }
 
     static Response toResponse(Reply r) {
-        Response.ResponseBuilder b = Response.status(r.status()).entity(r.body()).type(r.contentType());
+        Response.ResponseBuilder b = Response.status(r.status());
+        if (r.body().length > 0 || !r.contentType().isEmpty()) {
+            b.entity(r.body());
+        }
+        if (!r.contentType().isEmpty()) {
+            b.type(r.contentType());
+        }
         r.headers().forEach(b::header);
         return b.build();
     }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * }</pre>
  *
  * @param status      the HTTP status
- * @param contentType the body's content type
+ * @param contentType the body's content type ({@code ""}: none, as for a 204)
  * @param headers     further response headers
  * @param body        the body
  */
@@ -26,6 +26,16 @@ public record Reply(int status, String contentType, Map<String, String> headers,
         Objects.requireNonNull(contentType, "contentType");
         headers = Map.copyOf(headers);
         Objects.requireNonNull(body, "body");
+    }
+
+    /** This reply with {@code more} headers as well (CORS, {@code Server-Timing}); itself when there are none. */
+    public Reply withHeaders(Map<String, String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.putAll(more);
+        return new Reply(status, contentType, all, body);
     }
 
     /** A 200 with {@code body}. */
