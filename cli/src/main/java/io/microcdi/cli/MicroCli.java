@@ -44,7 +44,7 @@ import java.util.logging.Logger;
                         + "environment variables (MICRO_REGISTRY=etcd), -D options and the options below."},
         subcommands = {ServicesCommand.class, DescribeCommand.class, CallCommand.class, StreamCommand.class,
                 PublishCommand.class, SubscribeCommand.class, HealthCommand.class, WatchCommand.class,
-                LoadCommand.class, CompletionCommand.class},
+                LoadCommand.class, ApiCommand.class, CompletionCommand.class},
         footer = {"", "Exit codes: 0 done, 1 failed (remote error, not found, unhealthy), 2 bad command line or "
                 + "configuration."})
 public final class MicroCli implements Callable<Integer> {

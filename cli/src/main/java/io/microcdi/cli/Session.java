@@ -66,6 +66,11 @@ final class Session implements AutoCloseable {
         return config;
     }
 
+    /** The plugins found, for what makes its own clients ({@code micro api}'s node health checks). */
+    Plugins plugins() {
+        return plugins;
+    }
+
     /** The registry {@code micro.registry} names. */
     synchronized Registry registry() {
         ensureOpen();
@@ -116,6 +121,13 @@ final class Session implements AutoCloseable {
         return broker;
     }
 
+    /** Returns once {@link #close()} ran (Ctrl-C): what a command that serves until stopped waits on. */
+    synchronized void awaitClose() throws InterruptedException {
+        while (!closed) {
+            wait();
+        }
+    }
+
     /** Whether {@link #close()} ran: a loop that waits for events ends quietly. */
     synchronized boolean isClosed() {
         return closed;
@@ -130,6 +142,7 @@ final class Session implements AutoCloseable {
                 return;
             }
             closed = true;
+            notifyAll();
             toClose = new ArrayList<>(made);
             made.clear();
         }
@@ -142,7 +155,7 @@ final class Session implements AutoCloseable {
         }
     }
 
-    private Codecs codecs() {
+    synchronized Codecs codecs() {
         if (codecs == null) {
             codecs = plugins.codecs(config);
         }

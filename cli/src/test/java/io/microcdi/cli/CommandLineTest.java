@@ -14,7 +14,7 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"services", "describe", "call", "stream", "publish", "subscribe", "health", "watch",
-            "completion"})
+            "api", "completion"})
     void everyCommandHasHelp(String command) {
         Cli.Run r = Cli.run(command, "--help");
 
@@ -29,7 +29,7 @@ class CommandLineTest {
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("services", "describe", "call", "stream", "publish", "subscribe", "health",
-                "watch", "load", "completion", "Exit codes:");
+                "watch", "load", "api", "completion", "Exit codes:");
     }
 
     @Test

@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -227,6 +231,40 @@ class GreeterProcessTest {
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.outLines()).containsExactly("{\"greeting\":\"Hello Ann\"}", "{\"greeting\":\"Hello Bob\"}");
+    }
+
+    /** {@code micro api} in front of the greeter process: found over mDNS, called over HTTP, streamed as SSE. */
+    @Test
+    void apiRoutesHttpToTheGreeterProcess() throws Exception {
+        Cli.Running api = Cli.start(defaults("api", "--address", "127.0.0.1:0"));
+        try {
+            api.awaitErr("Ctrl-C to stop");
+            Matcher m = Pattern.compile("micro api on (http://\\S+) ").matcher(api.err().toString());
+            assertThat(m.find()).as(api.snapshot()).isTrue();
+            URI base = URI.create(m.group(1));
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+            HttpResponse<String> hello = http.send(HttpRequest.newBuilder(base.resolve("/greeter/hello"))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"John\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(hello.statusCode()).as(hello.body()).isEqualTo(200);
+            assertThat(hello.body()).isEqualTo("{\"greeting\":\"Hello John\"}");
+
+            HttpResponse<String> chat = http.send(HttpRequest.newBuilder(base.resolve("/greeter/chat"))
+                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Ann\"}\n{\"name\":\"Bob\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(chat.body()).isEqualTo("data: {\"greeting\":\"Hello Ann\"}\n\n"
+                    + "data: {\"greeting\":\"Hello Bob\"}\n\nevent: end\ndata: {}\n\n");
+
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(base.resolve("/_micro/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.body()).contains("<title>MicroCDI dashboard</title>");
+        } finally {
+            Cli.Run r = api.interrupt(); // Ctrl-C
+            assertThat(r.exit()).as(r.toString()).isZero();
+        }
     }
 
     @Test
