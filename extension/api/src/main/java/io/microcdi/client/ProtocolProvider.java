@@ -17,7 +17,9 @@ import io.microcdi.transport.Transport;
  *
  * <p>The transport it makes carries the client's attempts as the mucp transport does ({@link Transport#send}: the
  * same message headers in, the same answer or failure out), so the selector, retries, deadlines and call wrappers
- * apply unchanged; it never listens.
+ * apply unchanged; it never listens. When it is a {@link io.microcdi.transport.StreamingTransport} too, streams to
+ * the nodes that speak the protocol go over it ({@code stream(address, open, timeout)}, the address being
+ * {@link #address(Node)}'s); otherwise a stream to such a node fails with a 501.
  */
 public interface ProtocolProvider {
 

@@ -11,6 +11,7 @@ import io.microcdi.grpc.cdi.Hello;
 import io.microcdi.registry.Node;
 import io.microcdi.registry.Service;
 import io.microcdi.registry.memory.MemoryRegistry;
+import io.microcdi.stream.Streams;
 import jakarta.enterprise.inject.se.SeContainer;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.environment.se.Weld;
@@ -34,7 +35,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code micro.server=grpc} in a Weld SE container: the {@code @Service} bean is served over gRPC and registered as a
  * gRPC node; a {@code @MicroClient} injected in a second container (a client only, as another application would be)
- * calls it over gRPC, errors included; closing the server's container deregisters the node, and closing both leaves
+ * calls it over gRPC, errors included, and streams from it over gRPC (server, client and bidirectional); closing the server's container deregisters the node, and closing both leaves
  * no thread of either behind, grpc-java's event loops included.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -103,6 +104,24 @@ class GrpcCdiTest {
                     assertThat(e.id()).isEqualTo("greeter-cdi.hello");
                     assertThat(e.detail()).isEqualTo("name is required");
                 });
+
+        // the three kinds of stream, over gRPC too: the node speaks nothing else
+        assertThat(Streams.toList(greeter.lots(new Hello("Ann"))).join()).extracting(Greeting::greeting)
+                .containsExactly("Hello Ann 0", "Hello Ann 1", "Hello Ann 2");
+        assertThat(greeter.gather(Streams.of(new Hello("Ann"), new Hello("Bob"))).toCompletableFuture().join()
+                .greeting()).isEqualTo("Hello Ann and Bob");
+        List<Hello> names = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            names.add(new Hello("n" + i));
+        }
+        List<Greeting> chat = Streams.toList(greeter.chat(Streams.fromIterable(names))).join();
+        assertThat(chat).hasSize(200);
+        assertThat(chat.get(199).greeting()).isEqualTo("Hello n199");
+        assertThat(chat.get(0).thread()).startsWith("microcdi-grpc-handler");
+        assertThatThrownBy(() -> Streams.toList(greeter.chat(Streams.of(new Hello("Ann"), new Hello("")))).join())
+                .hasCauseInstanceOf(MicroException.class)
+                .cause().satisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(400));
+
         assertThat(started(before)).as("grpc-java's threads while both run").anyMatch(n -> n.contains("grpc"));
 
         server.close();

@@ -24,6 +24,7 @@ import io.microcdi.registry.memory.MemoryRegistry;
 import io.microcdi.selector.cache.CachingSelector;
 import io.microcdi.server.grpc.GrpcServer;
 import io.microcdi.server.grpc.GrpcServerConfig;
+import io.microcdi.stream.Streams;
 import io.microcdi.testing.FreePorts;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,6 +59,13 @@ class GrpcClientTest {
     }
 
     /** A typed client of the record greeter. */
+    /** The streams of {@code greeter.ProtoGreeter}, as a typed client sees them. */
+    public interface ProtoGreeterClient {
+        Flow.Publisher<HelloReply> lots(HelloRequest req);
+
+        Flow.Publisher<HelloReply> chat(Flow.Publisher<HelloRequest> names);
+    }
+
     public interface GreeterApi {
         Greeters.Reply hello(Greeters.Hello req);
     }
@@ -162,6 +171,82 @@ class GrpcClientTest {
             assertThat(api.hello(name("n" + i)).getGreeting()).isEqualTo("Hi n" + i);
         }
         assertThat(plainCalls.get()).isEqualTo(20);
+    }
+
+    /**
+     * Typed streams to gRPC nodes go over gRPC as calls do: server and bidirectional streams of a plain grpc-java
+     * server, its status as the stream's error, and a node that cannot be reached skipped when the stream opens.
+     */
+    @Test
+    void streamsFromAPlainGrpcJavaServerPastADeadNode() throws Exception {
+        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new ProtoGreeterGrpc.ProtoGreeterImplBase() {
+                    @Override
+                    public void lots(HelloRequest req, StreamObserver<HelloReply> out) {
+                        for (int i = 0; i < 3; i++) {
+                            out.onNext(HelloReply.newBuilder().setGreeting("Hi " + req.getName() + " " + i).build());
+                        }
+                        out.onCompleted();
+                    }
+
+                    @Override
+                    public StreamObserver<HelloRequest> chat(StreamObserver<HelloReply> out) {
+                        return new StreamObserver<>() {
+                            private boolean failed;
+
+                            @Override
+                            public void onNext(HelloRequest req) {
+                                if (failed) {
+                                    return;
+                                }
+                                if (req.getName().equals("nobody")) {
+                                    failed = true;
+                                    out.onError(Status.NOT_FOUND.withDescription("no such person")
+                                            .asRuntimeException());
+                                    return;
+                                }
+                                out.onNext(HelloReply.newBuilder().setGreeting("Hi " + req.getName()).build());
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                if (!failed) {
+                                    out.onCompleted();
+                                }
+                            }
+                        };
+                    }
+                }).build().start();
+        closing.add(() -> s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        register("greeter", "plain-" + s.getPort(), "127.0.0.1:" + s.getPort(), Map.of("protocol", "grpc"));
+        register("greeter", "dead", "127.0.0.1:" + FreePorts.one(), Map.of("protocol", "grpc"));
+        // mucp streams need a streaming transport at start; nothing here speaks mucp, so none is used
+        HttpTransport http = new HttpTransport(HttpTransportConfig.defaults());
+        closing.add(http);
+        ProtoGreeterClient api = ClientProxies.create(ProtoGreeterClient.class, "greeter",
+                client(Map.of("micro.client.retries", "2"), http), new ProtoCodec());
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(Streams.toList(api.lots(name("n" + i))).get(10, TimeUnit.SECONDS))
+                    .extracting(HelloReply::getGreeting).containsExactly("Hi n" + i + " 0", "Hi n" + i + " 1",
+                            "Hi n" + i + " 2");
+        }
+        List<HelloRequest> names = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            names.add(name("c" + i));
+        }
+        List<HelloReply> chat = Streams.toList(api.chat(Streams.fromIterable(names))).get(10, TimeUnit.SECONDS);
+        assertThat(chat).hasSize(500);
+        assertThat(chat.get(499).getGreeting()).isEqualTo("Hi c499");
+        assertThatThrownBy(() -> Streams.toList(api.chat(Streams.of(name("a"), name("nobody")))).join())
+                .cause().isInstanceOfSatisfying(MicroException.class, e -> {
+                    assertThat(e.code()).isEqualTo(404);
+                    assertThat(e.detail()).isEqualTo("no such person");
+                });
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.microcdi.transport.TransportTimeoutException;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -46,6 +47,9 @@ final class ClientStream implements Flow.Subscription {
     private final String endpoint;
     private final Next next;
     private final StreamingTransport transport;
+    private final ClientProtocols protocols;
+    /** The protocol streams prefer for nodes that speak several ({@code micro.client.<service>.protocol}). */
+    private final String protocol;
     private final Flow.Publisher<byte[]> requests;
     private final Metadata itemHeader;
     private final int retries;
@@ -61,9 +65,12 @@ final class ClientStream implements Flow.Subscription {
     private int attempts;
 
     ClientStream(Message open, String service, String endpoint, String streamId, String contentType, Next next,
-                 StreamingTransport transport, Flow.Publisher<byte[]> requests, int retries, Duration openTimeout,
+                 StreamingTransport transport, ClientProtocols protocols, String protocol,
+                 Flow.Publisher<byte[]> requests, int retries, Duration openTimeout,
                  Flow.Subscriber<? super Response> subscriber, Executor callbacks) {
         this.open = open;
+        this.protocols = protocols;
+        this.protocol = protocol;
         this.service = service;
         this.endpoint = endpoint;
         this.next = next;
@@ -89,6 +96,7 @@ final class ClientStream implements Flow.Subscription {
         Request request = open;
         Next next;
         Message message;
+        String protocol;
         String id = client.nextId();
         try {
             if (client.closed) {
@@ -106,6 +114,7 @@ final class ClientStream implements Flow.Subscription {
             }
             ServiceCalls calls = client.calls(request.service());
             EndpointTemplate endpoint = calls.endpoint(request);
+            protocol = calls.protocol;
             SelectOptions select = options.select();
             if (calls.settings.endpointFilter() && select.endpoint() == null) {
                 select = select == calls.settings.options().select() ? endpoint.select
@@ -125,7 +134,8 @@ final class ClientStream implements Flow.Subscription {
             return;
         }
         new ClientStream(message, request.service(), request.endpoint(), id, request.contentType(), next,
-                client.streams, requests, options.retries(), options.requestTimeout(), subscriber, callbacks)
+                client.streams, client.protocols, protocol, requests, options.retries(), options.requestTimeout(),
+                subscriber, callbacks)
                 .start();
     }
 
@@ -146,8 +156,17 @@ final class ClientStream implements Flow.Subscription {
         }
         attempts++;
         try {
-            transport.stream(node, open, openTimeout)
-                    .whenComplete((s, error) -> opened(node, s, error));
+            // over the protocol the node speaks (gRPC, say), as a call to it goes; else mucp over the transport
+            ClientProtocols.Spoken p = protocols.of(node, protocol);
+            CompletableFuture<MessageStream> opening;
+            if (p == null) {
+                opening = transport.stream(node, open, openTimeout);
+            } else if (p.transport instanceof StreamingTransport st) {
+                opening = st.stream(p.provider.address(node), open, openTimeout);
+            } else {
+                throw new MicroException(RpcClient.ID, "the " + p.provider.name() + " protocol cannot stream", 501);
+            }
+            opening.whenComplete((s, error) -> opened(node, s, error));
         } catch (RuntimeException e) {
             opened(node, null, e);
         }
@@ -166,6 +185,10 @@ final class ClientStream implements Flow.Subscription {
             }
             if (dialFailed && attempts <= retries) {
                 attempt();
+                return;
+            }
+            if (cause instanceof MicroException me) {
+                fail(me);   // the node's protocol cannot stream, or the open was refused as such
                 return;
             }
             String where = service + " " + endpoint + " at " + node.address()

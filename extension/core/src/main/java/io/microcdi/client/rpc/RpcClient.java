@@ -70,7 +70,7 @@ public final class RpcClient implements StreamingClient {
     private final Codecs codecs;
     private final AtomicLong ids = new AtomicLong();
     /** The protocols besides mucp, for nodes that speak them. */
-    private final ClientProtocols protocols;
+    final ClientProtocols protocols;
     /** Per service: its settings and per-endpoint header templates, built once. */
     private final ConcurrentHashMap<String, ServiceCalls> services = new ConcurrentHashMap<>();
     volatile boolean closed;

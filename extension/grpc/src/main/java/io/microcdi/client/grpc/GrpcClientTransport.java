@@ -2,6 +2,7 @@ package io.microcdi.client.grpc;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -15,12 +16,15 @@ import io.microcdi.internal.grpc.GrpcErrors;
 import io.microcdi.internal.grpc.GrpcHeaders;
 import io.microcdi.internal.grpc.Schemas;
 import io.microcdi.transport.Listener;
+import io.microcdi.registry.Node;
 import io.microcdi.transport.Message;
-import io.microcdi.transport.Transport;
+import io.microcdi.transport.MessageStream;
+import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.TransportException;
 import io.microcdi.transport.TransportTimeoutException;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +46,12 @@ import java.util.concurrent.TimeUnit;
  * answered as {@code Micro-Error} (see {@link GrpcErrors}); a node that cannot be reached ({@code UNAVAILABLE}
  * without an answer of the node) fails as a {@link TransportException}, and a deadline that passed as a
  * {@link TransportTimeoutException}, for the retry policy to judge as it does over mucp.
+ *
+ * <p>A stream ({@link #stream(String, Message, Duration)}) is one gRPC call at the same path, made as a bidirectional
+ * one (see {@link GrpcClientStream}), once the node's channel is connected: a node that cannot be reached fails the
+ * open as not sent, so the client tries another, as over mucp.
  */
-final class GrpcClientTransport implements Transport {
+final class GrpcClientTransport implements StreamingTransport {
 
     private static final String ID = "go.micro.client";
     private static final Metadata.Key<String> MICRO_FROM_SERVICE = GrpcHeaders.FROM_SERVICE;
@@ -51,6 +59,9 @@ final class GrpcClientTransport implements Transport {
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     /** Method descriptors by service, then endpoint: made once per endpoint. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, MethodDescriptor<byte[], byte[]>>> methods =
+            new ConcurrentHashMap<>();
+    /** The same paths as bidirectional streams: a stream to any kind of streaming endpoint is one on the wire. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, MethodDescriptor<byte[], byte[]>>> streams =
             new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -98,7 +109,8 @@ final class GrpcClientTransport implements Transport {
         }
         CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS);
         ManagedChannel channel = channel(address);
-        ClientCall<byte[], byte[]> call = channel.newCall(method(service, endpoint, form), options);
+        ClientCall<byte[], byte[]> call = channel.newCall(method(methods, MethodDescriptor.MethodType.UNARY, service, endpoint),
+                options);
         Answer answer = new Answer(form);
         try {
             call.start(answer, headers);
@@ -113,13 +125,78 @@ final class GrpcClientTransport implements Transport {
         return answer.future;
     }
 
-    private MethodDescriptor<byte[], byte[]> method(String service, String endpoint, int form) {
+    @Override
+    public CompletableFuture<MessageStream> stream(Node node, Message open, Duration connectTimeout) {
+        return stream(node.address(), open, connectTimeout);
+    }
+
+    @Override
+    public CompletableFuture<MessageStream> stream(String address, Message open, Duration connectTimeout) {
+        io.microcdi.metadata.Metadata h = open.header();
+        String service = h.get("Micro-Service");
+        String endpoint = h.get("Micro-Endpoint");
+        String contentType = h.get("Content-Type");
+        int form = Forms.form(contentType);
+        if (service == null || endpoint == null) {
+            return CompletableFuture.failedFuture(MicroException.badRequest(ID, "a gRPC stream needs a service and "
+                    + "an endpoint"));
+        }
+        if (form < 0) {
+            return CompletableFuture.failedFuture(new MicroException(ID, "streaming " + service + " " + endpoint
+                    + " over gRPC: content type " + contentType + " has no gRPC form (expected: application/json or "
+                    + "application/protobuf)", 415));
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new TransportException("the gRPC client is closed", null, false));
+        }
+        Metadata headers = new Metadata();
+        GrpcHeaders.outbound(h, headers);
+        String type = form == Forms.JSON ? "application/json" : "application/protobuf";
+        headers.put(GrpcHeaders.X_CONTENT_TYPE, type);
+        String from = h.get("Micro-From-Service");
+        if (from != null) {
+            headers.put(MICRO_FROM_SERVICE, from);
+        }
+        ManagedChannel channel = channel(address);
+        MethodDescriptor<byte[], byte[]> method = method(streams, MethodDescriptor.MethodType.BIDI_STREAMING,
+                service, endpoint);
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        whenConnected(channel, address, connected);
+        return connected.orTimeout(connectTimeout.toNanos(), TimeUnit.NANOSECONDS).thenApply(ignored -> {
+            GrpcClientStream s = new GrpcClientStream(channel.newCall(method, CallOptions.DEFAULT), address, type);
+            s.start(headers);
+            return s;
+        });
+    }
+
+    /** Completes {@code connected} once {@code channel} is, or fails it (not sent) when it cannot connect. */
+    private static void whenConnected(ManagedChannel channel, String address, CompletableFuture<Void> connected) {
+        if (connected.isDone()) {
+            return;
+        }
+        ConnectivityState state = channel.getState(true);
+        switch (state) {
+            case READY -> connected.complete(null);
+            case TRANSIENT_FAILURE, SHUTDOWN -> connected.completeExceptionally(new TransportException(
+                    "gRPC: cannot connect to " + address + " (" + state + ")", null, false));
+            default -> channel.notifyWhenStateChanged(state, () -> whenConnected(channel, address, connected));
+        }
+    }
+
+    @Override
+    public Map<String, String> nodeMetadata() {
+        return Map.of();
+    }
+
+    private static MethodDescriptor<byte[], byte[]> method(
+            ConcurrentHashMap<String, ConcurrentHashMap<String, MethodDescriptor<byte[], byte[]>>> methods,
+            MethodDescriptor.MethodType type, String service, String endpoint) {
         ConcurrentHashMap<String, MethodDescriptor<byte[], byte[]>> ofService =
                 methods.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
         MethodDescriptor<byte[], byte[]> m = ofService.get(endpoint);
         if (m == null) {
             m = ofService.computeIfAbsent(endpoint, e -> MethodDescriptor.<byte[], byte[]>newBuilder()
-                    .setType(MethodDescriptor.MethodType.UNARY)
+                    .setType(type)
                     .setFullMethodName(MethodDescriptor.generateFullMethodName(
                             Schemas.packageOf(service) + "." + Schemas.handler(e), Schemas.method(e)))
                     .setRequestMarshaller(Bytes.MARSHALLER)
