@@ -79,29 +79,16 @@ final class GrpcClientTransport implements StreamingTransport {
     @Override
     public CompletableFuture<Message> send(String address, Message request, Duration timeout) {
         io.microcdi.metadata.Metadata h = request.header();
-        String service = h.get("Micro-Service");
-        String endpoint = h.get("Micro-Endpoint");
-        String contentType = h.get("Content-Type");
-        int form = Forms.form(contentType);
-        if (service == null || endpoint == null) {
-            return CompletableFuture.failedFuture(MicroException.badRequest(ID, "a gRPC call needs a service and "
-                    + "an endpoint"));
+        Outbound out;
+        try {
+            out = outbound(h, "call");
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
         }
-        if (form < 0) {
-            return CompletableFuture.failedFuture(new MicroException(ID, "calling " + service + " " + endpoint
-                    + " over gRPC: content type " + contentType + " has no gRPC form (expected: application/json or "
-                    + "application/protobuf)", 415));
-        }
-        if (closed) {
-            return CompletableFuture.failedFuture(new TransportException("the gRPC client is closed", null, false));
-        }
-        Metadata headers = new Metadata();
-        GrpcHeaders.outbound(h, headers);
-        headers.put(GrpcHeaders.X_CONTENT_TYPE, form == Forms.JSON ? "application/json" : "application/protobuf");
-        String from = h.get("Micro-From-Service");
-        if (from != null) {
-            headers.put(MICRO_FROM_SERVICE, from);
-        }
+        Metadata headers = out.headers;
+        int form = out.form;
+        String service = out.service;
+        String endpoint = out.endpoint;
         long nanos = timeout.toNanos();
         String budget = h.get("Timeout");
         if (budget != null) {
@@ -132,31 +119,16 @@ final class GrpcClientTransport implements StreamingTransport {
 
     @Override
     public CompletableFuture<MessageStream> stream(String address, Message open, Duration connectTimeout) {
-        io.microcdi.metadata.Metadata h = open.header();
-        String service = h.get("Micro-Service");
-        String endpoint = h.get("Micro-Endpoint");
-        String contentType = h.get("Content-Type");
-        int form = Forms.form(contentType);
-        if (service == null || endpoint == null) {
-            return CompletableFuture.failedFuture(MicroException.badRequest(ID, "a gRPC stream needs a service and "
-                    + "an endpoint"));
+        Outbound out;
+        try {
+            out = outbound(open.header(), "stream");
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
         }
-        if (form < 0) {
-            return CompletableFuture.failedFuture(new MicroException(ID, "streaming " + service + " " + endpoint
-                    + " over gRPC: content type " + contentType + " has no gRPC form (expected: application/json or "
-                    + "application/protobuf)", 415));
-        }
-        if (closed) {
-            return CompletableFuture.failedFuture(new TransportException("the gRPC client is closed", null, false));
-        }
-        Metadata headers = new Metadata();
-        GrpcHeaders.outbound(h, headers);
-        String type = form == Forms.JSON ? "application/json" : "application/protobuf";
-        headers.put(GrpcHeaders.X_CONTENT_TYPE, type);
-        String from = h.get("Micro-From-Service");
-        if (from != null) {
-            headers.put(MICRO_FROM_SERVICE, from);
-        }
+        Metadata headers = out.headers;
+        String type = out.form == Forms.JSON ? "application/json" : "application/protobuf";
+        String service = out.service;
+        String endpoint = out.endpoint;
         ManagedChannel channel = channel(address);
         MethodDescriptor<byte[], byte[]> method = method(streams, MethodDescriptor.MethodType.BIDI_STREAMING,
                 service, endpoint);
@@ -167,6 +139,42 @@ final class GrpcClientTransport implements StreamingTransport {
             s.start(headers);
             return s;
         });
+    }
+
+    /** A call's or stream's target, form and gRPC headers, from its Go Micro headers. */
+    private record Outbound(String service, String endpoint, int form, Metadata headers) {
+    }
+
+    /**
+     * Checks what a call or stream ({@code what}) needs and makes its gRPC headers.
+     *
+     * @throws MicroException     400 without a service or an endpoint, 415 for a content type with no gRPC form
+     * @throws TransportException when the client is closed
+     */
+    private Outbound outbound(io.microcdi.metadata.Metadata h, String what) {
+        String service = h.get("Micro-Service");
+        String endpoint = h.get("Micro-Endpoint");
+        String contentType = h.get("Content-Type");
+        int form = Forms.form(contentType);
+        if (service == null || endpoint == null) {
+            throw MicroException.badRequest(ID, "a gRPC " + what + " needs a service and an endpoint");
+        }
+        if (form < 0) {
+            throw new MicroException(ID, (what.equals("call") ? "calling " : "streaming ") + service + " "
+                    + endpoint + " over gRPC: content type " + contentType + " has no gRPC form (expected: "
+                    + "application/json or application/protobuf)", 415);
+        }
+        if (closed) {
+            throw new TransportException("the gRPC client is closed", null, false);
+        }
+        Metadata headers = new Metadata();
+        GrpcHeaders.outbound(h, headers);
+        headers.put(GrpcHeaders.X_CONTENT_TYPE, form == Forms.JSON ? "application/json" : "application/protobuf");
+        String from = h.get("Micro-From-Service");
+        if (from != null) {
+            headers.put(MICRO_FROM_SERVICE, from);
+        }
+        return new Outbound(service, endpoint, form, headers);
     }
 
     /** Completes {@code connected} once {@code channel} is, or fails it (not sent) when it cannot connect. */
