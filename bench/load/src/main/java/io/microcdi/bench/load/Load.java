@@ -47,20 +47,30 @@ final class Load {
         NioEventLoopGroup httpGroup = new NioEventLoopGroup(1);
         List<Target> targets = new ArrayList<>();
         try {
-            String[] limit = LoadBench.required(opt, "limit").split(":");
-            String[] micro = LoadBench.required(opt, "microcdi").split(":");
-            String[] grpc = LoadBench.required(opt, "grpc").split(":");
-            targets.add(new HttpTarget("limit", limit[0], Integer.parseInt(limit[1]), httpGroup));
+            // --limit and --microcdi may be left out for the gRPC pair alone (scripts/bench GRPC_BENCH=only)
+            String[] micro = opt.containsKey("microcdi") ? opt.get("microcdi").split(":") : null;
+            if (opt.containsKey("limit")) {
+                String[] limit = opt.get("limit").split(":");
+                targets.add(new HttpTarget("limit", limit[0], Integer.parseInt(limit[1]), httpGroup));
+            }
             // --microcdi-name limit2: the harness's A/A check (scripts/bench SELF=1 puts a second limit there)
             String microName = opt.getOrDefault("microcdi-name", "microcdi");
-            targets.add(new HttpTarget(microName, micro[0], Integer.parseInt(micro[1]), httpGroup));
+            if (micro != null) {
+                targets.add(new HttpTarget(microName, micro[0], Integer.parseInt(micro[1]), httpGroup));
+            }
+            String[] grpc = LoadBench.required(opt, "grpc").split(":");
             targets.add(new GrpcGreeter.Client("grpc", grpc[0], Integer.parseInt(grpc[1])));
+            if (opt.containsKey("grpc2")) {
+                // a second plain grpc-java server: the A/A check of the gRPC pair
+                String[] g2 = opt.get("grpc2").split(":");
+                targets.add(new GrpcGreeter.Client("grpc2", g2[0], Integer.parseInt(g2[1])));
+            }
             if (opt.containsKey("microcdi-grpc")) {
                 // the same gRPC-java client on the same greeter path, against MicroCDI's gRPC server
                 String[] mg = opt.get("microcdi-grpc").split(":");
                 targets.add(new GrpcGreeter.Client("microcdi-grpc", mg[0], Integer.parseInt(mg[1])));
             }
-            if (opt.containsKey("microclient")) {
+            if (opt.containsKey("microclient") && micro != null) {
                 MicroClientTarget mc = new MicroClientTarget();
                 targets.add(mc);
                 mc.open(maxConc);
@@ -109,6 +119,8 @@ final class Load {
                 }
                 ratio(microName, "limit", c, aggs);
                 ratio(microName, "grpc", c, aggs);
+                ratio("microcdi-grpc", "grpc", c, aggs);
+                ratio("grpc2", "grpc", c, aggs);
                 System.out.flush();
             }
         } finally {
@@ -166,6 +178,9 @@ final class Load {
     private static void ratio(String a, String b, int c, Map<String, Agg> aggs) {
         Agg x = aggs.get(a);
         Agg y = aggs.get(b);
+        if (x == null || y == null) {
+            return; // one of the pair is not in this run
+        }
         List<Double> perRound = new ArrayList<>();
         for (int i = 0; i < Math.min(x.rates.size(), y.rates.size()); i++) {
             perRound.add(x.rates.get(i) / y.rates.get(i));

@@ -18,7 +18,7 @@ import java.util.logging.LogManager;
  * grpc    --port P [--host 127.0.0.1] [--executor default|direct] [--transport nio|default]   the gRPC-java unary greeter
  * microcdi-grpc --port P [--host 127.0.0.1]                    the same greeter on MicroCDI's gRPC server
  * startup --greeter-jar J [--runs 3] [--idle 3] [--logs DIR]   start-to-registered time and idle RSS of the greeter
- * load    --limit H:P --microcdi H:P --grpc H:P [--microcdi-grpc H:P] [--microclient] [--microcdi-name microcdi] [--conc 64,1] [--rounds 6] [--slice 3]
+ * load    [--limit H:P] [--microcdi H:P] --grpc H:P [--grpc2 H:P] [--microcdi-grpc H:P] [--microclient] [--microcdi-name microcdi] [--conc 64,1] [--rounds 6] [--slice 3]
  *         [--lat-slice 2] [--warmup-min 15] [--warmup-max 30]  the alternating closed-loop load, one line per target
  * chart   RESULTS.txt OUT.svg                                  the req/s bar chart from the result lines
  * }</pre>
