@@ -124,8 +124,10 @@ public final class GreeterProcess implements AutoCloseable {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> command = new ArrayList<>(List.of(java,
                     // a small, fast-starting JVM: 2 cores run several of these at once
-                    "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Djava.net.preferIPv4Stack=true"));
+                    "-Xmx" + heap, "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true"));
+            if (!Boolean.getBoolean("it.c2")) {
+                command.add("-XX:TieredStopAtLevel=1"); // C1 only; -Dit.c2=true: both JIT tiers, as in production
+            }
             properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
             command.addAll(List.of("-jar", (jar != null ? jar : greeterJar()).toString()));
             command.addAll(args);
