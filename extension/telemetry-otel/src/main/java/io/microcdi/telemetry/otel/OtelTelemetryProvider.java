@@ -1,0 +1,83 @@
+package io.microcdi.telemetry.otel;
+
+import io.microcdi.config.MicroConfig;
+import io.microcdi.telemetry.Telemetry;
+import io.microcdi.telemetry.TelemetryProvider;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.TracerProvider;
+
+import java.util.Optional;
+
+/**
+ * Traces to the application's OpenTelemetry: the container's {@link OpenTelemetry} bean (Quarkus'
+ * {@code quarkus-opentelemetry}, Liberty's {@code mpTelemetry}) when it has one, else the global one (the Java agent
+ * sets it, or the application before the container starts). Off when {@code micro.telemetry.otel.enabled=false},
+ * and when that OpenTelemetry traces nothing (its tracer provider is the no-op one), so nothing is paid for spans
+ * nobody exports.
+ *
+ * <pre>{@code
+ * <dependency><groupId>io.microcdi</groupId><artifactId>microcdi-telemetry-otel</artifactId></dependency>
+ * micro.telemetry.otel.enabled=false      # keep the jar, record nothing
+ * }</pre>
+ */
+public final class OtelTelemetryProvider implements TelemetryProvider {
+
+    /** The name in {@code micro.telemetry.otel.enabled}. */
+    public static final String NAME = "otel";
+    /** Whether to trace when an OpenTelemetry is there. */
+    static final String ENABLED = "micro.telemetry.otel.enabled";
+
+    /** The class {@link GlobalOpenTelemetry#get()} configures the SDK with, when it is on the class path... */
+    private static final String AUTOCONFIGURE = "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
+    /** ...and this property (or its environment variable) is {@code true}. */
+    private static final String AUTOCONFIGURE_PROPERTY = "otel.java.global-autoconfigure.enabled";
+    private static final String AUTOCONFIGURE_ENV = "OTEL_JAVA_GLOBAL_AUTOCONFIGURE_ENABLED";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Optional<Telemetry> create(MicroConfig config, Beans beans) {
+        if (!config.bool(ENABLED, true)) {
+            return Optional.empty();
+        }
+        OpenTelemetry otel = beans.get(OpenTelemetry.class).orElseGet(OtelTelemetryProvider::global);
+        if (otel.getTracerProvider() == TracerProvider.noop()) {
+            return Optional.empty();
+        }
+        return Optional.of(new OtelTelemetry(otel, Conventions.fromEnvironment()));
+    }
+
+    /**
+     * The global OpenTelemetry, when set or when OpenTelemetry's autoconfiguration is on. {@link
+     * GlobalOpenTelemetry#get()} is asked only then: otherwise it would fix the global to the no-op one, and an
+     * application setting its own later would fail.
+     */
+    static OpenTelemetry global() {
+        if (GlobalOpenTelemetry.isSet() || autoconfigurable()) {
+            return GlobalOpenTelemetry.get();
+        }
+        return OpenTelemetry.noop();
+    }
+
+    private static boolean autoconfigurable() {
+        String on = System.getProperty(AUTOCONFIGURE_PROPERTY);
+        if (!Boolean.parseBoolean(on != null ? on : System.getenv(AUTOCONFIGURE_ENV))) {
+            return false;
+        }
+        try {
+            Class.forName(AUTOCONFIGURE, false, OtelTelemetryProvider.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OtelTelemetryProvider";
+    }
+}
