@@ -25,6 +25,7 @@ import java.lang.reflect.WildcardType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,7 +92,48 @@ public final class Schemas {
 
     /** The schema of {@code service}'s endpoints. */
     public static Schemas of(ServiceDefinition service) {
-        return new Builder(packageOf(service.name())).build(service);
+        return of(service, Set.of());
+    }
+
+    /**
+     * The schema of {@code service}'s endpoints, its synthesized messages named clear of {@code reserved} (full
+     * names, {@code greeter.HelloRequest}): reflection serves every file of a server from one index, where a name
+     * may be defined once.
+     */
+    public static Schemas of(ServiceDefinition service, Set<String> reserved) {
+        return new Builder(packageOf(service.name()), reserved).build(service);
+    }
+
+    /**
+     * The full names of the messages the generated files of {@code services}' endpoint types define (and the files
+     * they import): what a synthesized message must not be called.
+     */
+    public static Set<String> generatedNames(List<ServiceDefinition> services) {
+        Set<String> names = new HashSet<>();
+        Set<FileDescriptor> seen = new HashSet<>();
+        for (ServiceDefinition s : services) {
+            for (EndpointDefinition e : s.endpoints()) {
+                for (Type t : new Type[] {e.requestType(), e.responseType()}) {
+                    Class<?> raw = t == null ? null : Builder.raw(t);
+                    if (raw != null && Message.class.isAssignableFrom(raw)) {
+                        addNames(descriptorOf(raw).getFile(), names, seen);
+                    }
+                }
+            }
+        }
+        return Set.copyOf(names);
+    }
+
+    private static void addNames(FileDescriptor file, Set<String> names, Set<FileDescriptor> seen) {
+        if (!seen.add(file)) {
+            return;
+        }
+        for (Descriptor d : file.getMessageTypes()) {
+            names.add(d.getFullName());
+        }
+        for (FileDescriptor f : file.getDependencies()) {
+            addNames(f, names, seen);
+        }
     }
 
     /**
@@ -118,11 +160,13 @@ public final class Schemas {
         private final Set<FileDescriptor> imports = new LinkedHashSet<>();
         /** Full names ({@code .pkg.Name}) by type, of every message this file uses. */
         private final Map<Type, String> names = new HashMap<>();
-        private final Set<String> taken = new java.util.HashSet<>();
+        private final Set<String> taken = new HashSet<>();
         private final Map<String, Descriptor> external = new HashMap<>();
+        private final Set<String> reserved;
 
-        Builder(String pkg) {
+        Builder(String pkg, Set<String> reserved) {
             this.pkg = pkg;
+            this.reserved = reserved;
         }
 
         Schemas build(ServiceDefinition service) {
@@ -222,7 +266,7 @@ public final class Schemas {
             }
             String simple = raw.getSimpleName().isEmpty() ? "Message" : raw.getSimpleName();
             String name = simple;
-            for (int i = 2; !taken.add(name); i++) {
+            for (int i = 2; reserved.contains(pkg + "." + name) || !taken.add(name); i++) {
                 name = simple + "_" + i;
             }
             String full = "." + pkg + "." + name;
