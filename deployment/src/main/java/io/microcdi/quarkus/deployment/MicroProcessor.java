@@ -55,7 +55,16 @@ class MicroProcessor {
             "io.microcdi.client.ClientProvider",
             "io.microcdi.client.ProtocolProvider",
             "io.microcdi.server.ServerProvider",
-            "io.microcdi.broker.BrokerProvider");
+            "io.microcdi.broker.BrokerProvider",
+            "io.microcdi.telemetry.TelemetryProvider");
+
+    /**
+     * The beans the telemetry modules look up by type, through the container rather than an injection point: the
+     * registry of Quarkus' Micrometer extension, the SDK of its OpenTelemetry extension. Kept when present.
+     */
+    static final List<String> TELEMETRY_BEANS = List.of(
+            "io.micrometer.core.instrument.MeterRegistry",
+            "io.opentelemetry.api.OpenTelemetry");
 
     static final DotName SERVICE = DotName.createSimple("io.microcdi.annotation.Service");
     static final DotName SUBSCRIBE = DotName.createSimple("io.microcdi.annotation.Subscribe");
@@ -82,6 +91,8 @@ class MicroProcessor {
     @BuildStep
     void unremovable(CombinedIndexBuildItem index, BuildProducer<UnremovableBeanBuildItem> keep) {
         keep.produce(UnremovableBeanBuildItem.beanTypes(PROVIDERS.stream().map(DotName::createSimple)
+                .toArray(DotName[]::new)));
+        keep.produce(UnremovableBeanBuildItem.beanTypes(TELEMETRY_BEANS.stream().map(DotName::createSimple)
                 .toArray(DotName[]::new)));
         keep.produce(UnremovableBeanBuildItem.beanClassAnnotation(SERVICE));
         // a subscriber is looked up by class when the broker connects: nothing injects it

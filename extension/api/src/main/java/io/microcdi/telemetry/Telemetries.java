@@ -50,6 +50,16 @@ public final class Telemetries {
         }
 
         @Override
+        public boolean traces() {
+            for (Telemetry t : all) {
+                if (t.traces()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
         public Observation serverCall(String protocol, String service, String endpoint, Metadata headers) {
             Observation[] o = new Observation[all.length];
             for (int i = 0; i < all.length; i++) {

@@ -48,6 +48,15 @@ public interface Telemetry extends AutoCloseable {
     }
 
     /**
+     * Whether this telemetry carries the W3C trace context itself (its observations' {@link Observation#propagate}
+     * write {@code traceparent}): then the built-in {@code trace} wrappers step aside, so that every span id on the
+     * wire is one the tracer knows.
+     */
+    default boolean traces() {
+        return false;
+    }
+
+    /**
      * A unary call is about to be handled (after routing, before decoding): a server timer and span.
      *
      * @param protocol {@code mucp} (Go Micro's HTTP protocol, its codecs and envelopes) or {@code grpc}
@@ -112,7 +121,8 @@ public interface Telemetry extends AutoCloseable {
      * a transport has open. {@code value} is applied to {@code owner} at each sample; the telemetry holds
      * {@code owner} weakly, so a gauge never keeps a stopped part alive.
      *
-     * @param name        the meter's name, dot separated ({@code micro.selector.cache.nodes})
+     * @param name        the meter's name, dot separated, under {@code microcdi.} ({@code micro.} is configuration's):
+     *                    {@code microcdi.selector.cache.nodes}
      * @param description what it measures, with its unit
      * @param tags        low-cardinality tags
      */

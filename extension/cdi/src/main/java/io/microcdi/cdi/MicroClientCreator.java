@@ -8,6 +8,7 @@ import io.microcdi.config.MicroConfig;
 import io.microcdi.internal.client.ClientInterception;
 import io.microcdi.internal.client.ClientProxies;
 import io.microcdi.client.rpc.RpcClientConfig;
+import io.microcdi.telemetry.Telemetry;
 import io.microcdi.wrappers.BuiltInWrapper;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Any;
@@ -57,7 +58,8 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
         String contentType = contentType(config, service, codecs);
         Set<String> named = lookup.select(MicroModel.class).get().namedWrappers();
         Set<BuiltInWrapper> everywhere = BuiltInWrapper.parse(CLIENT_WRAPPERS, config.get(CLIENT_WRAPPERS, ""));
-        List<CallWrapper> wrappers = new ArrayList<>(builtIns(type, everywhere, config));
+        boolean traced = lookup.select(Telemetry.class).get().traces();
+        List<CallWrapper> wrappers = new ArrayList<>(builtIns(type, everywhere, config, traced));
         wrappers.addAll(wrappers(lookup, type, named));
         Annotation[] bindings = everywhere.stream().filter(b -> !b.wrapsClients()).map(BuiltInWrapper::binding)
                 .toArray(Annotation[]::new);
@@ -78,9 +80,11 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
     /**
      * The built-in wrappers of client {@code type}, outermost of all: those {@code micro.client.wrappers} names for
      * every client and those {@code type} names in {@code @Wrap} (made here, as they are no beans), in
-     * {@link BuiltInWrapper} order.
+     * {@link BuiltInWrapper} order. With {@code traced} (a telemetry that carries the trace context itself, such as
+     * OpenTelemetry's) the {@code trace} wrapper is left out: the telemetry's client span is the one on the wire.
      */
-    static List<CallWrapper> builtIns(Class<?> type, Set<BuiltInWrapper> everywhere, MicroConfig config) {
+    static List<CallWrapper> builtIns(Class<?> type, Set<BuiltInWrapper> everywhere, MicroConfig config,
+                                      boolean traced) {
         Set<BuiltInWrapper> mine = EnumSet.noneOf(BuiltInWrapper.class);
         everywhere.stream().filter(BuiltInWrapper::wrapsClients).forEach(mine::add);
         Wrap wrap = type.getAnnotation(Wrap.class);
@@ -88,6 +92,9 @@ public final class MicroClientCreator implements SyntheticBeanCreator<Object> {
             for (Class<?> c : wrap.value()) {
                 BuiltInWrapper.ofClientWrapper(c.getName()).ifPresent(mine::add);
             }
+        }
+        if (traced) {
+            mine.remove(BuiltInWrapper.TRACE);
         }
         return mine.stream().map(b -> b.newClientWrapper(config)).toList();
     }

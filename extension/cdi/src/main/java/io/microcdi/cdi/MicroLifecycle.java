@@ -19,6 +19,7 @@ import io.microcdi.lifecycle.BeforeStop;
 import io.microcdi.lifecycle.StartAbortedException;
 import io.microcdi.server.Server;
 import io.microcdi.server.ServiceDefinition;
+import io.microcdi.telemetry.Telemetry;
 import io.microcdi.transport.Transport;
 import io.microcdi.wrappers.BearerToken;
 import io.microcdi.wrappers.BearerTokenInterceptor;
@@ -266,7 +267,7 @@ public class MicroLifecycle {
             all.addAll(SubscriberModel.define(type, instance, codecs, config, model.processService()));
         }
         Broker b = beans.select(Broker.class).get();
-        subscriptions = BrokerSubscriptions.subscribe(b, all);
+        subscriptions = BrokerSubscriptions.subscribe(b, all, beans.select(Telemetry.class).get());
         broker = b;
     }
 

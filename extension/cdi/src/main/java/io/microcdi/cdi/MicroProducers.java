@@ -17,6 +17,10 @@ import io.microcdi.selector.Selector;
 import io.microcdi.selector.SelectorProvider;
 import io.microcdi.server.Server;
 import io.microcdi.server.ServerProvider;
+import io.microcdi.telemetry.Observed;
+import io.microcdi.telemetry.Telemetries;
+import io.microcdi.telemetry.Telemetry;
+import io.microcdi.telemetry.TelemetryProvider;
 import io.microcdi.transport.Transport;
 import io.microcdi.transport.TransportProvider;
 import jakarta.enterprise.context.Dependent;
@@ -24,6 +28,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.BeanContainer;
 import io.microcdi.context.CallContext;
 import io.microcdi.context.CallContexts;
 import jakarta.inject.Singleton;
@@ -31,6 +36,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Produces each concern from the plugin that MicroProfile Config names ({@code micro.registry=mdns},
@@ -87,6 +93,29 @@ public class MicroProducers {
         return plugins;
     }
 
+    /**
+     * The telemetry of the telemetry modules on the class path ({@code microcdi-telemetry-micrometer},
+     * {@code microcdi-telemetry-otel}), given the container's {@code MeterRegistry} or {@code OpenTelemetry} bean when
+     * it has one; {@link Telemetry#NONE} without them. The parts below report to it.
+     */
+    @Produces
+    @Singleton
+    Telemetry telemetry(MicroConfig config, BeanContainer container) {
+        // looked up by type through the container, not an Instance<Object> injection point, which would keep every
+        // bean of an application alive in containers that drop unused beans (Quarkus)
+        return Telemetries.load(MicroProducers.class.getClassLoader(), config, new TelemetryProvider.Beans() {
+            @Override
+            public <T> Optional<T> get(Class<T> type) {
+                Instance<T> found = container.createInstance().select(type);
+                return found.isResolvable() ? Optional.of(found.get()) : Optional.empty();
+            }
+        });
+    }
+
+    void close(@Disposes Telemetry telemetry) {
+        telemetry.close();
+    }
+
     @Produces
     @Singleton
     Registry registry(Plugins plugins, MicroConfig config) {
@@ -99,8 +128,8 @@ public class MicroProducers {
 
     @Produces
     @Singleton
-    Transport transport(Plugins plugins, MicroConfig config) {
-        return plugins.transport(config);
+    Transport transport(Plugins plugins, MicroConfig config, Telemetry telemetry) {
+        return Observed.wire(plugins.transport(config), telemetry);
     }
 
     void close(@Disposes Transport transport) {
@@ -115,8 +144,8 @@ public class MicroProducers {
 
     @Produces
     @Singleton
-    Selector selector(Plugins plugins, MicroConfig config, Registry registry) {
-        return plugins.selector(config, registry);
+    Selector selector(Plugins plugins, MicroConfig config, Registry registry, Telemetry telemetry) {
+        return Observed.wire(plugins.selector(config, registry), telemetry);
     }
 
     void close(@Disposes Selector selector) {
@@ -126,7 +155,7 @@ public class MicroProducers {
     @Produces
     @Singleton
     Client client(Plugins plugins, MicroConfig config, Selector selector, Transport transport, Codecs codecs,
-                  Instance<RetryPolicy> retryPolicies) {
+                  Instance<RetryPolicy> retryPolicies, Telemetry telemetry) {
         // a RetryPolicy bean of the application replaces the default predicate
         if (retryPolicies.isAmbiguous()) {
             throw new io.microcdi.config.ConfigException("more than one RetryPolicy bean: "
@@ -134,7 +163,7 @@ public class MicroProducers {
                     + " (expected: at most one, or one @Alternative with @Priority)");
         }
         RetryPolicy policy = retryPolicies.isUnsatisfied() ? RetryPolicy.defaults() : retryPolicies.get();
-        return plugins.client(config, selector, transport, codecs, policy);
+        return Observed.wire(plugins.client(config, selector, transport, codecs, policy), telemetry);
     }
 
     void close(@Disposes Client client) {
@@ -143,8 +172,9 @@ public class MicroProducers {
 
     @Produces
     @Singleton
-    Server server(Plugins plugins, MicroConfig config, Registry registry, Transport transport, Codecs codecs) {
-        return plugins.server(config, registry, transport, codecs);
+    Server server(Plugins plugins, MicroConfig config, Registry registry, Transport transport, Codecs codecs,
+                  Telemetry telemetry) {
+        return Observed.wire(plugins.server(config, registry, transport, codecs), telemetry);
     }
 
     void close(@Disposes Server server) {

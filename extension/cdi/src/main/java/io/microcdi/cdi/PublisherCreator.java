@@ -9,6 +9,7 @@ import io.microcdi.config.ConfigException;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.internal.broker.TopicNames;
 import io.microcdi.internal.broker.TopicPublisher;
+import io.microcdi.telemetry.Telemetry;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.build.compatible.spi.Parameters;
 import jakarta.enterprise.inject.build.compatible.spi.SyntheticBeanCreator;
@@ -59,7 +60,8 @@ public final class PublisherCreator implements SyntheticBeanCreator<Publisher<?>
         }
         Broker broker = lookup.select(Broker.class).get();
         return new TopicPublisher<>(topic, payload, broker, codec,
-                config.duration(TopicPublisher.PUBLISH_TIMEOUT, TopicPublisher.DEFAULT_PUBLISH_TIMEOUT));
+                config.duration(TopicPublisher.PUBLISH_TIMEOUT, TopicPublisher.DEFAULT_PUBLISH_TIMEOUT),
+                lookup.select(Telemetry.class).get());
     }
 
     private static Class<?> load(String name) {

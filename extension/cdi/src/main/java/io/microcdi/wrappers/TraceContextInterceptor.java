@@ -3,7 +3,9 @@ package io.microcdi.wrappers;
 import io.microcdi.context.CallContext;
 import io.microcdi.context.CallContexts;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.telemetry.Telemetry;
 import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
@@ -21,7 +23,8 @@ import jakarta.interceptor.InvocationContext;
  * <p>{@code tracestate} travels on untouched; it is dropped when there is no valid {@code traceparent} (missing or
  * malformed), as a new trace has no vendor state yet. The outermost of the built-in interceptors, so that the others
  * and the handler see the new span. It does nothing on a {@code @MicroClient} interface: there
- * {@link TraceContextWrapper} makes a span per attempt.
+ * {@link TraceContextWrapper} makes a span per attempt. With a telemetry that carries the trace context itself
+ * (OpenTelemetry's, see {@link Telemetry#traces()}) it does nothing: the server span is the telemetry's.
  */
 @TraceContext
 @Interceptor
@@ -31,11 +34,15 @@ public class TraceContextInterceptor {
     /** The inbound call already traced on this thread: a bean called directly while handling it is no new span. */
     private static final ThreadLocal<CallContext> TRACING = new ThreadLocal<>();
 
+    /** Carries the trace context itself (OpenTelemetry's): then this interceptor steps aside. */
+    @Inject
+    Telemetry telemetry;
+
     @AroundInvoke
     Object trace(InvocationContext ic) throws Exception {
         CallContext call = CallContexts.current();
         CallContext outer = TRACING.get();
-        if (!call.active() || outer == call || Calls.isClient(ic.getTarget())) {
+        if (!call.active() || outer == call || Calls.isClient(ic.getTarget()) || telemetry.traces()) {
             return ic.proceed();
         }
         Metadata md = call.metadata();

@@ -6,8 +6,10 @@ import io.microcdi.client.Request;
 import io.microcdi.client.Response;
 import io.microcdi.context.CallContext;
 import io.microcdi.errors.MicroException;
+import io.microcdi.metadata.Metadata;
 import io.microcdi.registry.Node;
 import io.microcdi.selector.Next;
+import io.microcdi.telemetry.Observation;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.TransportException;
 
@@ -90,17 +92,37 @@ final class RpcCall {
             return;
         }
         attempts++;
+        Request sent = request;
+        Observation observed = null;
+        if (client.observed) {
+            observed = client.telemetry.clientAttempt(client.protocolOf(node, endpoint.protocol), request.service(),
+                    request.endpoint(), node.address(), attempts, request.metadata());
+            Metadata md = observed.propagate(request.metadata());
+            if (md != request.metadata()) {
+                sent = request.withMetadata(md);
+            }
+        }
+        Observation attempt = observed;
         try {
             if (chain == null) {
-                client.send(node, endpoint.protocol, endpoint.message(request, client.nextId(), budget),
+                client.send(node, endpoint.protocol, endpoint.message(sent, client.nextId(), budget),
                                 Duration.ofNanos(budget))
-                        .whenComplete((response, error) -> done(node, response, error));
+                        .whenComplete(attempt == null ? (response, error) -> done(node, response, error)
+                                : (response, error) -> done(node, response, error, attempt));
             } else {
-                client.wrapping.attempt(chain, context, node, request, options, budget)
-                        .whenComplete((response, error) -> settle(node, response,
-                                error == null ? null : unwrap(error)));
+                client.wrapping.attempt(chain, context, node, sent, options, budget)
+                        .whenComplete((response, error) -> {
+                            Throwable failure = error == null ? null : unwrap(error);
+                            if (attempt != null) {
+                                attempt.end(failure == null ? 0 : RpcClient.code(failure), failure);
+                            }
+                            settle(node, response, failure);
+                        });
             }
         } catch (RuntimeException e) {
+            if (attempt != null) {
+                attempt.end(500, e);
+            }
             // a transport or wrapper that throws instead of failing its future: the node is still marked, once
             if (chain == null) {
                 next.mark(node, null);
@@ -113,8 +135,17 @@ final class RpcCall {
 
     /** The transport's outcome: an answer (maybe an error the node sent) or a failure to get one. */
     private void done(Node node, Message response, Throwable error) {
+        done(node, response, error, null);
+    }
+
+    /** As {@link #done(Node, Message, Throwable)}, ending {@code attempt} (if any) with the outcome first. */
+    private void done(Node node, Message response, Throwable error, Observation attempt) {
         if (error != null) {
-            settle(node, null, unwrap(error));
+            Throwable failure = unwrap(error);
+            if (attempt != null) {
+                attempt.end(RpcClient.code(failure), failure);
+            }
+            settle(node, null, failure);
             return;
         }
         Response answer;
@@ -125,6 +156,9 @@ final class RpcCall {
         } catch (MicroException e) {
             answer = null;
             sent = e;
+        }
+        if (attempt != null) {
+            attempt.end(sent == null ? 0 : sent.code(), sent);
         }
         settle(node, answer, sent);
     }
@@ -170,6 +204,9 @@ final class RpcCall {
         if (delay >= remaining) {
             result.completeExceptionally(describe(failure, node));
             return;
+        }
+        if (client.observed) {
+            client.telemetry.retried(request.service(), request.endpoint(), RpcClient.code(failure));
         }
         // a node that could not be reached may be all this call knows of (a fresh client's first view): the retry
         // looks at the registry again first, which may block, so never on the I/O thread that reported the failure

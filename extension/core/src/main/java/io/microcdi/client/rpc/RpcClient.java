@@ -16,18 +16,25 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.internal.context.OutboundHeaders;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.registry.Node;
 import io.microcdi.selector.Next;
 import io.microcdi.selector.SelectOptions;
 import io.microcdi.selector.Selector;
+import io.microcdi.telemetry.Observation;
+import io.microcdi.telemetry.Observed;
+import io.microcdi.telemetry.Telemetry;
+import io.microcdi.transport.Message;
 import io.microcdi.transport.StreamingTransport;
 import io.microcdi.transport.Transport;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,7 +61,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer; {@code WrappedClient} is the view {@link #wrap} returns, its attempts going through {@code Wrapping}; and
  * {@code ClientStream} opens and runs a stream.
  */
-public final class RpcClient implements StreamingClient {
+public final class RpcClient implements StreamingClient, Observed {
 
     static final String ID = "go.micro.client";
 
@@ -78,6 +85,9 @@ public final class RpcClient implements StreamingClient {
     final Backoff backoff;
     /** The innermost attempt of wrapped views, and what it tells the attempt loop. */
     final Wrapping wrapping = new Wrapping(this);
+    /** Where calls, attempts and retries are reported; {@link Telemetry#NONE} (and {@link #observed} false) until observed. */
+    Telemetry telemetry = Telemetry.NONE;
+    boolean observed;
     /** The continuations of typed async calls and the timeouts of wrapped calls run on the shared pools. */
     private final HandlerExecutors.Lease executors = HandlerExecutors.lease();
 
@@ -130,6 +140,13 @@ public final class RpcClient implements StreamingClient {
     @Override
     public String name() {
         return "rpc";
+    }
+
+    /** Reports each call, attempt and retry to {@code telemetry}; before the first call. */
+    @Override
+    public void observe(Telemetry telemetry) {
+        this.telemetry = telemetry;
+        this.observed = telemetry.enabled();
     }
 
     @Override
@@ -205,6 +222,12 @@ public final class RpcClient implements StreamingClient {
             }
         }
         CompletableFuture<Response> result = new CompletableFuture<>();
+        if (observed) {
+            Observation call = telemetry.clientCall(request.service(), request.endpoint());
+            if (call != Observation.NONE) {
+                result.whenComplete((r, e) -> call.end(e == null ? 0 : code(e), e));
+            }
+        }
         ServiceCalls calls = calls(request.service());
         EndpointTemplate endpoint = calls.endpoint(request);
         if (deadline - now <= 0) {
@@ -241,9 +264,7 @@ public final class RpcClient implements StreamingClient {
      * Sends one attempt to {@code node}: over the protocol it speaks, or, when it speaks several, over
      * {@code preferred} if it is one of them; else mucp over the transport.
      */
-    CompletableFuture<io.microcdi.transport.Message> send(io.microcdi.registry.Node node, String preferred,
-                                                          io.microcdi.transport.Message message,
-                                                          java.time.Duration timeout) {
+    CompletableFuture<Message> send(Node node, String preferred, Message message, Duration timeout) {
         ClientProtocols.Spoken p;
         try {
             p = protocols.of(node, preferred);
@@ -252,6 +273,25 @@ public final class RpcClient implements StreamingClient {
         }
         return p == null ? transport.send(node.address(), message, timeout)
                 : p.transport.send(p.address(node), message, timeout);
+    }
+
+    /** The protocol an attempt to {@code node} speaks, for telemetry: {@code mucp}, or another protocol's name. */
+    String protocolOf(Node node, String preferred) {
+        try {
+            ClientProtocols.Spoken p = protocols.of(node, preferred);
+            return p == null ? ClientProtocols.MUCP : p.transport.name();
+        } catch (MicroException e) {
+            return ClientProtocols.MUCP;
+        }
+    }
+
+    /** The code telemetry records for a failure: a {@link MicroException}'s, 408 for a timeout, else 500. */
+    static int code(Throwable failure) {
+        Throwable t = RpcCall.unwrap(failure);
+        if (t instanceof MicroException e) {
+            return e.code();
+        }
+        return t instanceof TimeoutException ? 408 : 500;
     }
 
     /** A new {@code Micro-Id}: one per attempt and per stream, as Go Micro. */

@@ -2,6 +2,7 @@ package io.microcdi.internal.broker;
 
 import io.microcdi.broker.Broker;
 import io.microcdi.broker.SubscribeOptions;
+import io.microcdi.telemetry.Telemetry;
 import io.microcdi.broker.Subscription;
 
 import java.lang.System.Logger.Level;
@@ -35,9 +36,16 @@ public final class BrokerSubscriptions {
      * failure is thrown.
      */
     public static BrokerSubscriptions subscribe(Broker broker, List<SubscriberMethod> subscribers) {
+        return subscribe(broker, subscribers, Telemetry.NONE);
+    }
+
+    /** As {@link #subscribe(Broker, List)}, each delivery reported to {@code telemetry}. */
+    public static BrokerSubscriptions subscribe(Broker broker, List<SubscriberMethod> subscribers,
+                                                Telemetry telemetry) {
         List<Subscription> made = new ArrayList<>(subscribers.size());
         try {
             for (SubscriberMethod s : subscribers) {
+                s.observe(telemetry, broker.name());
                 made.add(broker.subscribe(s.topic(), s, new SubscribeOptions(s.queue(), true)));
             }
         } catch (RuntimeException | Error e) {

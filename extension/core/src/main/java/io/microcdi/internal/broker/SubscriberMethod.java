@@ -11,6 +11,8 @@ import io.microcdi.codec.CodecException;
 import io.microcdi.codec.Codecs;
 import io.microcdi.errors.MicroException;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.telemetry.Observation;
+import io.microcdi.telemetry.Telemetry;
 
 import java.lang.invoke.MethodHandle;
 import java.util.Map;
@@ -58,6 +60,10 @@ public final class SubscriberMethod implements Broker.Handler {
     private final Map<Codec, Codec.Decoder<?>> decoders;
     private final String service;
     private final String endpoint;
+    /** Where deliveries are reported, as {@link #broker}'s; set once before subscribing. */
+    private Telemetry telemetry = Telemetry.NONE;
+    private String broker = "";
+    private boolean observed;
 
     /**
      * @param name     {@code Class#method}, for errors
@@ -98,14 +104,37 @@ public final class SubscriberMethod implements Broker.Handler {
         return queue;
     }
 
+    /** Reports each delivery to {@code telemetry}, as one of {@code broker}'s; before the subscription is made. */
+    void observe(Telemetry telemetry, String broker) {
+        this.telemetry = telemetry;
+        this.broker = broker;
+        this.observed = telemetry.enabled();
+    }
+
     @Override
     public void handle(Event event) throws Exception {
         BrokerMessage message = event.message();
         Metadata header = message.header();
-        Object payload = decode(header, message.body());
+        if (!observed) {
+            deliver(header, message.body(), InboundHeaders.metadata(header));
+            return;
+        }
+        Observation o = telemetry.deliver(broker, topic, queue, endpoint, header);
+        try (Observation.Scope ignored = o.makeCurrent()) {
+            deliver(header, message.body(), o.propagate(InboundHeaders.metadata(header)));
+        } catch (Exception | Error e) {
+            o.end(e instanceof MicroException me ? me.code() : 500, e);
+            throw e;
+        }
+        o.end(0, null);
+    }
+
+    /** Decodes the payload and runs the method with the message attached as the current call. */
+    private void deliver(Metadata header, byte[] body, Metadata metadata) throws Exception {
+        Object payload = decode(header, body);
         String from = header.get("Micro-From-Service");
         CallContext outer = CallContexts.attach(CallContexts.message(topic, service, endpoint,
-                from != null ? from : header.get("X-Micro-From-Service"), "", InboundHeaders.metadata(header)));
+                from != null ? from : header.get("X-Micro-From-Service"), "", metadata));
         try {
             Object result;
             try {

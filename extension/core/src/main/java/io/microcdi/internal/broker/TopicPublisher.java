@@ -11,6 +11,8 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.internal.context.OutboundHeaders;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.telemetry.Observation;
+import io.microcdi.telemetry.Telemetry;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -49,6 +51,9 @@ public final class TopicPublisher<T> implements Publisher<T> {
     static final String ID = "go.micro.client";
     private static final long STALL_MARGIN_MILLIS = 1000;
 
+    /** Where publishes are reported; {@link Telemetry#NONE} when not observed. */
+    private final Telemetry telemetry;
+    private final boolean observed;
     private final String topic;
     private final Broker broker;
     private final String contentType;
@@ -60,6 +65,14 @@ public final class TopicPublisher<T> implements Publisher<T> {
 
     /** A publisher of {@code payloadType} values to {@code topic}, encoding with {@code codec}. */
     public TopicPublisher(String topic, Type payloadType, Broker broker, Codec codec, Duration timeout) {
+        this(topic, payloadType, broker, codec, timeout, Telemetry.NONE);
+    }
+
+    /** As {@link #TopicPublisher(String, Type, Broker, Codec, Duration)}, each publish reported to {@code telemetry}. */
+    public TopicPublisher(String topic, Type payloadType, Broker broker, Codec codec, Duration timeout,
+                          Telemetry telemetry) {
+        this.telemetry = telemetry;
+        this.observed = telemetry.enabled();
         this.topic = topic;
         this.broker = broker;
         this.contentType = codec.contentType();
@@ -138,11 +151,31 @@ public final class TopicPublisher<T> implements Publisher<T> {
                 ? base.toBuilder(1).put("Micro-Id", newId()).build()
                 : metadata.toBuilder(3).put("Content-Type", contentType).put("Micro-Topic", topic)
                         .put("Micro-Id", newId()).build();
-        try {
-            return broker.publish(topic, new BrokerMessage(header, body));
-        } catch (RuntimeException e) {
-            throw failure(e);
+        if (!observed) {
+            try {
+                return broker.publish(topic, new BrokerMessage(header, body));
+            } catch (RuntimeException e) {
+                throw failure(e);
+            }
         }
+        Observation o = telemetry.publish(broker.name(), topic, header);
+        CompletableFuture<Void> f;
+        try {
+            f = broker.publish(topic, new BrokerMessage(o.propagate(header), body));
+        } catch (RuntimeException e) {
+            MicroException m = failure(e);
+            o.end(m.code(), m);
+            throw m;
+        }
+        f.whenComplete((ok, error) -> {
+            if (error == null) {
+                o.end(0, null);
+            } else {
+                MicroException m = failure(error);
+                o.end(m.code(), m);
+            }
+        });
+        return f;
     }
 
     private MicroException failure(Throwable t) {

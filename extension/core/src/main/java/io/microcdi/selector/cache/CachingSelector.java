@@ -6,10 +6,13 @@ import io.microcdi.registry.Registry;
 import io.microcdi.selector.Next;
 import io.microcdi.selector.SelectOptions;
 import io.microcdi.selector.Selector;
+import io.microcdi.telemetry.Observed;
+import io.microcdi.telemetry.Telemetry;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +24,7 @@ import java.util.function.Consumer;
  * Next next = s.select("greeter", SelectOptions.none());
  * }</pre>
  */
-public final class CachingSelector implements Selector {
+public final class CachingSelector implements Selector, Observed {
 
     static final String ID = "go.micro.client";
 
@@ -96,9 +99,23 @@ public final class CachingSelector implements Selector {
     public void mark(String service, Node node, Throwable error) {
         NodeSet set = cache.peek(service);
         NodeHealth h = set == null ? null : set.health(node.id());
-        if (h != null) {
-            set.outcome(h, error, ejection);
+        if (h != null && set.outcome(h, error, ejection)) {
+            cache.telemetry.ejected(service);
         }
+    }
+
+    /**
+     * Reports ejections to {@code telemetry}, and samples the cache: {@code microcdi.selector.cache.services} (services
+     * cached) and {@code microcdi.selector.cache.nodes} (their nodes).
+     */
+    @Override
+    public void observe(Telemetry telemetry) {
+        cache.telemetry = telemetry;
+        Map<String, String> tags = Map.of("selector", name);
+        telemetry.gauge("microcdi.selector.cache.services", "services the selector's registry cache holds", tags, cache,
+                RegistryCache::serviceCount);
+        telemetry.gauge("microcdi.selector.cache.nodes", "nodes of the services the selector's registry cache holds",
+                tags, cache, RegistryCache::nodeCount);
     }
 
     @Override

@@ -126,7 +126,9 @@ final class CallNext implements Next, Strategy.Candidates {
         }
         NodeHealth h = view.health[i];
         h.inFlight.decrementAndGet();
-        set.outcome(h, error, ejection);
+        if (set.outcome(h, error, ejection) && cache != null) {
+            cache.telemetry.ejected(set.service);
+        }
     }
 
     @Override

@@ -171,8 +171,12 @@ final class NodeSet {
         return a;
     }
 
-    /** Records the outcome of a call to {@code h}'s node; {@code error == null} is a success. */
-    void outcome(NodeHealth h, Throwable error, Ejection ejection) {
+    /**
+     * Records the outcome of a call to {@code h}'s node; {@code error == null} is a success.
+     *
+     * @return whether this outcome ejected the node
+     */
+    boolean outcome(NodeHealth h, Throwable error, Ejection ejection) {
         if (error == null) {
             if (h.consecutiveFailures.get() != 0) {
                 h.consecutiveFailures.set(0);
@@ -181,25 +185,23 @@ final class NodeSet {
             if (h.onProbation() && h.admitted(System.nanoTime())) {
                 readmit(h);
             }
-            return;
+            return false;
         }
         int failures = h.consecutiveFailures.incrementAndGet();
         if (!ejection.enabled()) {
-            return;
+            return false;
         }
         long now = System.nanoTime();
         boolean probation = h.onProbation() && h.admitted(now);
-        if (failures >= ejection.failures() || probation) {
-            eject(h, ejection, now, error);
-        }
+        return (failures >= ejection.failures() || probation) && eject(h, ejection, now, error);
     }
 
-    private void eject(NodeHealth h, Ejection ejection, long now, Throwable error) {
+    private boolean eject(NodeHealth h, Ejection ejection, long now, Throwable error) {
         long length;
         int number;
         synchronized (ejectionLock) {
             if (!h.admitted(now)) {
-                return; // another call ejected it meanwhile
+                return false; // another call ejected it meanwhile
             }
             int available = 0;
             for (NodeHealth other : all.health) {
@@ -208,7 +210,7 @@ final class NodeSet {
                 }
             }
             if (available <= 1) {
-                return; // never the last node: a struggling node beats none
+                return false; // never the last node: a struggling node beats none
             }
             number = ++h.ejections;
             length = ejection.lengthNanos(number);
@@ -218,6 +220,7 @@ final class NodeSet {
         LOG.log(Level.WARNING, "ejected node {0} ({1}) of {2} for {3} ms (ejection {4} in a row): {5}", h.nodeId,
                 h.address, service, String.valueOf(length / 1_000_000), String.valueOf(number),
                 String.valueOf(error.getMessage()));
+        return true;
     }
 
     private void readmit(NodeHealth h) {

@@ -7,6 +7,7 @@ import io.microcdi.registry.RegistryEvent;
 import io.microcdi.registry.RegistryException;
 import io.microcdi.registry.Service;
 import io.microcdi.registry.Watcher;
+import io.microcdi.telemetry.Telemetry;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -54,6 +55,8 @@ public final class RegistryCache implements AutoCloseable {
     private volatile Thread watchThread;
     private volatile Watcher watcher;
     private volatile boolean closed;
+    /** Where ejections are reported (see {@link CachingSelector#observe}). */
+    volatile Telemetry telemetry = Telemetry.NONE;
 
     /** One service's cached snapshot. Fetches and swaps hold its lock, so a slower, older fetch never wins. */
     private static final class Entry {
@@ -83,6 +86,21 @@ public final class RegistryCache implements AutoCloseable {
                 "microcdi-cache"));
         t.setRemoveOnCancelPolicy(true); // a rescheduled refresh leaves nothing behind in the queue
         this.timer = t;
+    }
+
+    /** How many services are cached now. */
+    int serviceCount() {
+        return entries.size();
+    }
+
+    /** How many nodes the services cached now have. */
+    int nodeCount() {
+        int n = 0;
+        for (Entry e : entries.values()) {
+            NodeSet s = e.current;
+            n += s == null ? 0 : s.all.size();
+        }
+        return n;
     }
 
     /**

@@ -12,6 +12,8 @@ import io.microcdi.registry.Registry;
 import io.microcdi.registry.Service;
 import io.microcdi.server.Server;
 import io.microcdi.server.ServiceDefinition;
+import io.microcdi.telemetry.Observed;
+import io.microcdi.telemetry.Telemetry;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.StreamingTransport;
@@ -66,7 +68,7 @@ import java.util.concurrent.atomic.LongAdder;
  * off). The counts cost a call nothing it did not pay before: the requests are the count a graceful stop keeps
  * anyway, the errors are counted on the error path.
  */
-public final class RpcServer implements Server {
+public final class RpcServer implements Server, Observed {
 
     static final String ID = "go.micro.server";
     /** A request without {@code Content-Type} is read as JSON (Go Micro assumes protobuf; curl users expect JSON). */
@@ -95,6 +97,9 @@ public final class RpcServer implements Server {
     final LongAdder errors = new LongAdder();
     private volatile long startedMillis;
     private volatile long startedNanos;
+    /** Where calls served are reported; {@link Telemetry#NONE} (and {@link #observed} false) until observed. */
+    Telemetry telemetry = Telemetry.NONE;
+    boolean observed;
 
     /** A server listening through {@code transport} and registering in {@code registry}. */
     public RpcServer(RpcServerConfig config, Registry registry, Transport transport, Codecs codecs) {
@@ -108,6 +113,13 @@ public final class RpcServer implements Server {
     @Override
     public String name() {
         return "rpc";
+    }
+
+    /** Reports each unary call served to {@code telemetry}; before {@link #start()}. */
+    @Override
+    public void observe(Telemetry telemetry) {
+        this.telemetry = telemetry;
+        this.observed = telemetry.enabled();
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.microcdi.errors.MicroException;
 import io.microcdi.internal.context.InboundHeaders;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.server.EndpointDefinition;
+import io.microcdi.telemetry.Observation;
+import io.microcdi.telemetry.Telemetry;
 import io.microcdi.transport.Exchange;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
@@ -41,6 +43,8 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
     static final long NO_DEADLINE = 0;
     private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
     private static final byte[] NO_BYTES = new byte[0];
+    /** The protocol in telemetry: Go Micro's HTTP protocol, whatever its codec or envelope. */
+    static final String PROTOCOL = "mucp";
 
     private final RpcServer server;
     private final Exchange exchange;
@@ -64,6 +68,8 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
     private int c;
     private String timeout;
     private long deadline;
+    /** The call's telemetry once routed, when the server is observed; else {@code null}. */
+    private Observation observation;
 
     ServerCall(RpcServer server, Exchange exchange, long received) {
         this.server = server;
@@ -82,6 +88,9 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
             if (route.streaming != EndpointDefinition.Streaming.NONE || h.get(MessageStream.STREAM_HEADER) != null) {
                 openStream(h, header(h, MessageStream.STREAM_HEADER, "X-Micro-Stream"));
                 return;
+            }
+            if (server.observed) {
+                observation = server.telemetry.serverCall(PROTOCOL, route.service, route.endpoint, h);
             }
             timeout = h.get("Timeout");
             deadline = timeout == null ? NO_DEADLINE : deadline(timeout, received);
@@ -193,11 +202,20 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
 
     /** Runs the handler with the call attached: interceptors and the calls it makes see its metadata and deadline. */
     private Object invoke(Metadata h, Object argument) {
+        Observation o = observation;
+        Metadata md = InboundHeaders.metadata(h);
         CallContext call = CallContexts.call(route.service, route.endpoint,
                 header(h, "Micro-From-Service", "X-Micro-From-Service"), exchange.remoteAddress(), deadline,
-                InboundHeaders.metadata(h));
+                o == null ? md : o.propagate(md));
         CallContext outer = CallContexts.attach(call);
-        try {
+        if (o == null) {
+            try {
+                return route.invoke(argument);
+            } finally {
+                CallContexts.restore(outer);
+            }
+        }
+        try (Observation.Scope ignored = o.makeCurrent()) {
             return route.invoke(argument);
         } finally {
             CallContexts.restore(outer);
@@ -302,6 +320,9 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
             b.put("Micro-Id", id).put("X-Micro-Id", id);
         }
         send(new Message(b.build(), body));
+        if (observation != null) {
+            observation.end(0, null);
+        }
     }
 
     /**
@@ -323,6 +344,15 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
         byte[] body = enveloped == null ? ErrorJson.bytes(e)
                 : enveloped.answer(json, NO_BYTES);
         send(new Message(b.build(), body));
+        Observation o = observation;
+        if (o == null && server.observed && route == null) {
+            // refused before routing (no such endpoint, no codec, a malformed envelope): one name for all of them
+            o = server.telemetry.serverCall(PROTOCOL, Telemetry.UNKNOWN, Telemetry.UNKNOWN,
+                    exchange.request().header());
+        }
+        if (o != null) {
+            o.end(e.code(), e);
+        }
     }
 
     private void send(Message message) {

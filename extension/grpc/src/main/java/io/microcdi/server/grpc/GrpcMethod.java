@@ -17,6 +17,8 @@ import io.microcdi.internal.grpc.GrpcErrors;
 import io.microcdi.internal.grpc.GrpcHeaders;
 import io.microcdi.server.EndpointDefinition;
 import io.microcdi.server.EndpointInvoker;
+import io.microcdi.telemetry.Observation;
+import io.microcdi.telemetry.Telemetry;
 
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Type;
@@ -47,6 +49,8 @@ final class GrpcMethod implements ServerCallHandler<byte[], byte[]> {
     private static final System.Logger LOG = System.getLogger(GrpcServer.class.getName());
     /** Responses asked of a handler's publisher at a time, while the call is ready. */
     private static final int BATCH = 16;
+    /** The protocol in telemetry. */
+    static final String PROTOCOL = "grpc";
 
     final String service;
     final String endpoint;
@@ -57,7 +61,11 @@ final class GrpcMethod implements ServerCallHandler<byte[], byte[]> {
     private final boolean refusesNull;
     private final String requestName;
 
-    GrpcMethod(String service, EndpointDefinition e, Forms request, Forms response) {
+    /** Where unary calls are reported, or {@code null}: the server is not observed. */
+    private final Telemetry telemetry;
+
+    GrpcMethod(String service, EndpointDefinition e, Forms request, Forms response, Telemetry telemetry) {
+        this.telemetry = telemetry.enabled() && e.streaming() == EndpointDefinition.Streaming.NONE ? telemetry : null;
         this.service = service;
         this.endpoint = e.name();
         this.invoker = e.invoker();
@@ -78,8 +86,13 @@ final class GrpcMethod implements ServerCallHandler<byte[], byte[]> {
             return c;
         }
         c.form = form;
+        io.microcdi.metadata.Metadata md = GrpcHeaders.inbound(headers);
+        if (telemetry != null) {
+            c.observation = telemetry.serverCall(PROTOCOL, service, endpoint, md);
+            md = c.observation.propagate(md);
+        }
         c.context = CallContexts.call(service, endpoint, headers.get(GrpcHeaders.FROM_SERVICE),
-                remote(call), deadline(headers), GrpcHeaders.inbound(headers));
+                remote(call), deadline(headers), md);
         if (streaming.requestsStream()) {
             c.inbound = new Inbound(c);
             c.invoke(c.inbound);
@@ -156,6 +169,8 @@ final class GrpcMethod implements ServerCallHandler<byte[], byte[]> {
         private Flow.Subscription responses;
         /** Responses asked of the handler's publisher and not yet received. */
         private final AtomicLong pending = new AtomicLong();
+        /** A unary call's telemetry, when the server is observed; else {@code null}. */
+        Observation observation;
 
         Call(ServerCall<byte[], byte[]> call) {
             this.call = call;
@@ -212,9 +227,14 @@ final class GrpcMethod implements ServerCallHandler<byte[], byte[]> {
                 in.cancelled();
             }
             Flow.Subscription s;
+            boolean ended;
             synchronized (this) {
+                ended = closed;
                 closed = true;
                 s = responses;
+            }
+            if (!ended && observation != null) {
+                observation.end(499, null); // the caller cancelled, or its deadline passed
             }
             if (s != null) {
                 s.cancel();
@@ -231,12 +251,14 @@ final class GrpcMethod implements ServerCallHandler<byte[], byte[]> {
         void invoke(Object argument) {
             Object result;
             CallContext outer = CallContexts.attach(context);
+            Observation.Scope scope = observation == null ? Observation.Scope.NONE : observation.makeCurrent();
             try {
                 result = invoker.invoke(argument);
             } catch (Throwable t) {
                 fail(error(t));
                 return;
             } finally {
+                scope.close();
                 CallContexts.restore(outer);
             }
             if (streaming.responsesStream()) {
@@ -282,6 +304,9 @@ final class GrpcMethod implements ServerCallHandler<byte[], byte[]> {
                 call.sendHeaders(new Metadata());
                 call.sendMessage(encoded);
                 call.close(Status.OK, new Metadata());
+            }
+            if (observation != null) {
+                observation.end(0, null);
             }
         }
 
@@ -379,6 +404,9 @@ final class GrpcMethod implements ServerCallHandler<byte[], byte[]> {
                 StatusRuntimeException s = GrpcErrors.toStatus(e);
                 Metadata trailers = s.getTrailers();
                 call.close(s.getStatus(), trailers == null ? new Metadata() : trailers);
+            }
+            if (observation != null) {
+                observation.end(e.code(), e);
             }
             Flow.Subscription r = responses;
             if (r != null) {

@@ -28,6 +28,8 @@ import io.microcdi.server.Server;
 import io.microcdi.server.ServiceDefinition;
 import io.microcdi.server.rpc.RpcServer;
 import io.microcdi.server.rpc.RpcServerConfig;
+import io.microcdi.telemetry.Observed;
+import io.microcdi.telemetry.Telemetry;
 import io.microcdi.transport.Transport;
 
 import java.io.IOException;
@@ -38,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +67,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code micro.server.address} through the configured transport: the node registered is then that one, speaking mucp
  * at its address and gRPC at its {@code grpc-address} metadata.
  */
-public final class GrpcServer implements Server {
+public final class GrpcServer implements Server, Observed {
 
     static final String ID = "go.micro.server";
     /** The node metadata naming where a node that speaks mucp too answers gRPC. */
@@ -84,6 +87,7 @@ public final class GrpcServer implements Server {
     private volatile HealthStatusManager health;
     private volatile GrpcRegistration registration;
     private volatile RpcServer mucp;
+    private Telemetry telemetry = Telemetry.NONE;
     private volatile String address;
 
     /** A server registering in {@code registry}; {@code transport} carries mucp when it is served too. */
@@ -97,6 +101,12 @@ public final class GrpcServer implements Server {
     @Override
     public String name() {
         return "grpc";
+    }
+
+    /** Reports each unary call served (over gRPC, and over mucp when served too) to {@code telemetry}; before start. */
+    @Override
+    public void observe(Telemetry telemetry) {
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -155,6 +165,7 @@ public final class GrpcServer implements Server {
                         common.shutdownGrace(), common.shutdownTimeout(), common.handlerThreads(),
                         common.virtualThreads(), common.broker(), common.debug());
                 RpcServer rpc = new RpcServer(withGrpc, registry, transport, codecs);
+                rpc.observe(telemetry);
                 services.forEach(rpc::handle);
                 mucp = rpc;
                 rpc.start();
@@ -190,8 +201,9 @@ public final class GrpcServer implements Server {
         JsonCodec json = codecs.get("application/json") instanceof JsonCodec j ? j : new JsonCodec();
         ProtoCodec proto = codecs.get(ProtoCodec.CONTENT_TYPE) instanceof ProtoCodec p ? p : new ProtoCodec();
         List<ServerServiceDefinition> definitions = new ArrayList<>();
+        Set<String> generated = Schemas.generatedNames(services);
         for (ServiceDefinition s : services) {
-            Schemas schema = Schemas.of(s);
+            Schemas schema = Schemas.of(s, generated);
             String pkg = Schemas.packageOf(s.name());
             Map<String, List<EndpointDefinition>> byHandler = new LinkedHashMap<>();
             for (EndpointDefinition e : s.endpoints()) {
@@ -213,7 +225,7 @@ public final class GrpcServer implements Server {
                             .build();
                     Forms in = Forms.of(e.requestType(), schema.message(e.requestType()), json, proto);
                     Forms out = Forms.of(e.responseType(), schema.message(e.responseType()), json, proto);
-                    methods.add(ServerMethodDefinition.create(md, new GrpcMethod(s.name(), e, in, out)));
+                    methods.add(ServerMethodDefinition.create(md, new GrpcMethod(s.name(), e, in, out, telemetry)));
                 }
                 ServiceDescriptor.Builder sd = ServiceDescriptor.newBuilder(grpcService)
                         .setSchemaDescriptor(described == null ? null : new Described(described.getFile(), described));

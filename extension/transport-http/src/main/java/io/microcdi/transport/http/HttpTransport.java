@@ -3,6 +3,8 @@ package io.microcdi.transport.http;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.transport.PathTransport;
 import io.microcdi.registry.Node;
+import io.microcdi.telemetry.Observed;
+import io.microcdi.telemetry.Telemetry;
 import io.microcdi.transport.Listener;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.MessageStream;
@@ -66,7 +68,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request's {@linkplain io.microcdi.transport.Exchange#method() method} and
  * {@linkplain io.microcdi.transport.Exchange#path() path}, and answers with any status.
  */
-public final class HttpTransport implements StreamingTransport, PathTransport {
+public final class HttpTransport implements StreamingTransport, PathTransport, Observed {
 
     /** The plugin name. */
     public static final String NAME = "http";
@@ -476,6 +478,30 @@ public final class HttpTransport implements StreamingTransport, PathTransport {
             }
         }
         return false;
+    }
+
+    /**
+     * Samples the connections: {@code microcdi.transport.connections} with {@code side=client} (pooled HTTP/1.1 and
+     * HTTP/2 connections to nodes, open or being dialed) and {@code side=server} (accepted, open now).
+     */
+    @Override
+    public void observe(Telemetry telemetry) {
+        telemetry.gauge("microcdi.transport.connections", "connections the transport has open", Map.of("transport",
+                name(), "side", "client"), this, HttpTransport::clientConnections);
+        telemetry.gauge("microcdi.transport.connections", "connections the transport has open", Map.of("transport",
+                name(), "side", "server"), this, t -> t.serverConnections.get());
+    }
+
+    /** Client connections open or being dialed, to every node. */
+    int clientConnections() {
+        int n = 0;
+        for (ConnectionPool p : pools.values()) {
+            n += p.openConnections();
+        }
+        for (Http2Pool p : h2Pools.values()) {
+            n += p.connections();
+        }
+        return n;
     }
 
     /** Connections to {@code address} open or being dialed (tests). */
