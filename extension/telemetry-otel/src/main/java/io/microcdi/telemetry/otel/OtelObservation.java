@@ -6,7 +6,6 @@ import io.microcdi.telemetry.Observation;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 
 /**
  * One span, open from a hook to {@link #end}, and the context holding it (for {@link #propagate} and
@@ -27,9 +26,9 @@ final class OtelObservation implements Observation {
         CLIENT
     }
 
+    private final OtelTelemetry telemetry;
     private final Span span;
     private final Context context;
-    private final TextMapPropagator propagator;
     private final Conventions conventions;
     private final Role role;
     /** Whether the code is recorded as a gRPC status; false for mucp and for messages. */
@@ -37,12 +36,11 @@ final class OtelObservation implements Observation {
     /** Whether the code is recorded as {@code rpc.response.status_code} (newer RPC conventions, not messages). */
     private final boolean rpc;
 
-    OtelObservation(Span span, Context context, TextMapPropagator propagator, Conventions conventions, Role role,
-                    boolean grpc, boolean rpc) {
+    OtelObservation(OtelTelemetry telemetry, Span span, Context context, Role role, boolean grpc, boolean rpc) {
+        this.telemetry = telemetry;
         this.span = span;
         this.context = context;
-        this.propagator = propagator;
-        this.conventions = conventions;
+        this.conventions = telemetry.conventions();
         this.role = role;
         this.grpc = grpc;
         this.rpc = rpc;
@@ -51,9 +49,7 @@ final class OtelObservation implements Observation {
     /** {@code headers} with this span as the parent of what they reach: {@code traceparent}, {@code tracestate}. */
     @Override
     public Metadata propagate(Metadata headers) {
-        Metadata.Builder b = headers.toBuilder(2);
-        propagator.inject(context, b, MetadataCarrier.SETTER);
-        return b.build();
+        return telemetry.inject(context, headers);
     }
 
     @Override

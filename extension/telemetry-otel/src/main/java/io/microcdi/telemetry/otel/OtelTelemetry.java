@@ -37,6 +37,8 @@ final class OtelTelemetry implements Telemetry {
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
+    /** The headers the propagator writes: a copy of the headers is sized for those they lack. */
+    private final String[] fields;
     private final Conventions conventions;
     /** Per protocol: per service and endpoint. */
     private final ConcurrentHashMap<String, Memo<RpcNames>> rpc = new ConcurrentHashMap<>();
@@ -55,6 +57,7 @@ final class OtelTelemetry implements Telemetry {
         }
         this.tracer = b.build();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        this.fields = propagator.fields().toArray(new String[0]);
         this.conventions = conventions;
     }
 
@@ -64,8 +67,7 @@ final class OtelTelemetry implements Telemetry {
         Context parent = propagator.extract(Context.current(), headers, MetadataCarrier.GETTER);
         Span span = tracer.spanBuilder(n.name()).setSpanKind(SpanKind.SERVER).setParent(parent)
                 .setAllAttributes(n.attributes()).startSpan();
-        return new OtelObservation(span, parent.with(span), propagator, conventions, OtelObservation.Role.SERVER,
-                n.grpc(), true);
+        return new OtelObservation(this, span, parent.with(span), OtelObservation.Role.SERVER, n.grpc(), true);
     }
 
     @Override
@@ -76,8 +78,7 @@ final class OtelTelemetry implements Telemetry {
         Span span = tracer.spanBuilder(n.name()).setSpanKind(SpanKind.CLIENT).setParent(parent)
                 .setAllAttributes(n.attributes()).setAllAttributes(peer(address))
                 .setAttribute(Conventions.ATTEMPT, (long) attempt).startSpan();
-        return new OtelObservation(span, parent.with(span), propagator, conventions, OtelObservation.Role.CLIENT,
-                n.grpc(), true);
+        return new OtelObservation(this, span, parent.with(span), OtelObservation.Role.CLIENT, n.grpc(), true);
     }
 
     @Override
@@ -89,8 +90,7 @@ final class OtelTelemetry implements Telemetry {
         Context parent = callerContext(headers);
         Span span = tracer.spanBuilder(n.name()).setSpanKind(SpanKind.PRODUCER).setParent(parent)
                 .setAllAttributes(n.attributes()).startSpan();
-        return new OtelObservation(span, parent.with(span), propagator, conventions, OtelObservation.Role.CLIENT,
-                false, false);
+        return new OtelObservation(this, span, parent.with(span), OtelObservation.Role.CLIENT, false, false);
     }
 
     /**
@@ -111,8 +111,24 @@ final class OtelTelemetry implements Telemetry {
             builder.addLink(ambient);
         }
         Span span = builder.startSpan();
-        return new OtelObservation(span, parent.with(span), propagator, conventions, OtelObservation.Role.CLIENT,
-                false, false);
+        return new OtelObservation(this, span, parent.with(span), OtelObservation.Role.CLIENT, false, false);
+    }
+
+    /** {@code headers} with {@code context} written in by the propagator. */
+    Metadata inject(Context context, Metadata headers) {
+        int missing = 0;
+        for (String f : fields) {
+            if (!headers.contains(f)) {
+                missing++;
+            }
+        }
+        Metadata.Builder b = headers.toBuilder(missing);
+        propagator.inject(context, b, MetadataCarrier.SETTER);
+        return b.build();
+    }
+
+    Conventions conventions() {
+        return conventions;
     }
 
     /**
