@@ -32,7 +32,12 @@ public final class MicrometerTelemetryProvider implements TelemetryProvider {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        MeterRegistry registry = beans.get(MeterRegistry.class).orElse(Metrics.globalRegistry);
-        return Optional.of(new MicrometerTelemetry(registry, settings));
+        Optional<MeterRegistry> bean = beans.get(MeterRegistry.class);
+        if (bean.isEmpty() && Metrics.globalRegistry.getRegistries().isEmpty()) {
+            // nothing would keep what is recorded: no cost instead (a registry added to the global one before the
+            // container starts, or a MeterRegistry bean, turns it on)
+            return Optional.empty();
+        }
+        return Optional.of(new MicrometerTelemetry(bean.orElse(Metrics.globalRegistry), settings));
     }
 }

@@ -52,6 +52,13 @@ class MicrometerTelemetryProviderTest {
     }
 
     @Test
+    void offWithoutAContainerRegistryWhenTheGlobalOneHasNoRegistry() {
+        assertThat(Metrics.globalRegistry.getRegistries()).as("no registry added by another test").isEmpty();
+        // what is recorded would be kept nowhere: no telemetry, so the call path pays nothing
+        assertThat(new MicrometerTelemetryProvider().create(DEFAULTS, TelemetryProvider.Beans.NONE)).isEmpty();
+    }
+
+    @Test
     void offWhenDisabled() {
         MicroConfig off = MicroConfig.of(Map.of("micro.telemetry.micrometer.enabled", "false"));
         assertThat(new MicrometerTelemetryProvider().create(off, beans(new SimpleMeterRegistry()))).isEmpty();
