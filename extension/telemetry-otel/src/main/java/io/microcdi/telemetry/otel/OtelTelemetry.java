@@ -61,6 +61,12 @@ final class OtelTelemetry implements Telemetry {
         this.conventions = conventions;
     }
 
+    /** Its observations write {@code traceparent}: the built-in {@code trace} wrappers step aside. */
+    @Override
+    public boolean traces() {
+        return true;
+    }
+
     @Override
     public Observation serverCall(String protocol, String service, String endpoint, Metadata headers) {
         RpcNames n = rpcNames(protocol, service, endpoint);

@@ -101,6 +101,7 @@ class OtelTelemetryProviderTest {
     void theFrameworkFindsItOnTheClassPath() {
         Telemetry loaded = Telemetries.load(getClass().getClassLoader(), DEFAULTS, beans(bean));
         assertThat(loaded.enabled()).isTrue();
+        assertThat(loaded.traces()).as("the built-in trace wrappers step aside").isTrue();
         assertThat(loaded).isInstanceOf(OtelTelemetry.class);
         serve(loaded);
         assertThat(beanSpans.getFinishedSpanItems()).singleElement()
