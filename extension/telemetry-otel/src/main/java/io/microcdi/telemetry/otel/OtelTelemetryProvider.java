@@ -1,5 +1,6 @@
 package io.microcdi.telemetry.otel;
 
+import io.microcdi.config.ConfigException;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.telemetry.Telemetry;
 import io.microcdi.telemetry.TelemetryProvider;
@@ -28,6 +29,8 @@ public final class OtelTelemetryProvider implements TelemetryProvider {
     /** Whether to trace when an OpenTelemetry is there. */
     static final String ENABLED = "micro.telemetry.otel.enabled";
 
+    /** The API's entry point, looked up by name before the API is touched. */
+    private static final String API = "io.opentelemetry.api.OpenTelemetry";
     /** The class {@link GlobalOpenTelemetry#get()} configures the SDK with, when it is on the class path... */
     private static final String AUTOCONFIGURE = "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
     /** ...and this property (or its environment variable) is {@code true}. */
@@ -44,6 +47,7 @@ public final class OtelTelemetryProvider implements TelemetryProvider {
         if (!config.bool(ENABLED, true)) {
             return Optional.empty();
         }
+        requireApi(OtelTelemetryProvider.class.getClassLoader());
         OpenTelemetry otel = beans.get(OpenTelemetry.class).orElseGet(OtelTelemetryProvider::global);
         if (otel.getTracerProvider() == TracerProvider.noop()) {
             return Optional.empty();
@@ -52,15 +56,46 @@ public final class OtelTelemetryProvider implements TelemetryProvider {
     }
 
     /**
+     * Fails at start, saying what to do, when {@code loader} does not see the OpenTelemetry API: an application
+     * server's API left out of the application's view (Open Liberty's {@code mpTelemetry} shows it only to an
+     * application whose {@code <classloader>} asks for {@code +third-party}), or a build that excluded it. Without
+     * this, the first use of the API is a {@link NoClassDefFoundError} naming no remedy.
+     */
+    static void requireApi(ClassLoader loader) {
+        try {
+            Class.forName(API, false, loader);
+        } catch (ClassNotFoundException | LinkageError absent) {
+            throw new ConfigException(ENABLED + "=true, but microcdi-telemetry-otel does not see the OpenTelemetry "
+                    + "API (" + API + "): add io.opentelemetry:opentelemetry-api, or make the server's visible (Open "
+                    + "Liberty's mpTelemetry: <classloader apiTypeVisibility=\"+third-party\"/> in the application's "
+                    + "element of server.xml) (expected: the API visible, or " + ENABLED + "=false)");
+        }
+    }
+
+    /**
      * The global OpenTelemetry, when set or when OpenTelemetry's autoconfiguration is on. {@link
      * GlobalOpenTelemetry#get()} is asked only then: otherwise it would fix the global to the no-op one, and an
      * application setting its own later would fail.
      */
     static OpenTelemetry global() {
-        if (GlobalOpenTelemetry.isSet() || autoconfigurable()) {
+        if (globalIsSet() || autoconfigurable()) {
             return GlobalOpenTelemetry.get();
         }
         return OpenTelemetry.noop();
+    }
+
+    /**
+     * {@link GlobalOpenTelemetry#isSet()}, which came in OpenTelemetry 1.57. An application server may provide an
+     * older API (Open Liberty's {@code mpTelemetry-2.0} gives 1.39, {@code mpTelemetry-2.1} 1.48), where nothing tells
+     * without {@code get()} fixing the global: then it counts as not set. Such a server hands out its OpenTelemetry as
+     * a bean, and its {@code GlobalOpenTelemetry} is the no-op one (Liberty's warns when asked).
+     */
+    private static boolean globalIsSet() {
+        try {
+            return GlobalOpenTelemetry.isSet();
+        } catch (NoSuchMethodError olderApi) {
+            return false;
+        }
     }
 
     private static boolean autoconfigurable() {

@@ -1,5 +1,6 @@
 package io.microcdi.telemetry.otel;
 
+import io.microcdi.config.ConfigException;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.telemetry.Telemetries;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Which OpenTelemetry the provider traces to, and when it makes nothing: a container's bean over the global one, the
- * no-op one and {@code micro.telemetry.otel.enabled=false} both off; found by {@link Telemetries#load}.
+ * no-op one and {@code micro.telemetry.otel.enabled=false} both off; found by {@link Telemetries#load}; a start that
+ * fails saying what to do when the OpenTelemetry API is out of the module's sight.
  */
 class OtelTelemetryProviderTest {
 
@@ -110,6 +115,40 @@ class OtelTelemetryProviderTest {
         MicroConfig off = MicroConfig.of(Map.of("micro.telemetry.otel.enabled", "false"));
         assertThat(Telemetries.load(getClass().getClassLoader(), off, beans(bean))).isSameAs(Telemetry.NONE);
         assertThat(new OtelTelemetryProvider().name()).isEqualTo("otel");
+    }
+
+    @Test
+    void withoutTheApiInSightItFailsAtStartSayingWhatToDo() throws Exception {
+        // this module and microcdi-api in a class loader of their own, the OpenTelemetry API left out, as on Open
+        // Liberty when the application's <classloader> does not ask for mpTelemetry's third-party API
+        URL[] jars = {codeSource(OtelTelemetryProvider.class), codeSource(MicroConfig.class)};
+        try (URLClassLoader noApi = new URLClassLoader(jars, ClassLoader.getPlatformClassLoader())) {
+            assertThatThrownBy(() -> Class.forName(OpenTelemetry.class.getName(), false, noApi))
+                    .isInstanceOf(ClassNotFoundException.class);
+            Class<?> config = noApi.loadClass(MicroConfig.class.getName());
+            Class<?> beans = noApi.loadClass(TelemetryProvider.Beans.class.getName());
+            Method load = noApi.loadClass(Telemetries.class.getName())
+                    .getMethod("load", ClassLoader.class, config, beans);
+            Object defaults = config.getMethod("of", Map.class).invoke(null, Map.of());
+            Object none = beans.getField("NONE").get(null);
+
+            assertThatThrownBy(() -> load.invoke(null, noApi, defaults, none))
+                    .cause()
+                    .satisfies(e -> assertThat(e.getClass().getName()).isEqualTo(ConfigException.class.getName()))
+                    .hasMessageStartingWith("micro.telemetry.otel.enabled=true, but microcdi-telemetry-otel does not "
+                            + "see the OpenTelemetry API (io.opentelemetry.api.OpenTelemetry)")
+                    .hasMessageContaining("<classloader apiTypeVisibility=\"+third-party\"/>")
+                    .hasMessageEndingWith("(expected: the API visible, or micro.telemetry.otel.enabled=false)");
+
+            // turned off, the module never looks
+            Object off = config.getMethod("of", Map.class).invoke(null, Map.of("micro.telemetry.otel.enabled", "false"));
+            assertThat(load.invoke(null, noApi, off, none)).hasToString(Telemetry.NONE.toString());
+        }
+        OtelTelemetryProvider.requireApi(getClass().getClassLoader());   // in sight here: nothing thrown
+    }
+
+    private static URL codeSource(Class<?> type) {
+        return type.getProtectionDomain().getCodeSource().getLocation();
     }
 
     private static void serve(Telemetry t) {
