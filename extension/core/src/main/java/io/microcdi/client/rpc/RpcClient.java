@@ -192,19 +192,29 @@ public final class RpcClient implements StreamingClient, Observed {
 
     /** A call, through {@code chain} when wrapped (else {@code null}); never throws: its future fails. */
     CompletableFuture<Response> call(Request request, CallOptions options, CallFunc chain) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        if (observed) {
+            Observation call = telemetry.clientCall(request.service(), request.endpoint());
+            if (call != Observation.NONE) {
+                result.whenComplete((r, e) -> call.end(e == null ? 0 : code(e), e));
+            }
+        }
         try {
-            return start(request, options, chain);
+            start(request, options, chain, result);
         } catch (RuntimeException e) {
             // a bad per-service setting, a selector or transport that throws: the caller gets a failed future
-            return CompletableFuture.failedFuture(e instanceof MicroException ? e
+            result.completeExceptionally(e instanceof MicroException ? e
                     : new MicroException(ID, 500, "calling " + request.service() + " " + request.endpoint() + ": "
                     + e.getMessage(), MicroException.statusText(500), e));
         }
+        return result;
     }
 
-    private CompletableFuture<Response> start(Request request, CallOptions options, CallFunc chain) {
+    /** Starts the call; its outcome completes {@code result} (a throw before the first attempt is the caller's). */
+    private void start(Request request, CallOptions options, CallFunc chain, CompletableFuture<Response> result) {
         if (closed) {
-            return CompletableFuture.failedFuture(closed(request));
+            result.completeExceptionally(closed(request));
+            return;
         }
         long now = System.nanoTime();
         long deadline = now + options.requestTimeout().toNanos();
@@ -221,20 +231,13 @@ public final class RpcClient implements StreamingClient, Observed {
                 request = request.withMetadata(sent);
             }
         }
-        CompletableFuture<Response> result = new CompletableFuture<>();
-        if (observed) {
-            Observation call = telemetry.clientCall(request.service(), request.endpoint());
-            if (call != Observation.NONE) {
-                result.whenComplete((r, e) -> call.end(e == null ? 0 : code(e), e));
-            }
-        }
         ServiceCalls calls = calls(request.service());
         EndpointTemplate endpoint = calls.endpoint(request);
         if (deadline - now <= 0) {
             result.completeExceptionally(MicroException.timeout(ID, "call to %s %s not sent: the deadline of the "
                     + "call being handled passed %d ms ago", request.service(), request.endpoint(),
                     TimeUnit.NANOSECONDS.toMillis(now - deadline)));
-            return result;
+            return;
         }
         SelectOptions select = options.select();
         if (calls.settings.endpointFilter() && select.endpoint() == null) {
@@ -246,11 +249,10 @@ public final class RpcClient implements StreamingClient, Observed {
             next = selector.select(request.service(), select);
         } catch (MicroException e) {
             result.completeExceptionally(e);
-            return result;
+            return;
         }
         new RpcCall(this, request, options, endpoint, next, deadline, inheritedShorter, chain,
                 chain != null && inbound.active() ? inbound : null, result).attempt();
-        return result;
     }
 
     /** The settings and templates of {@code service}, built at its first call. */

@@ -319,9 +319,12 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
         if (id != null) {
             b.put("Micro-Id", id).put("X-Micro-Id", id);
         }
-        send(new Message(b.build(), body));
-        if (observation != null) {
-            observation.end(0, null);
+        try {
+            send(new Message(b.build(), body));
+        } finally {
+            if (observation != null) {
+                observation.end(0, null);
+            }
         }
     }
 
@@ -343,15 +346,18 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
         }
         byte[] body = enveloped == null ? ErrorJson.bytes(e)
                 : enveloped.answer(json, NO_BYTES);
-        send(new Message(b.build(), body));
         Observation o = observation;
         if (o == null && server.observed && route == null) {
             // refused before routing (no such endpoint, no codec, a malformed envelope): one name for all of them
             o = server.telemetry.serverCall(PROTOCOL, Telemetry.UNKNOWN, Telemetry.UNKNOWN,
                     exchange.request().header());
         }
-        if (o != null) {
-            o.end(e.code(), e);
+        try {
+            send(new Message(b.build(), body));
+        } finally {
+            if (o != null) {
+                o.end(e.code(), e);
+            }
         }
     }
 
