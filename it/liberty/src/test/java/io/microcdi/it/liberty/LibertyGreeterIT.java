@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,9 +43,12 @@ import static org.awaitility.Awaitility.await;
  *   <li>three redeploys in the one server leave one generation of MicroCDI threads, one CDI container and no
  *       more application class loaders than one redeploy does (counted in {@code jcmd GC.class_histogram}, which
  *       collects first).</li>
+ *   <li>with {@code mpTelemetry-2.0} exporting over OTLP/HTTP to a receiver in this test, a call of the JAX-RS
+ *       resource is one trace: Liberty's HTTP server span, MicroCDI's client span under it, MicroCDI's server span
+ *       under that; an order is Liberty's span, MicroCDI's producer span and the WAR's consumer span.</li>
  * </ul>
- * The run is one server start: the tests are ordered, the redeploys last. Prints {@code LIBERTY ...} lines with the
- * start times and the thread and class loader counts.
+ * The run is one server start: the tests are ordered, the redeploys last but the trace. Prints {@code LIBERTY ...}
+ * lines with the start times, the thread and class loader counts and the spans of the traces.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -64,6 +68,7 @@ class LibertyGreeterIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ExternalProcess> processes = new ArrayList<>();
     private LibertyServer liberty;
+    private OtlpReceiver otlp;
     private ExternalProcess weldGreeter;
     private int microPort;
 
@@ -75,12 +80,23 @@ class LibertyGreeterIT {
                 List.of(), SERVING.pattern());
         int[] ports = FreePorts.distinct(2);
         microPort = ports[1];
+        otlp = OtlpReceiver.start();
         long t0 = System.nanoTime();
-        liberty = LibertyServer.start(ports[0], Map.of(
-                "MICRO_SERVER_ADDRESS", "127.0.0.1:" + microPort,
-                "MICRO_SERVER_METADATA", "runtime=liberty-" + RUN,
-                "MICRO_CLIENT_GREETER_LABELS", "runtime=weld-" + RUN,
-                "GREETER_ORDERS_TOPIC", TOPIC));
+        liberty = LibertyServer.start(ports[0], Map.ofEntries(
+                Map.entry("MICRO_SERVER_ADDRESS", "127.0.0.1:" + microPort),
+                Map.entry("MICRO_SERVER_METADATA", "runtime=liberty-" + RUN),
+                Map.entry("MICRO_CLIENT_GREETER_LABELS", "runtime=weld-" + RUN),
+                Map.entry("GREETER_ORDERS_TOPIC", TOPIC),
+                // mpTelemetry's OpenTelemetry for the whole server (Liberty's spans and the application's), its
+                // spans over OTLP/HTTP to this test every 100 ms; no metrics or logs
+                Map.entry("OTEL_SDK_DISABLED", "false"),
+                Map.entry("OTEL_SERVICE_NAME", "liberty-greeter"),
+                Map.entry("OTEL_TRACES_EXPORTER", "otlp"),
+                Map.entry("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+                Map.entry("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", otlp.tracesEndpoint()),
+                Map.entry("OTEL_BSP_SCHEDULE_DELAY", "100"),
+                Map.entry("OTEL_METRICS_EXPORTER", "none"),
+                Map.entry("OTEL_LOGS_EXPORTER", "none")));
         long wall = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("LIBERTY start server_s=%.3f app_s=%.3f until_app_started_ms=%d (process start to CWWKZ0001I)%n",
                 liberty.serverStartSeconds(), liberty.appStartSeconds(), wall);
@@ -89,7 +105,7 @@ class LibertyGreeterIT {
     @AfterAll
     void stop() {
         RuntimeException failure = null;
-        for (AutoCloseable c : new AutoCloseable[] {liberty, weldGreeter}) {
+        for (AutoCloseable c : new AutoCloseable[] {liberty, weldGreeter, otlp}) {
             try {
                 if (c != null) {
                     c.close();
@@ -250,6 +266,85 @@ class LibertyGreeterIT {
                 .isLessThanOrEqualTo(loadersFirst + 1);
         assertThat(loadersAfterThree).as("application class loaders after three redeploys and a full GC")
                 .isLessThanOrEqualTo(loadersAfterOne);
+    }
+
+    @Test
+    @Order(7)
+    void aCallThroughTheResourceIsOneTraceFromLibertysSpanThroughMicroCdisClientAndServer() throws Exception {
+        // the resource's client goes to this WAR's own greeter from here on, so that both MicroCDI spans are this
+        // server's: a server.xml variable, above the environment's MICRO_CLIENT_GREETER_LABELS, read by the next start
+        liberty.override("micro.client.greeter.labels", "runtime=liberty-" + RUN);
+        liberty.redeploy();
+        String path = "/api/hello/Trace-" + RUN;
+        int before = otlp.spans().size();
+        await("the WAR's resource calling the WAR's greeter").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(get(path).body()).isEqualTo("Hello Trace-" + RUN));
+        int beforeOrder = otlp.spans().size();
+        assertThat(post("/api/orders/1").statusCode()).isEqualTo(200);
+
+        // GET /api/hello/{name} (Liberty) -> greeter.Greeter/Hello CLIENT (attempt 1) -> greeter.Greeter/Hello SERVER
+        List<OtlpReceiver.Span> hello = trace(before, s -> s.attribute("url.path").equals(path)
+                && s.attribute("http.response.status_code").equals("200"), 3);
+        OtlpReceiver.Span http = only(hello, "SERVER", "GET /api/hello/{name}");
+        OtlpReceiver.Span client = only(hello, "CLIENT", "greeter.Greeter/Hello");
+        OtlpReceiver.Span server = only(hello, "SERVER", "greeter.Greeter/Hello");
+        assertThat(http.scope()).isEqualTo("io.openliberty.microprofile.telemetry");
+        assertThat(http.attribute("http.route")).isEqualTo("/api/hello/{name}");
+        assertThat(client.scope()).isEqualTo("io.microcdi");
+        assertThat(client.parentSpanId()).as("the client span's parent").isEqualTo(http.spanId());
+        assertThat(client.attribute("microcdi.rpc.attempt")).isEqualTo("1");
+        assertThat(client.attribute("server.port")).as("the WAR's own node").isEqualTo(Integer.toString(microPort));
+        assertThat(server.scope()).isEqualTo("io.microcdi");
+        assertThat(server.parentSpanId()).as("the server span's parent, through the call's metadata")
+                .isEqualTo(client.spanId());
+        assertThat(server.attribute("rpc.system")).isEqualTo("mucp");
+        assertThat(hello).as("the call's trace").hasSize(3);
+
+        // POST /api/orders/{count} (Liberty) -> publish PRODUCER -> process CONSUMER (the WAR's queue group)
+        List<OtlpReceiver.Span> order = trace(beforeOrder,
+                s -> s.attribute("http.route").equals("/api/orders/{count}"), 3);
+        OtlpReceiver.Span post = only(order, "SERVER", "POST /api/orders/{count}");
+        OtlpReceiver.Span producer = only(order, "PRODUCER", "publish " + TOPIC);
+        OtlpReceiver.Span consumer = only(order, "CONSUMER", "process " + TOPIC);
+        assertThat(producer.parentSpanId()).as("the producer span's parent").isEqualTo(post.spanId());
+        assertThat(consumer.parentSpanId()).as("the consumer span's parent, through the message's headers")
+                .isEqualTo(producer.spanId());
+        assertThat(consumer.attribute("messaging.consumer.group.name")).isEqualTo("liberty-greeter");
+        assertThat(order).as("the order's trace").hasSize(3);
+
+        for (List<OtlpReceiver.Span> t : List.of(hello, order)) {
+            for (OtlpReceiver.Span s : OtlpReceiver.rootFirst(t)) {
+                System.out.println("LIBERTY trace " + s + " " + s.attributes());
+            }
+        }
+        assertThat(otlp.rejected()).as("requests the OTLP receiver could not take").isEmpty();
+    }
+
+    /**
+     * The spans of the trace of the first span received after the first {@code from} that matches {@code root}, once
+     * it has at least {@code size} of them: a batch reaches the receiver every 100 ms, in no order between spans that
+     * end close together.
+     */
+    private List<OtlpReceiver.Span> trace(int from, Predicate<OtlpReceiver.Span> root, int size) {
+        List<List<OtlpReceiver.Span>> found = new ArrayList<>(List.of(List.of()));
+        await("a trace of " + size + " spans").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    List<OtlpReceiver.Span> all = otlp.spans();
+                    String traceId = all.subList(from, all.size()).stream().filter(root).findFirst()
+                            .map(OtlpReceiver.Span::traceId).orElse("none");
+                    found.set(0, all.stream().filter(s -> s.traceId().equals(traceId)).toList());
+                    assertThat(found.get(0)).as("trace %s of %d spans received (rejected: %s)", traceId, all.size(),
+                            otlp.rejected()).hasSizeGreaterThanOrEqualTo(size);
+                });
+        return found.get(0);
+    }
+
+    private static OtlpReceiver.Span only(List<OtlpReceiver.Span> trace, String kind, String name) {
+        List<OtlpReceiver.Span> matching = trace.stream()
+                .filter(s -> s.kind().equals(kind) && s.name().equals(name)).toList();
+        assertThat(matching).as("%s spans named '%s' in %s", kind, name, trace).hasSize(1);
+        return matching.get(0);
     }
 
     /**

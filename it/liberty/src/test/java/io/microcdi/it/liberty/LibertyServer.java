@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * try (LibertyServer liberty = LibertyServer.start(Map.of("MICRO_SERVER_ADDRESS", "127.0.0.1:" + port))) {
  *     liberty.httpPort();          // /api/hello/{name}
+ *     liberty.override("micro.client.greeter.labels", "runtime=liberty");   // a server.xml variable, for...
  *     liberty.redeploy();          // a new copy of the WAR: Liberty stops the application and starts it again
  * }                                // SIGTERM: Liberty stops the application and the server
  * }</pre>
@@ -37,6 +38,10 @@ final class LibertyServer implements AutoCloseable {
     /** {@code CWWKZ0001I: Application liberty-greeter started in 2.345 seconds.} */
     private static final Pattern APP_STARTED = Pattern.compile("CWWKZ0001I: Application liberty-greeter started in "
             + "([0-9.,]+) seconds");
+    /** {@code CWWKG0017I: The server configuration was successfully updated in 0.024 seconds.} */
+    private static final Pattern CONFIG_UPDATED = Pattern.compile("CWWKG0017I:");
+    /** Where {@link #override} writes: a server.xml part Liberty reads above server.xml itself. */
+    private static final String OVERRIDES = "configDropins/overrides/microcdi-it.xml";
     /** {@code CWWKZ0003I: The application liberty-greeter updated in 1.234 seconds.} */
     private static final Pattern APP_UPDATED = Pattern.compile("CWWKZ0003I: .*liberty-greeter updated in "
             + "([0-9.,]+) seconds");
@@ -78,6 +83,7 @@ final class LibertyServer implements AutoCloseable {
             Files.writeString(serverDir.resolve("jvm.options"), String.join("\n",
                     "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
                     "-XX:SoftRefLRUPolicyMSPerMB=0", ""));
+            Files.deleteIfExists(serverDir.resolve(OVERRIDES));
             deleteTree(serverDir.resolve("logs"));
             deleteTree(serverDir.resolve("workarea"));
             Files.createDirectories(serverDir.resolve("apps"));
@@ -149,6 +155,23 @@ final class LibertyServer implements AutoCloseable {
         String line = process.awaitLogLine(APP_UPDATED, Duration.ofSeconds(60));
         Matcher m = APP_UPDATED.matcher(line);
         return m.find() ? Double.parseDouble(m.group(1).replace(',', '.')) : Double.NaN;
+    }
+
+    /**
+     * Sets a server.xml variable's value (in {@code configDropins/overrides}), which MicroProfile Config ranks above
+     * the environment and every source but the application's {@code <appProperties>}; returns once Liberty applied the
+     * change (CWWKG0017I). MicroCDI reads it when the application next starts ({@link #redeploy}).
+     */
+    void override(String variable, String value) {
+        Path file = serverDir.resolve(OVERRIDES);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, String.format("<server>%n  <variable name=\"%s\" value=\"%s\"/>%n</server>%n",
+                    variable, value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        process.awaitLogLine(CONFIG_UPDATED, Duration.ofSeconds(30));
     }
 
     /** {@code jcmd <pid> <command...>}'s output. */
