@@ -238,10 +238,12 @@ public final class MicrometerTelemetry implements Telemetry {
         }
 
         void end(int code, long start) {
+            // read before the timer is found: the first end with a code registers it, which the call did not take
+            long elapsed = clock.monotonicTime() - start;
             if (active != null) {
                 active.decrement();
             }
-            timers.get(code).record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+            timers.get(code).record(elapsed, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,30 @@ class MicrometerTelemetryTest {
         assertThat(t.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(7);
         assertThat(active("microcdi.server.requests.active", "endpoint", "Greeter.Hello")).isZero();
         assertThat(t.getId().getDescription()).isNotBlank();
+    }
+
+    /** A code's first call registers its timer as it ends: that registration is not the call's time. */
+    @Test
+    void registeringATimerIsNotTimed() {
+        SimpleMeterRegistry slow = new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock);
+        slow.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (id.getType() == Meter.Type.TIMER) {
+                    clock.add(Duration.ofSeconds(1)); // a registration that takes a second
+                }
+                return id;
+            }
+        });
+        MicrometerTelemetry t = new MicrometerTelemetry(slow, MicrometerTelemetryConfig.DEFAULT);
+        Observation o = t.serverCall("mucp", "greeter", "Greeter.Hello", Metadata.empty());
+        clock.add(Duration.ofMillis(7));
+        o.end(401, null);
+
+        assertThat(slow.get("microcdi.server.requests").tag("code", "401").timer().totalTime(TimeUnit.MILLISECONDS))
+                .isEqualTo(7);
+        t.close();
+        slow.close();
     }
 
     @Test
