@@ -8,6 +8,7 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.TracerProvider;
 
+import java.lang.System.Logger.Level;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,8 @@ import java.util.Optional;
  * }</pre>
  */
 public final class OtelTelemetryProvider implements TelemetryProvider {
+
+    private static final System.Logger LOG = System.getLogger(OtelTelemetryProvider.class.getName());
 
     /** The name in {@code micro.telemetry.otel.enabled}. */
     public static final String NAME = "otel";
@@ -48,11 +51,22 @@ public final class OtelTelemetryProvider implements TelemetryProvider {
             return Optional.empty();
         }
         requireApi(OtelTelemetryProvider.class.getClassLoader());
-        OpenTelemetry otel = beans.get(OpenTelemetry.class).orElseGet(OtelTelemetryProvider::global);
-        if (otel.getTracerProvider() == TracerProvider.noop()) {
-            return Optional.empty();
+        Optional<OpenTelemetry> bean = beans.get(OpenTelemetry.class);
+        OpenTelemetry otel = bean.orElseGet(OtelTelemetryProvider::global);
+        // said once at start: a module that traces nothing is otherwise silent about why
+        if (otel.getTracerProvider() != TracerProvider.noop()) {
+            LOG.log(Level.INFO, "OpenTelemetry spans of calls and messages to the {0}",
+                    bean.isPresent() ? "container's OpenTelemetry bean" : "global OpenTelemetry");
+            return Optional.of(new OtelTelemetry(otel, Conventions.fromEnvironment()));
         }
-        return Optional.of(new OtelTelemetry(otel, Conventions.fromEnvironment()));
+        if (bean.isPresent()) {
+            LOG.log(Level.INFO, "no OpenTelemetry spans: the container's OpenTelemetry bean traces nothing (its SDK "
+                    + "is off; on Open Liberty otel.sdk.disabled=false turns it on)");
+        } else {
+            LOG.log(Level.INFO, "no OpenTelemetry spans: no OpenTelemetry bean and no global OpenTelemetry (on an "
+                    + "application server, an OpenTelemetry API packaged in the application hides the server's bean)");
+        }
+        return Optional.empty();
     }
 
     /**

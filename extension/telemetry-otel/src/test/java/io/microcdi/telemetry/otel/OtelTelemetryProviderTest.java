@@ -21,8 +21,14 @@ import org.junit.jupiter.api.Test;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,6 +94,43 @@ class OtelTelemetryProviderTest {
     }
 
     @Test
+    void itSaysAtStartWhereTheSpansGoOrWhyThereAreNone() {
+        Logger logger = Logger.getLogger(OtelTelemetryProvider.class.getName());
+        List<String> said = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                said.add(r.getLevel() + " " + new SimpleFormatter().formatMessage(r));   // as a console shows it
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            new OtelTelemetryProvider().create(DEFAULTS, beans(bean));
+            new OtelTelemetryProvider().create(DEFAULTS, beans(OpenTelemetry.noop()));
+            new OtelTelemetryProvider().create(DEFAULTS, TelemetryProvider.Beans.NONE);
+            GlobalOpenTelemetry.set(global);
+            new OtelTelemetryProvider().create(DEFAULTS, TelemetryProvider.Beans.NONE);
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertThat(said).containsExactly(
+                "INFO OpenTelemetry spans of calls and messages to the container's OpenTelemetry bean",
+                "INFO no OpenTelemetry spans: the container's OpenTelemetry bean traces nothing (its SDK is off; on "
+                        + "Open Liberty otel.sdk.disabled=false turns it on)",
+                "INFO no OpenTelemetry spans: no OpenTelemetry bean and no global OpenTelemetry (on an application "
+                        + "server, an OpenTelemetry API packaged in the application hides the server's bean)",
+                "INFO OpenTelemetry spans of calls and messages to the global OpenTelemetry");
+    }
+
+    @Test
     void enabledFalseTurnsItOffWhateverIsThere() {
         MicroConfig off = MicroConfig.of(Map.of("micro.telemetry.otel.enabled", "false"));
         assertThat(new OtelTelemetryProvider().create(off, beans(bean))).isEmpty();
@@ -106,7 +149,6 @@ class OtelTelemetryProviderTest {
     void theFrameworkFindsItOnTheClassPath() {
         Telemetry loaded = Telemetries.load(getClass().getClassLoader(), DEFAULTS, beans(bean));
         assertThat(loaded.enabled()).isTrue();
-        assertThat(loaded.traces()).as("the built-in trace wrappers step aside").isTrue();
         assertThat(loaded).isInstanceOf(OtelTelemetry.class);
         serve(loaded);
         assertThat(beanSpans.getFinishedSpanItems()).singleElement()
