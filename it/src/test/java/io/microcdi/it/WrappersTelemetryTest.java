@@ -33,7 +33,6 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.environment.se.Weld;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -166,8 +165,6 @@ class WrappersTelemetryTest {
      * caller's span, not its own.
      */
     @Test
-    @Disabled("CallContext.received() holds the metadata the telemetry propagated (this hop's own span) in place of "
-            + "what arrived: ServerCall.invoke, GrpcMethod and SubscriberMethod make the context from o.propagate(md)")
     void eachHopReportsTheTraceparentItReceived() {
         start(Map.of());
 

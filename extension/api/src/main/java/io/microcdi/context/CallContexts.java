@@ -54,7 +54,18 @@ public final class CallContexts {
     public static CallContext call(String service, String endpoint, String callerService, String remoteAddress,
                                    long deadlineNanoTime, Metadata metadata) {
         return new Inbound(CallContext.Kind.CALL, service, endpoint, "", callerService, remoteAddress,
-                deadlineNanoTime, metadata);
+                deadlineNanoTime, metadata, metadata);
+    }
+
+    /**
+     * The context of an inbound call whose handler starts with other metadata than what arrived (a telemetry's span
+     * in place of the caller's): {@link CallContext#received()} is {@code received}, {@link CallContext#metadata()}
+     * starts as {@code metadata}.
+     */
+    public static CallContext call(String service, String endpoint, String callerService, String remoteAddress,
+                                   long deadlineNanoTime, Metadata received, Metadata metadata) {
+        return new Inbound(CallContext.Kind.CALL, service, endpoint, "", callerService, remoteAddress,
+                deadlineNanoTime, received, metadata);
     }
 
     /**
@@ -66,7 +77,14 @@ public final class CallContexts {
     public static CallContext message(String topic, String service, String endpoint, String callerService,
                                       String remoteAddress, Metadata metadata) {
         return new Inbound(CallContext.Kind.MESSAGE, service, endpoint, topic, callerService, remoteAddress, 0,
-                metadata);
+                metadata, metadata);
+    }
+
+    /** As {@link #call(String, String, String, String, long, Metadata, Metadata)}, for a delivered message. */
+    public static CallContext message(String topic, String service, String endpoint, String callerService,
+                                      String remoteAddress, Metadata received, Metadata metadata) {
+        return new Inbound(CallContext.Kind.MESSAGE, service, endpoint, topic, callerService, remoteAddress, 0,
+                received, metadata);
     }
 
     /**
@@ -136,7 +154,7 @@ public final class CallContexts {
         private volatile Metadata metadata;
 
         Inbound(Kind kind, String service, String endpoint, String topic, String callerService, String remoteAddress,
-                long deadline, Metadata metadata) {
+                long deadline, Metadata received, Metadata metadata) {
             this.kind = kind;
             this.service = orEmpty(service);
             this.endpoint = orEmpty(endpoint);
@@ -145,7 +163,7 @@ public final class CallContexts {
             this.remoteAddress = orEmpty(remoteAddress);
             this.deadline = deadline;
             this.metadata = metadata == null ? Metadata.empty() : metadata;
-            this.received = this.metadata;
+            this.received = received == metadata ? this.metadata : received == null ? Metadata.empty() : received;
         }
 
         private static String orEmpty(String s) {

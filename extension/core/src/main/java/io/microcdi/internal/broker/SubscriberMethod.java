@@ -115,13 +115,14 @@ public final class SubscriberMethod implements Broker.Handler {
     public void handle(Event event) throws Exception {
         BrokerMessage message = event.message();
         Metadata header = message.header();
+        Metadata received = InboundHeaders.metadata(header);
         if (!observed) {
-            deliver(header, message.body(), InboundHeaders.metadata(header));
+            deliver(header, message.body(), received, received);
             return;
         }
         Observation o = telemetry.deliver(broker, topic, queue, endpoint, header);
         try (Observation.Scope ignored = o.makeCurrent()) {
-            deliver(header, message.body(), o.propagate(InboundHeaders.metadata(header)));
+            deliver(header, message.body(), received, o.propagate(received));
         } catch (Exception | Error e) {
             o.end(e instanceof MicroException me ? me.code() : 500, e);
             throw e;
@@ -129,12 +130,15 @@ public final class SubscriberMethod implements Broker.Handler {
         o.end(0, null);
     }
 
-    /** Decodes the payload and runs the method with the message attached as the current call. */
-    private void deliver(Metadata header, byte[] body, Metadata metadata) throws Exception {
+    /**
+     * Decodes the payload and runs the method with the message attached as the current call: {@code received} is
+     * what arrived, {@code metadata} what the method's calls carry on.
+     */
+    private void deliver(Metadata header, byte[] body, Metadata received, Metadata metadata) throws Exception {
         Object payload = decode(header, body);
         String from = header.get("Micro-From-Service");
         CallContext outer = CallContexts.attach(CallContexts.message(topic, service, endpoint,
-                from != null ? from : header.get("X-Micro-From-Service"), "", metadata));
+                from != null ? from : header.get("X-Micro-From-Service"), "", received, metadata));
         try {
             Object result;
             try {

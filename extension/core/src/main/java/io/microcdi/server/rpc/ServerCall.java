@@ -206,7 +206,7 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
         Metadata md = InboundHeaders.metadata(h);
         CallContext call = CallContexts.call(route.service, route.endpoint,
                 header(h, "Micro-From-Service", "X-Micro-From-Service"), exchange.remoteAddress(), deadline,
-                o == null ? md : o.propagate(md));
+                md, o == null ? md : o.propagate(md));
         CallContext outer = CallContexts.attach(call);
         if (o == null) {
             try {

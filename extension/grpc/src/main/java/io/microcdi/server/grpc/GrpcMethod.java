@@ -86,13 +86,14 @@ final class GrpcMethod implements ServerCallHandler<byte[], byte[]> {
             return c;
         }
         c.form = form;
-        io.microcdi.metadata.Metadata md = GrpcHeaders.inbound(headers);
+        io.microcdi.metadata.Metadata received = GrpcHeaders.inbound(headers);
+        io.microcdi.metadata.Metadata md = received;
         if (telemetry != null) {
-            c.observation = telemetry.serverCall(PROTOCOL, service, endpoint, md);
-            md = c.observation.propagate(md);
+            c.observation = telemetry.serverCall(PROTOCOL, service, endpoint, received);
+            md = c.observation.propagate(received);
         }
         c.context = CallContexts.call(service, endpoint, headers.get(GrpcHeaders.FROM_SERVICE),
-                remote(call), deadline(headers), md);
+                remote(call), deadline(headers), received, md);
         if (streaming.requestsStream()) {
             c.inbound = new Inbound(c);
             c.invoke(c.inbound);
