@@ -319,6 +319,9 @@ class LibertyGreeterIT {
             }
         }
         assertThat(otlp.rejected()).as("requests the OTLP receiver could not take").isEmpty();
+        // MicroCDI found mpTelemetry's OpenTelemetry bean, of Liberty's class (Liberty's GlobalOpenTelemetry is a no-op)
+        assertThat(liberty.console()).contains("OpenTelemetry spans of calls and messages to the container's "
+                + "OpenTelemetry bean");
     }
 
     /**
