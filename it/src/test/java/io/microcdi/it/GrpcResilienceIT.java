@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -93,6 +94,7 @@ class GrpcResilienceIT {
             assertThat(n.metadata()).as("node %s", n.address()).containsEntry("protocol", "grpc")
                     .containsEntry("server", "grpc");
         }
+        LoadProcess.Cpu cpu = LoadProcess.cpu(List.of(NODES[1], NODES[2]));
         LoadProcess load = LoadProcess.start(loads, LoadProcess.greeter("load-grpc-kill", STEADY)
                 .property("micro.client.greeter.labels", "it.run=" + RUN));
         for (GreeterProcess p : NODES) {
@@ -110,10 +112,11 @@ class GrpcResilienceIT {
                     if (unlisted[0] < 0 && !ourNodes().containsKey(victim.address())) {
                         unlisted[0] = (System.nanoTime() - killed) / 1_000_000;
                     }
+                    cpu.sample(load);
                     return !load.isAlive();
                 });
         LoadProcess.Result r = load.awaitResult(EXIT);
-        System.out.println("GRPC-RESILIENCE killUnderLoad " + r.line());
+        System.out.println("GRPC-RESILIENCE killUnderLoad " + r.line() + "; " + cpu.perCall(r.calls()));
         report("killUnderLoad: SIGKILL %s at load t=%ds (%d calls, %d failures so far); unlisted here %s; "
                         + "failures by second: %s", victim, atKill.second(), atKill.calls(), atKill.failures(),
                 unlisted[0] < 0 ? "not before the load ended" : "after " + unlisted[0] + " ms (ttl "

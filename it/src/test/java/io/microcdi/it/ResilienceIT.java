@@ -144,6 +144,7 @@ class ResilienceIT {
     @Order(2)
     void killUnderLoad() {
         ensureThreeNodes();
+        LoadProcess.Cpu cpu = LoadProcess.cpu(List.of(NODES[1], NODES[2]));
         LoadProcess load = startLoad("load-kill", STEADY);
         awaitAllReached(load);
         LoadProcess.Progress atKill = load.awaitSecond(KILL_AT, START);
@@ -159,10 +160,12 @@ class ResilienceIT {
                     if (unlisted[0] < 0 && !ourNodes().containsKey(victim.address())) {
                         unlisted[0] = millisSince(killed);
                     }
+                    cpu.sample(load);
                     return !load.isAlive();
                 });
         LoadProcess.Result r = load.awaitResult(EXIT);
         summary("killUnderLoad", r);
+        report("killUnderLoad: %s", cpu.perCall(r.calls()));
         report("killUnderLoad: SIGKILL %s at load t=%ds (%d calls, %d failures so far); unlisted here %s; "
                         + "failures by second: %s", victim, atKill.second(), atKill.calls(), atKill.failures(),
                 unlisted[0] < 0 ? "not before the load ended" : "after " + unlisted[0] + " ms (ttl "
