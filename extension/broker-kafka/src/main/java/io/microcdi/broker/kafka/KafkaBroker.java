@@ -8,6 +8,8 @@ import io.microcdi.broker.delivery.Publication;
 import io.microcdi.config.MicroConfig;
 import io.microcdi.errors.MicroException;
 import io.microcdi.internal.exec.HandlerExecutors;
+import io.microcdi.telemetry.Observed;
+import io.microcdi.telemetry.Telemetry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -70,9 +72,11 @@ import java.util.function.Consumer;
  *       and the partition moves on. See {@link KafkaSubscription}.</li>
  *   <li>The record holds Go Micro's broker message JSON ({@link KafkaBrokerConfig.Wire#JSON}), so Go Micro's
  *       {@code broker/kafka} peers read it, and its headers as Kafka headers too.</li>
+ *   <li>Under {@link Observed#observe telemetry}, each topic and queue subscribed gets a {@value #LAG} gauge: the
+ *       messages not handled yet on its most behind partition ({@link KafkaSubscription#lag}).</li>
  * </ul>
  */
-public final class KafkaBroker implements Broker {
+public final class KafkaBroker implements Broker, Observed {
 
     /** The plugin name, {@code micro.broker=kafka}. */
     public static final String NAME = "kafka";
@@ -80,12 +84,21 @@ public final class KafkaBroker implements Broker {
     /** The metadata header whose value becomes the record key. */
     public static final String KEY_HEADER = "Micro-Key";
 
+    /** The gauge of the messages a topic's subscriptions in one queue have not handled yet. */
+    public static final String LAG = "microcdi.broker.lag";
+
     private static final System.Logger LOG = System.getLogger(KafkaBroker.class.getName());
     private static final Duration HEALTH_PERIOD = Duration.ofSeconds(5);
 
     private final KafkaBrokerConfig config;
     private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile Running running;
+    private volatile Telemetry telemetry = Telemetry.NONE;
+    /**
+     * What each topic and queue's lag gauge samples, kept as long as this broker: a gauge cannot be removed, and one
+     * registered again with the same name and tags is the first one, so a topic subscribed again reuses its own.
+     */
+    private final ConcurrentHashMap<String, Lag> lags = new ConcurrentHashMap<>();
 
     /** What a connected broker holds. */
     record Running(KafkaProducer<byte[], byte[]> producer, Admin admin, ExecutorService workers,
@@ -116,6 +129,15 @@ public final class KafkaBroker implements Broker {
     /** The settings. */
     public KafkaBrokerConfig config() {
         return config;
+    }
+
+    /**
+     * Reports, for the subscriptions made from now on, the {@value #LAG} gauge of each topic and queue (tags
+     * {@code broker}, {@code topic}, {@code queue}, {@code ""} for broadcast).
+     */
+    @Override
+    public void observe(Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     }
 
     /**
@@ -337,7 +359,34 @@ public final class KafkaBroker implements Broker {
         }
         KafkaSubscription s = KafkaSubscription.start(this, r, topic, handler, options);
         subscriptions.add(s);
+        Telemetry t = telemetry;
+        if (t.enabled()) {
+            String key = topic + '\0' + options.queue();
+            if (!lags.containsKey(key) && lags.putIfAbsent(key, new Lag(this, topic, options.queue())) == null) {
+                // held weakly by the telemetry, strongly by this broker: sampled while the broker lives
+                t.gauge(LAG, "Messages of the topic not handled yet by this process's subscriptions in the queue, "
+                                + "on their most behind partition (NaN before a fetch)",
+                        Map.of("broker", NAME, "topic", topic, "queue", options.queue()), lags.get(key), Lag::max);
+            }
+        }
         return s;
+    }
+
+    /**
+     * The subscriptions of one topic and queue, as the lag gauge samples them: those subscribed now, so that an
+     * unsubscribed one is no longer read (nor held), and the gauge is {@code NaN} without any.
+     */
+    private record Lag(KafkaBroker broker, String topic, String queue) {
+        double max() {
+            double max = Double.NaN;
+            for (KafkaSubscription s : broker.subscriptions) {
+                if (s.topic().equals(topic) && s.queue().equals(queue)) {
+                    double lag = s.lag();
+                    max = Double.isNaN(max) || lag > max ? lag : max;
+                }
+            }
+            return max;
+        }
     }
 
     void forget(KafkaSubscription s) {

@@ -11,6 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -390,6 +392,32 @@ final class KafkaSubscription implements Subscription, ConsumerRebalanceListener
             }
         }
         LOG.log(Level.WARNING, "kafka: {0} lost {1} (this member was out of the group)", this, partitions);
+    }
+
+    /**
+     * The messages of the topic this subscription has not finished, on the partition where most wait: those Kafka
+     * still holds past the fetch position (the consumer's own {@code records-lag} of the partition, as of its last
+     * fetch) and those fetched but not handled yet (queued in the lane, in hand, waiting for a retry). {@code NaN}
+     * while no partition was fetched from. Called from the sampling thread: {@link KafkaConsumer#metrics()}, unlike
+     * the consumer's other methods, takes no lock of the poll thread's (kafka-clients 4.3), and a metric's value is
+     * read under the metric's own lock.
+     */
+    double lag() {
+        double max = Double.NaN;
+        for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+            MetricName name = e.getKey();
+            if (!name.name().equals("records-lag") || !name.group().equals("consumer-fetch-manager-metrics")
+                    || !topic.equals(name.tags().get("topic"))) {
+                continue;
+            }
+            String partition = name.tags().get("partition");
+            Lane lane = partition == null ? null : lanes.get(new TopicPartition(topic, Integer.parseInt(partition)));
+            if (lane != null && e.getValue().metricValue() instanceof Double held && !held.isNaN()) {
+                double lag = held + lane.unfinished();
+                max = Double.isNaN(max) ? lag : Math.max(max, lag);
+            }
+        }
+        return max;
     }
 
     /** The partitions with a lane now, for tests. */

@@ -46,6 +46,9 @@ final class Lane implements Runnable {
     private volatile boolean stopped;
     /** The offset after the last record finished, {@code -1} before the first. */
     private volatile long handled = -1;
+    /** The offset of the first record offered, and the one after the last: {@code -1} before any. */
+    private volatile long first = -1;
+    private volatile long fetched = -1;
     /** The poll thread's own: the offset last committed, and whether the partition is paused. */
     long committed = -1;
     boolean paused;
@@ -64,6 +67,13 @@ final class Lane implements Runnable {
         return queue.size();
     }
 
+    /** The records fetched and not finished yet: queued, in hand, waiting for a retry or an acknowledgement. */
+    long unfinished() {
+        long f = fetched;
+        long h = handled;
+        return f < 0 ? 0 : Math.max(0, f - (h >= 0 ? h : first));
+    }
+
     /** Appends records (the poll thread), and schedules the lane unless it runs already. */
     void offer(List<ConsumerRecord<byte[], byte[]>> records) {
         synchronized (this) {
@@ -71,6 +81,12 @@ final class Lane implements Runnable {
                 return;
             }
             queue.addAll(records);
+            if (!records.isEmpty()) {
+                if (first < 0) {
+                    first = records.get(0).offset();
+                }
+                fetched = records.get(records.size() - 1).offset() + 1;
+            }
             if (scheduled) {
                 return;
             }
