@@ -187,8 +187,8 @@ public class MicroProducers {
      */
     @Produces
     @Singleton
-    Broker broker(Plugins plugins, MicroConfig config, Registry registry, Transport transport) {
-        Broker broker = plugins.broker(config, registry, transport);
+    Broker broker(Plugins plugins, MicroConfig config, Registry registry, Transport transport, Telemetry telemetry) {
+        Broker broker = Observed.wire(plugins.broker(config, registry, transport), telemetry);
         try {
             broker.connect();
         } catch (RuntimeException | Error e) {
