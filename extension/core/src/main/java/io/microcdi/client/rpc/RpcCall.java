@@ -107,8 +107,7 @@ final class RpcCall {
             if (chain == null) {
                 client.send(node, endpoint.protocol, endpoint.message(sent, client.nextId(), budget),
                                 Duration.ofNanos(budget))
-                        .whenComplete(attempt == null ? (response, error) -> done(node, response, error)
-                                : (response, error) -> done(node, response, error, attempt));
+                        .whenComplete((response, error) -> done(node, response, error, attempt));
             } else {
                 client.wrapping.attempt(chain, context, node, sent, options, budget)
                         .whenComplete((response, error) -> {
@@ -133,12 +132,10 @@ final class RpcCall {
         }
     }
 
-    /** The transport's outcome: an answer (maybe an error the node sent) or a failure to get one. */
-    private void done(Node node, Message response, Throwable error) {
-        done(node, response, error, null);
-    }
-
-    /** As {@link #done(Node, Message, Throwable)}, ending {@code attempt} (if any) with the outcome first. */
+    /**
+     * The transport's outcome: an answer (maybe an error the node sent) or a failure to get one; {@code attempt} (when
+     * observed) is ended with it first.
+     */
     private void done(Node node, Message response, Throwable error, Observation attempt) {
         if (error != null) {
             Throwable failure = unwrap(error);
