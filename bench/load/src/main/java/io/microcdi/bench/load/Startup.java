@@ -12,9 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The greeter's start-to-registered time and idle RSS. For each run: start {@code java -jar greeter.jar} (the default
@@ -23,19 +28,51 @@ import java.util.concurrent.TimeUnit;
  * address: the time from just before the process was started is start-to-registered. Then let it idle, read
  * {@code VmRSS} from {@code /proc/<pid>/status}, stop it (SIGTERM) and wait until its goodbye removed the node.
  *
+ * <p>{@code --variants} compares ways of starting it in the same run, interleaved (run 1 of each, then run 2 of each,
+ * the order rotating), so that a noisy machine falls on all of them alike. Each variant is {@code label: words}; a
+ * word ending in {@code .jar} is the greeter jar to start, the others are JVM options. The plain {@code java -jar}
+ * row keeps its name ({@code greeter-start-to-registered_ms}); the others print as
+ * {@code greeter-start-to-registered-<label>_ms}. {@code --cds} adds a variant {@code cds}: one training run with
+ * {@code -XX:ArchiveClassesAtExit} writes a class data archive of the greeter, then the runs use it.
+ *
  * <pre>{@code
- * java -jar load-bench.jar startup --greeter-jar examples/greeter/target/greeter.jar [--runs 3] [--idle 3]
+ * java -jar load-bench.jar startup --greeter-jar examples/greeter/target/greeter.jar [--runs 3] [--idle 3] [--cds]
+ *      [--variants "c1: -XX:TieredStopAtLevel=1; before: /tmp/before/greeter.jar"]
  * }</pre>
  */
 final class Startup {
 
+    /** The label of the plain {@code java -jar greeter.jar} row. */
+    static final String PLAIN = "jar";
+
+    /** The greeter's own log line, as {@code Micro} writes it: "started in 1,234 ms" (grouped in some locales). */
+    private static final Pattern SELF_REPORTED = Pattern.compile("started in ([0-9][0-9,.\\u00a0\\u202f' ]*) ms");
+
     private Startup() {
     }
 
-    static void run(String greeterJar, int runs, int idleSeconds, Path logDir) throws Exception {
+    /** One way of starting the greeter: its jar and the JVM options before {@code -jar}. */
+    record Variant(String label, String jar, List<String> jvmOptions) {
+
+        /** The metric name of its start-to-registered row. */
+        String metric(String what) {
+            return label.equals(PLAIN) ? "greeter-" + what : "greeter-" + what + "-" + label;
+        }
+    }
+
+    /** What one variant measured over the runs. */
+    private static final class Measured {
+        final List<Double> startMs = new ArrayList<>();
+        final List<Double> rssMb = new ArrayList<>();
+        final List<Double> selfMs = new ArrayList<>();
+    }
+
+    static void run(String greeterJar, int runs, int idleSeconds, Path logDir, String variantSpec, boolean cds)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<Double> startMs = new ArrayList<>();
-        List<Double> rssMb = new ArrayList<>();
+        List<Variant> variants = new ArrayList<>(variants(greeterJar, variantSpec));
+        Path scratch = Files.createTempDirectory("microcdi-startup");
+        Map<Variant, Measured> results = new LinkedHashMap<>();
         try (MdnsRegistry registry = new MdnsRegistry(MdnsRegistryConfig.defaults())) {
             // let the browse settle (and the registry's warm-up pass) before the clock starts
             Thread.sleep(MdnsRegistryConfig.DEFAULT_TIMEOUT.toMillis() + 200);
@@ -43,56 +80,141 @@ final class Startup {
             if (!before.isEmpty()) {
                 System.out.println("# note: " + before.size() + " other greeter node(s) already on loopback mDNS: " + before);
             }
-            for (int i = 1; i <= runs; i++) {
-                int port = freePort();
-                String addr = "127.0.0.1:" + port;
-                ProcessBuilder pb = new ProcessBuilder(java, "-jar", greeterJar).redirectErrorStream(true);
-                File log = logDir == null ? null : logDir.resolve("startup-greeter-" + i + ".log").toFile();
-                pb.redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log));
-                pb.environment().put("MICRO_SERVER_ADDRESS", addr);
-                long t0 = System.nanoTime();
-                Process p = pb.start();
-                Thread killer = new Thread(p::destroyForcibly);
-                Runtime.getRuntime().addShutdownHook(killer);
-                try {
-                    long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
-                    long t1 = 0;
-                    while (System.nanoTime() < deadline && p.isAlive()) {
-                        if (has(registry, addr)) {
-                            t1 = System.nanoTime();
-                            break;
-                        }
-                        Thread.sleep(2);
-                    }
-                    if (t1 == 0) {
-                        throw new IllegalStateException("greeter on " + addr + " not registered within 60 s (alive="
-                                + p.isAlive() + ", log " + log + ")");
-                    }
-                    double ms = (t1 - t0) / 1e6;
-                    Thread.sleep(idleSeconds * 1000L);
-                    double rss = rssKb(p.pid()) / 1024.0;
-                    startMs.add(ms);
-                    rssMb.add(rss);
-                    System.err.printf(Locale.ROOT, "[startup] run %d: registered after %.0f ms (the greeter logged: %s),"
-                            + " idle RSS %.1f MiB (pid %d, %s)%n", i, ms, selfReported(log), rss, p.pid(), addr);
-                } finally {
-                    p.destroy();
-                    if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                    }
-                    Runtime.getRuntime().removeShutdownHook(killer);
+            if (cds) {
+                Path archive = scratch.resolve("greeter.jsa");
+                // the training run: the archive is written as that JVM exits (SIGTERM runs the normal exit path)
+                once(registry, java, new Variant("cds-training", greeterJar,
+                        List.of("-XX:ArchiveClassesAtExit=" + archive)), 0, scratch.resolve("cds-training.log").toFile());
+                if (!Files.exists(archive)) {
+                    throw new IllegalStateException("the training run wrote no class data archive at " + archive);
                 }
-                // its goodbye must be gone through before the next one (and before the load greeter starts)
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (has(registry, addr) && System.nanoTime() < until) {
-                    Thread.sleep(20);
+                variants.add(new Variant("cds", greeterJar, List.of("-XX:SharedArchiveFile=" + archive)));
+            }
+            for (Variant v : variants) {
+                results.put(v, new Measured());
+            }
+            for (int i = 1; i <= runs; i++) {
+                for (int k = 0; k < variants.size(); k++) {
+                    // the order rotates from run to run: no variant always goes first (or right after another one)
+                    Variant v = variants.get((k + i - 1) % variants.size());
+                    String name = "startup-greeter-" + (v.label().equals(PLAIN) ? "" : v.label() + "-") + i + ".log";
+                    File log = (logDir == null ? scratch : logDir).resolve(name).toFile();
+                    Measured m = results.get(v);
+                    double[] r = once(registry, java, v, idleSeconds, log);
+                    m.startMs.add(r[0]);
+                    m.rssMb.add(r[1]);
+                    OptionalLong self = selfReported(log.toPath());
+                    self.ifPresent(ms -> m.selfMs.add((double) ms));
+                    System.err.printf(Locale.ROOT, "[startup] run %d %s: registered after %.0f ms (the greeter logged:"
+                            + " started in %s ms), idle RSS %.1f MiB%n", i, v.label(), r[0],
+                            self.isPresent() ? String.valueOf(self.getAsLong()) : "?", r[1]);
                 }
             }
+        } finally {
+            deleteTree(scratch);
         }
-        System.out.printf(Locale.ROOT, "greeter-start-to-registered_ms %.0f  # median of %d runs: %s%n",
-                median(startMs), runs, fmt(startMs, "%.0f"));
-        System.out.printf(Locale.ROOT, "greeter-idle-rss_mib %.1f  # median of %d runs, VmRSS %d s after registering: %s%n",
-                median(rssMb), runs, idleSeconds, fmt(rssMb, "%.1f"));
+        for (Map.Entry<Variant, Measured> e : results.entrySet()) {
+            Variant v = e.getKey();
+            Measured m = e.getValue();
+            String how = v.label().equals(PLAIN) ? "" : v.label().equals("cds")
+                    ? " [-XX:SharedArchiveFile=<written by a training run with -XX:ArchiveClassesAtExit>]"
+                    : " [" + String.join(" ", v.jvmOptions()) + (v.jar().equals(greeterJar) ? "" : " " + v.jar()) + "]";
+            System.out.printf(Locale.ROOT, "%s_ms %.0f  # median of %d runs%s: %s; the greeter's own \"started in\""
+                    + " (main to listening and registering): %s%n", v.metric("start-to-registered"),
+                    median(m.startMs), m.startMs.size(), how, fmt(m.startMs, "%.0f"),
+                    m.selfMs.isEmpty() ? "?" : String.format(Locale.ROOT, "%.0f", median(m.selfMs)));
+            System.out.printf(Locale.ROOT, "%s_mib %.1f  # median of %d runs, VmRSS %d s after registering: %s%n",
+                    v.metric("idle-rss"), median(m.rssMb), m.rssMb.size(), idleSeconds, fmt(m.rssMb, "%.1f"));
+        }
+    }
+
+    /** Starts the greeter once, waits until it is registered, idles, reads its RSS, stops it: {ms, MiB}. */
+    private static double[] once(MdnsRegistry registry, String java, Variant v, int idleSeconds, File log)
+            throws Exception {
+        int port = freePort();
+        String addr = "127.0.0.1:" + port;
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(v.jvmOptions());
+        command.add("-jar");
+        command.add(v.jar());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log));
+        pb.environment().put("MICRO_SERVER_ADDRESS", addr);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        Thread killer = new Thread(p::destroyForcibly);
+        Runtime.getRuntime().addShutdownHook(killer);
+        try {
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+            long t1 = 0;
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                if (has(registry, addr)) {
+                    t1 = System.nanoTime();
+                    break;
+                }
+                Thread.sleep(2);
+            }
+            if (t1 == 0) {
+                throw new IllegalStateException("greeter " + v.label() + " on " + addr
+                        + " not registered within 60 s (alive=" + p.isAlive() + ", log " + log + ")");
+            }
+            Thread.sleep(idleSeconds * 1000L);
+            return new double[] {(t1 - t0) / 1e6, rssKb(p.pid()) / 1024.0};
+        } finally {
+            p.destroy();
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            Runtime.getRuntime().removeShutdownHook(killer);
+            // its goodbye must be gone through before the next one (and before the load greeter starts)
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (has(registry, addr) && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
+     * The plain {@code java -jar} variant, then those of {@code spec}: {@code "label: words; label: words"}, a word
+     * ending in {@code .jar} being the greeter jar (else {@code greeterJar}), the others JVM options.
+     */
+    static List<Variant> variants(String greeterJar, String spec) {
+        List<Variant> all = new ArrayList<>();
+        all.add(new Variant(PLAIN, greeterJar, List.of()));
+        if (spec == null || spec.isBlank()) {
+            return all;
+        }
+        for (String part : spec.split(";")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int colon = part.indexOf(':');
+            String label = colon < 0 ? "" : part.substring(0, colon).trim();
+            if (!label.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") || label.equals(PLAIN) || label.equals("cds")) {
+                throw new IllegalArgumentException("--variants: \"" + part.trim() + "\" (expected: label: words, a"
+                        + " label of letters, digits, '.', '_' or '-', not \"" + PLAIN + "\" nor \"cds\")");
+            }
+            String jar = greeterJar;
+            List<String> options = new ArrayList<>();
+            for (String word : part.substring(colon + 1).trim().split("\\s+")) {
+                if (word.isEmpty()) {
+                    continue;
+                }
+                if (word.endsWith(".jar")) {
+                    jar = word;
+                } else {
+                    options.add(word);
+                }
+            }
+            for (Variant v : all) {
+                if (v.label().equals(label)) {
+                    throw new IllegalArgumentException("--variants: label " + label + " given twice");
+                }
+            }
+            all.add(new Variant(label, jar, List.copyOf(options)));
+        }
+        return all;
     }
 
     private static List<Node> nodes(MdnsRegistry registry) {
@@ -114,22 +236,27 @@ final class Startup {
         return false;
     }
 
-    /** The greeter's own "started in N ms" (JVM start to listening, as it measures it), from its log. */
-    private static String selfReported(File log) {
-        if (log == null) {
-            return "?";
-        }
+    /** The greeter's own "started in N ms" (its main to listening and registered, as it measures it), from its log. */
+    static OptionalLong selfReported(Path log) {
         try {
-            for (String line : Files.readAllLines(log.toPath())) {
-                int at = line.indexOf("started in ");
-                if (at >= 0) {
-                    return line.substring(at);
+            return selfReported(Files.readAllLines(log));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** The number of the first "started in N ms" line, whatever grouping separator the greeter's locale used. */
+    static OptionalLong selfReported(List<String> lines) {
+        for (String line : lines) {
+            Matcher m = SELF_REPORTED.matcher(line);
+            if (m.find()) {
+                String digits = m.group(1).replaceAll("[^0-9]", "");
+                if (!digits.isEmpty()) {
+                    return OptionalLong.of(Long.parseLong(digits));
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            return "? (" + e + ")";
         }
-        return "?";
+        return OptionalLong.empty();
     }
 
     static long rssKb(long pid) throws IOException {
@@ -160,5 +287,13 @@ final class Startup {
             b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, f, x));
         }
         return b.toString();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is not worth failing the bench for
+        }
     }
 }
