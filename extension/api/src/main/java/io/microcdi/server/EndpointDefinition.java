@@ -24,9 +24,13 @@ import java.util.Objects;
  * @param streaming    whether requests, responses or both are streams, and so what {@code invoker} takes and returns
  * @param nullableRequest whether the handler takes a {@code null} request (a JSON {@code null} body); otherwise the
  *                     server answers such a call 400 without calling it
+ * @param nonBlocking  whether the invoker never blocks (it computes, or returns a stage at once), so a server may run
+ *                     it on the I/O thread that read the request instead of a handler thread; for unary endpoints only
+ *                     (see {@code io.microcdi.annotation.NonBlocking})
  */
 public record EndpointDefinition(String name, Type requestType, Type responseType, EndpointInvoker invoker,
-                                 Map<String, String> metadata, Streaming streaming, boolean nullableRequest) {
+                                 Map<String, String> metadata, Streaming streaming, boolean nullableRequest,
+                                 boolean nonBlocking) {
 
     public EndpointDefinition {
         Objects.requireNonNull(name, "name");
@@ -34,6 +38,16 @@ public record EndpointDefinition(String name, Type requestType, Type responseTyp
         Objects.requireNonNull(invoker, "invoker");
         Objects.requireNonNull(streaming, "streaming");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        if (nonBlocking && streaming != Streaming.NONE) {
+            throw new IllegalArgumentException(name + ": a streaming endpoint cannot be non-blocking (expected: a "
+                    + "unary endpoint)");
+        }
+    }
+
+    /** An endpoint that may block: a server runs it on a handler thread. */
+    public EndpointDefinition(String name, Type requestType, Type responseType, EndpointInvoker invoker,
+                              Map<String, String> metadata, Streaming streaming, boolean nullableRequest) {
+        this(name, requestType, responseType, invoker, metadata, streaming, nullableRequest, false);
     }
 
     /** An endpoint whose handler never gets a {@code null} request. */

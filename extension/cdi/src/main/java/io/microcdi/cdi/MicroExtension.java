@@ -407,6 +407,11 @@ public class MicroExtension implements BuildCompatibleExtension {
                 : r.isParameterizedType() ? r.asParameterizedType().declaration().name() : r.toString();
         String parameterType = m.parameters().isEmpty() ? "" : erasure(m.parameters().get(0).type());
         return new MethodShape(m.name(), m.parameters().size(), e == null ? "" : e.value().asString(), returnType,
-                parameterType);
+                parameterType, carries(m, MethodShape.BLOCKING), carries(m, MethodShape.NON_BLOCKING));
+    }
+
+    /** Whether {@code m} carries one of the annotations named, by name: SmallRye's need not be on the class path. */
+    private static boolean carries(MethodInfo m, List<String> annotationNames) {
+        return !m.annotations(a -> annotationNames.contains(a.name())).isEmpty();
     }
 }

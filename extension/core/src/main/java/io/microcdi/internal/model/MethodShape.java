@@ -13,8 +13,23 @@ package io.microcdi.internal.model;
  * @param endpoint       the value of its {@code @Endpoint}, or {@code ""}
  * @param returnType     the erased return type's name
  * @param parameterType  the erased type name of its first parameter, or {@code ""}
+ * @param saysBlocking    whether the method itself carries {@code @Blocking} (MicroCDI's or SmallRye's)
+ * @param saysNonBlocking whether the method itself carries {@code @NonBlocking} (MicroCDI's or SmallRye's)
  */
-public record MethodShape(String name, int parameterCount, String endpoint, String returnType, String parameterType) {
+public record MethodShape(String name, int parameterCount, String endpoint, String returnType, String parameterType,
+                          boolean saysBlocking, boolean saysNonBlocking) {
+
+    /** The annotations that declare an endpoint non-blocking, by name: MicroCDI's and SmallRye's. */
+    public static final java.util.List<String> NON_BLOCKING = java.util.List.of(
+            "io.microcdi.annotation.NonBlocking", "io.smallrye.common.annotation.NonBlocking");
+    /** The annotations that declare an endpoint blocking, by name: MicroCDI's and SmallRye's. */
+    public static final java.util.List<String> BLOCKING = java.util.List.of(
+            "io.microcdi.annotation.Blocking", "io.smallrye.common.annotation.Blocking");
+
+    /** A method that says nothing of blocking. */
+    public MethodShape(String name, int parameterCount, String endpoint, String returnType, String parameterType) {
+        this(name, parameterCount, endpoint, returnType, parameterType, false, false);
+    }
 
     private static final String PUBLISHER = "java.util.concurrent.Flow$Publisher";
     private static final String PUBLISHER_CANONICAL = "java.util.concurrent.Flow.Publisher";

@@ -31,6 +31,7 @@ public final class ModelValidator {
                         + " parameters (expected: none or one request object)");
             }
             checkStreaming(problems, className, m);
+            checkBlocking(problems, className, m);
             String endpoint = m.endpoint().isEmpty() ? EndpointNames.endpoint(handler, m.name()) : m.endpoint();
             checkEndpointName(problems, className, m, endpoint);
             String previous = seen.putIfAbsent(endpoint, m.name());
@@ -70,6 +71,18 @@ public final class ModelValidator {
             problems.add("MICRO-0105: " + className + "#" + m.name() + " takes a Flow.Publisher of requests and "
                     + "returns " + m.returnType() + " (expected: CompletionStage<Response> for client streaming, "
                     + "or Flow.Publisher<Response> for a bidirectional stream)");
+        }
+    }
+
+    /** An endpoint is blocking or not, and a stream is served on handler threads whatever it says. */
+    private static void checkBlocking(List<String> problems, String className, MethodShape m) {
+        if (m.saysBlocking() && m.saysNonBlocking()) {
+            problems.add("MICRO-0106: " + className + "#" + m.name() + " is annotated both @Blocking and "
+                    + "@NonBlocking (expected: one of them)");
+        } else if (m.saysNonBlocking() && (m.streamsRequests() || m.streamsResponses())) {
+            problems.add("MICRO-0108: " + className + "#" + m.name() + " streams and is annotated @NonBlocking "
+                    + "(expected: no annotation: streams are served on handler threads; @NonBlocking is for unary "
+                    + "endpoints)");
         }
     }
 

@@ -70,7 +70,17 @@ public final class ServiceModel {
     public static MethodShape shape(Method m) {
         Endpoint e = m.getAnnotation(Endpoint.class);
         return new MethodShape(m.getName(), m.getParameterCount(), e == null ? "" : e.value(),
-                m.getReturnType().getName(), m.getParameterCount() == 0 ? "" : m.getParameterTypes()[0].getName());
+                m.getReturnType().getName(), m.getParameterCount() == 0 ? "" : m.getParameterTypes()[0].getName(),
+                carries(m, MethodShape.BLOCKING), carries(m, MethodShape.NON_BLOCKING));
+    }
+
+    private static boolean carries(Method m, List<String> annotationNames) {
+        for (java.lang.annotation.Annotation a : m.getAnnotations()) {
+            if (annotationNames.contains(a.annotationType().getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -93,7 +103,8 @@ public final class ServiceModel {
             Type responseType = responseType(m.getGenericReturnType());
             endpoints.add(new EndpointDefinition(endpointName(handler, m), requestType, responseType,
                     invoker(m, instance), Map.of("stream", String.valueOf(streaming != EndpointDefinition.Streaming.NONE)),
-                    streaming, m.getParameterCount() == 1 && nullable(m)));
+                    streaming, m.getParameterCount() == 1 && nullable(m),
+                    streaming == EndpointDefinition.Streaming.NONE && nonBlocking(type, m)));
         }
         return new ServiceDefinition(name, version, Map.of(), endpoints);
     }
@@ -114,6 +125,35 @@ public final class ServiceModel {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether an endpoint method never blocks, so that the server may run it on an I/O thread: what its
+     * {@code @NonBlocking} or {@code @Blocking} says (MicroCDI's or SmallRye's, matched by name), else what its
+     * class's says, else whether it returns a {@code CompletionStage}.
+     *
+     * @throws IllegalArgumentException when the method, or the class, says both
+     */
+    public static boolean nonBlocking(Class<?> type, Method m) {
+        Boolean declared = declaredNonBlocking(m.getAnnotations(), m.toString());
+        if (declared == null) {
+            declared = declaredNonBlocking(type.getAnnotations(), type.getName());
+        }
+        return declared != null ? declared : CompletionStage.class.isAssignableFrom(m.getReturnType());
+    }
+
+    private static Boolean declaredNonBlocking(java.lang.annotation.Annotation[] annotations, String where) {
+        Boolean declared = null;
+        for (java.lang.annotation.Annotation a : annotations) {
+            String n = a.annotationType().getName();
+            Boolean says = MethodShape.NON_BLOCKING.contains(n) ? Boolean.TRUE : MethodShape.BLOCKING.contains(n) ? Boolean.FALSE : null;
+            if (says != null && declared != null && !says.equals(declared)) {
+                throw new IllegalArgumentException(where + " is annotated both @Blocking and @NonBlocking "
+                        + "(expected: one of them)");
+            }
+            declared = says != null ? says : declared;
+        }
+        return declared;
     }
 
     /** What streams in a method's signature: a {@code Flow.Publisher} parameter, return type, or both. */

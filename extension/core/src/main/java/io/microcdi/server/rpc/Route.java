@@ -45,6 +45,8 @@ final class Route {
     final io.microcdi.server.EndpointInvoker invoker;
     /** Whether, and which side of, the endpoint streams. */
     final EndpointDefinition.Streaming streaming;
+    /** The handler never blocks: a call is served on the I/O thread that read it, with no hop to a handler thread. */
+    final boolean nonBlocking;
 
     private static String simpleName(java.lang.reflect.Type t) {
         String n = t instanceof Class<?> c ? c.getSimpleName() : t.getTypeName();
@@ -86,6 +88,7 @@ final class Route {
         expected(served);
         this.invoker = e.invoker();
         this.streaming = e.streaming();
+        this.nonBlocking = e.nonBlocking();
     }
 
     /**
@@ -119,6 +122,8 @@ final class Route {
         expected(served);
         this.invoker = invoker;
         this.streaming = EndpointDefinition.Streaming.NONE;
+        // Debug.Stats reads the JVM's management beans: cheap, but not worth an I/O thread's time
+        this.nonBlocking = false;
     }
 
     private void expected(List<String> served) {

@@ -10,6 +10,7 @@ import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.model.Capabilities;
 import io.microcdi.registry.Registry;
 import io.microcdi.registry.Service;
+import io.microcdi.server.EndpointDefinition;
 import io.microcdi.server.Server;
 import io.microcdi.server.ServiceDefinition;
 import io.microcdi.telemetry.Observed;
@@ -27,15 +28,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Serves Go Micro's "mucp" protocol: routes a request by its {@code Micro-Endpoint} header, decodes the body with
- * the codec of its {@code Content-Type}, runs the handler off the I/O thread and answers, errors in
- * {@code Micro-Error}.
+ * the codec of its {@code Content-Type}, runs the handler off the I/O thread (on it, when the endpoint never blocks:
+ * {@link EndpointDefinition#nonBlocking()}) and answers, errors in {@code Micro-Error}.
  *
  * <pre>{@code
  * Server server = new RpcServer(RpcServerConfig.from(config), registry, transport, codecs);
@@ -218,17 +218,12 @@ public final class RpcServer implements Server, Observed {
         }
     }
 
-    // ---- the request path: I/O thread -> handler thread (a ServerCall) -> reply ----
+    // ---- the request path: I/O thread -> handler thread, unless the endpoint never blocks (a ServerCall) -> reply ----
 
     private void accept(Exchange exchange) {
         long received = System.nanoTime();
         drain.accepted();
-        ServerCall call = new ServerCall(this, exchange, received);
-        try {
-            handlers.execute(call);
-        } catch (RejectedExecutionException e) {
-            call.fail(new MicroException(ID, "server busy: too many calls waiting", 503));
-        }
+        new ServerCall(this, exchange, received).dispatch(handlers);
     }
 
     /** How many streams are being served now. */

@@ -19,19 +19,21 @@ import io.microcdi.transport.StreamingExchange;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 
 import static io.microcdi.server.rpc.RpcServer.ID;
 
 /**
- * One request, from the I/O thread's hand-off to its answer, served on a handler thread in steps: {@link #read} the
- * body's codec and routing headers (unwrapping a legacy envelope), {@link #route} it, then either
- * {@link #openStream} or, for a unary call, check its deadline, {@link #decode}, {@link #invoke} the handler in the
- * call's context and {@link #answer}, at once or when the handler's stage completes. Every failure is answered:
- * {@link #fail} with Go Micro's error JSON.
+ * One request, from the I/O thread to its answer, in steps: on the I/O thread, {@link #read} the body's codec and
+ * routing headers (unwrapping a legacy envelope) and {@link #route} it; then, on that thread when the endpoint never
+ * blocks and on a handler thread otherwise, either {@link #openStream} or, for a unary call, check its deadline,
+ * {@link #decode}, {@link #invoke} the handler in the call's context and {@link #answer}, at once or when the
+ * handler's stage completes. Every failure is answered: {@link #fail} with Go Micro's error JSON.
  *
  * <pre>{@code
- * handlers.execute(new ServerCall(server, exchange, System.nanoTime()));
+ * new ServerCall(server, exchange, System.nanoTime()).dispatch(handlers);
  * }</pre>
  *
  * <p>It is the task the handler pool runs and the completion of an asynchronous handler's stage, so serving a call
@@ -77,13 +79,42 @@ final class ServerCall implements Runnable, BiConsumer<Object, Throwable> {
         this.received = received;
     }
 
-    @Override
-    public void run() {
+    /**
+     * On the I/O thread that took the request: reads and routes it, then serves it right here when its endpoint never
+     * blocks, else hands it to a handler thread; a request that cannot be routed is answered here.
+     */
+    void dispatch(Executor handlers) {
         Metadata h = exchange.request().header();
         id = header(h, "Micro-Id", "X-Micro-Id");
         try {
             read(h);
             route = route();
+        } catch (MicroException e) {
+            fail(e);
+            return;
+        } catch (RuntimeException | Error e) {
+            fail(new MicroException(ID, 500, RpcServer.describe(e), MicroException.statusText(500), e));
+            return;
+        }
+        if (route.nonBlocking) {
+            serve(h);
+            return;
+        }
+        try {
+            handlers.execute(this);
+        } catch (RejectedExecutionException e) {
+            fail(new MicroException(ID, "server busy: too many calls waiting", 503));
+        }
+    }
+
+    /** On a handler thread: serves the routed call. */
+    @Override
+    public void run() {
+        serve(exchange.request().header());
+    }
+
+    private void serve(Metadata h) {
+        try {
             // a unary call pays one header lookup here: both spellings are read only once a stream is in play
             if (route.streaming != EndpointDefinition.Streaming.NONE || h.get(MessageStream.STREAM_HEADER) != null) {
                 openStream(h, header(h, MessageStream.STREAM_HEADER, "X-Micro-Stream"));

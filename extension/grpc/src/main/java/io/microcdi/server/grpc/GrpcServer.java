@@ -3,6 +3,8 @@ package io.microcdi.server.grpc;
 import com.google.protobuf.Descriptors;
 import io.grpc.HandlerRegistry;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
@@ -37,11 +39,13 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -128,11 +132,14 @@ public final class GrpcServer implements Server, Observed {
             return;
         }
         try {
-            List<ServerServiceDefinition> definitions = definitions();
+            Set<String> onLoop = new HashSet<>();
+            List<ServerServiceDefinition> definitions = definitions(onLoop);
             RpcServerConfig common = config.server();
             handlers = HandlerExecutors.create("grpc-handler", common.handlerThreads(), common.virtualThreads());
             NettyServerBuilder b = NettyServerBuilder.forAddress(socket(config.listenAddress()))
-                    .executor(handlers)
+                    // gRPC looks a call's method up on the event loop, then runs it where callExecutor says
+                    .directExecutor()
+                    .callExecutor(new Threads(Set.copyOf(onLoop), handlers))
                     .maxInboundMessageSize(config.maxMessageSize())
                     .fallbackHandlerRegistry(new GoMicroRoutes(definitions));
             definitions.forEach(b::addService);
@@ -196,8 +203,11 @@ public final class GrpcServer implements Server, Observed {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
-    /** One gRPC service per handler of each service, its methods over the endpoints' forms, all resolved now. */
-    private List<ServerServiceDefinition> definitions() {
+    /**
+     * One gRPC service per handler of each service, its methods over the endpoints' forms, all resolved now; the full
+     * names of the methods whose endpoints never block are added to {@code onLoop}.
+     */
+    private List<ServerServiceDefinition> definitions(Set<String> onLoop) {
         JsonCodec json = codecs.get("application/json") instanceof JsonCodec j ? j : new JsonCodec();
         ProtoCodec proto = codecs.get(ProtoCodec.CONTENT_TYPE) instanceof ProtoCodec p ? p : new ProtoCodec();
         List<ServerServiceDefinition> definitions = new ArrayList<>();
@@ -226,6 +236,9 @@ public final class GrpcServer implements Server, Observed {
                     Forms in = Forms.of(e.requestType(), schema.message(e.requestType()), json, proto);
                     Forms out = Forms.of(e.responseType(), schema.message(e.responseType()), json, proto);
                     methods.add(ServerMethodDefinition.create(md, new GrpcMethod(s.name(), e, in, out, telemetry)));
+                    if (e.nonBlocking()) {
+                        onLoop.add(md.getFullMethodName());
+                    }
                 }
                 ServiceDescriptor.Builder sd = ServiceDescriptor.newBuilder(grpcService)
                         .setSchemaDescriptor(described == null ? null : new Described(described.getFile(), described));
@@ -334,6 +347,26 @@ public final class GrpcServer implements Server, Observed {
      * Go Micro's routing for paths no service is registered under: {@code /<any package>.<Handler>/<Method>} reaches
      * the one method of that handler and name; a name two services share is reached only by its own path.
      */
+    /**
+     * Where a call runs: on the event loop that read it when its endpoint never blocks
+     * ({@link EndpointDefinition#nonBlocking()}), else on a handler thread, as health and reflection calls.
+     */
+    private static final class Threads implements ServerCallExecutorSupplier {
+        private final Set<String> onLoop;
+        private final Executor handlers;
+
+        Threads(Set<String> onLoop, Executor handlers) {
+            this.onLoop = onLoop;
+            this.handlers = handlers;
+        }
+
+        @Override
+        public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, io.grpc.Metadata headers) {
+            // null: the server's own executor, direct
+            return onLoop.contains(call.getMethodDescriptor().getFullMethodName()) ? null : handlers;
+        }
+    }
+
     private static final class GoMicroRoutes extends HandlerRegistry {
         private final Map<String, ServerMethodDefinition<?, ?>> byHandlerMethod;
 
