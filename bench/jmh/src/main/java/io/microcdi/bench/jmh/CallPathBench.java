@@ -62,14 +62,18 @@ import java.util.concurrent.TimeUnit;
  *       code).</li>
  *   <li>{@code serverOnly}: a ready request message straight into the transport: the server's side alone,
  *       including its hop to a handler thread.</li>
+ *   <li>{@code serverOnlyNonBlocking}, {@code typedSyncNonBlocking}: {@code serverOnly} and {@code typedSync} against
+ *       {@code Greeter.HelloNow}, the same answer from a {@code @NonBlocking} method, served on the thread that
+ *       delivered the request (here the caller's, which plays the I/O thread) with no hop.</li>
  *   <li>{@code hopOnly}: the baseline of that hop: a listener that replies a fixed message from a handler pool made
  *       like the server's; the rest of {@code serverOnly} is the server's own work.</li>
  *   <li>{@code handlerWork}: decode, invoke through the endpoint's method handle and encode, on the calling thread:
  *       the work of a route without routing, headers or thread hop.</li>
  * </ul>
  *
- * <p>The server hands each request to a handler thread (a pool on JDK 17, virtual threads on 21+), and the caller
- * waits for the reply: on a 2-core machine that wake-up is a large share of every figure except {@code handlerWork}.
+ * <p>The server hands each request to a handler thread (a pool on JDK 17, virtual threads on 21+), unless its endpoint
+ * never blocks, and the caller waits for the reply: on a 2-core machine that wake-up is a large share of every figure
+ * except {@code handlerWork} and the two {@code NonBlocking} ones.
  *
  * <pre>{@code
  * java -jar bench/jmh/target/benchmarks.jar CallPathBench -prof gc
@@ -100,6 +104,7 @@ public class CallPathBench {
     private Request rawRequest;
     private CallOptions options;
     private Message serverRequest;
+    private Message serverRequestNonBlocking;
 
     private ExecutorService hopPool;
     private Listener hopListener;
@@ -129,6 +134,11 @@ public class CallPathBench {
                 "Micro-Id", "1", "X-Micro-Service", "greeter", "X-Micro-Endpoint", "Greeter.Hello",
                 "X-Micro-Method", "Greeter.Hello", "X-Micro-Id", "1", "Timeout", "5000000000"), helloJson);
 
+        serverRequestNonBlocking = new Message(Metadata.of("Content-Type", JSON, "Accept", JSON,
+                "Micro-Service", "greeter", "Micro-Endpoint", "Greeter.HelloNow", "Micro-Method", "Greeter.HelloNow",
+                "Micro-Id", "1", "X-Micro-Service", "greeter", "X-Micro-Endpoint", "Greeter.HelloNow",
+                "X-Micro-Method", "Greeter.HelloNow", "X-Micro-Id", "1", "Timeout", "5000000000"), helloJson);
+
         hopPool = HandlerExecutors.create("bench-hop", serverConfig.handlerThreads(), serverConfig.virtualThreads());
         fixedReply = new Message(Metadata.of("Content-Type", JSON, "Micro-Id", "1", "X-Micro-Id", "1"),
                 "{\"greeting\":\"Hello John\"}".getBytes(StandardCharsets.UTF_8));
@@ -141,7 +151,7 @@ public class CallPathBench {
         encoder = json.encoder(endpoint.responseType());
 
         // fail here, not in the measurement, if the wiring is wrong
-        if (!api.hello(hello).greeting().equals("Hello John")) {
+        if (!api.hello(hello).greeting().equals("Hello John") || !api.helloNow(hello).greeting().equals("Hello John")) {
             throw new IllegalStateException("greeter answered wrongly");
         }
     }
@@ -159,6 +169,12 @@ public class CallPathBench {
     @Benchmark
     public HelloReply typedSync() {
         return api.hello(hello);
+    }
+
+    /** {@link #typedSync} against {@code Greeter.HelloNow}: the same path without the server's hop. */
+    @Benchmark
+    public HelloReply typedSyncNonBlocking() {
+        return api.helloNow(hello);
     }
 
     /** The typed client's async call, joined: as {@link #typedSync} plus the hop to the callback executor. */
@@ -187,6 +203,12 @@ public class CallPathBench {
     @Benchmark
     public Message serverOnly() {
         return transport.send(server.address(), serverRequest, TIMEOUT).join();
+    }
+
+    /** {@link #serverOnly} against {@code Greeter.HelloNow}: the server's side with no hop at all. */
+    @Benchmark
+    public Message serverOnlyNonBlocking() {
+        return transport.send(server.address(), serverRequestNonBlocking, TIMEOUT).join();
     }
 
     /** The baseline of {@link #serverOnly}: the transport and one hop to a handler thread, no server work. */

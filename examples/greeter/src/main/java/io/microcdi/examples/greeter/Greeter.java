@@ -1,5 +1,6 @@
 package io.microcdi.examples.greeter;
 
+import io.microcdi.annotation.NonBlocking;
 import io.microcdi.annotation.Service;
 import io.microcdi.errors.MicroException;
 import io.microcdi.stream.Streams;
@@ -7,7 +8,8 @@ import io.microcdi.stream.Streams;
 import java.util.concurrent.Flow;
 
 /**
- * The greeter service: endpoints {@code Greeter.Hello} and {@code Greeter.Chat} (a bidirectional stream).
+ * The greeter service: endpoints {@code Greeter.Hello}, {@code Greeter.HelloNow} (the same answer, served on the I/O
+ * thread) and {@code Greeter.Chat} (a bidirectional stream).
  *
  * <pre>{@code
  * curl -s -H 'Content-Type: application/json' -H 'Micro-Service: greeter' -H 'Micro-Endpoint: Greeter.Hello' \
@@ -23,6 +25,16 @@ public class Greeter {
             throw MicroException.badRequest("greeter.hello", "name is required");
         }
         return new HelloReply("Hello " + req.name());
+    }
+
+    /**
+     * Answers what {@link #hello} answers, on the I/O thread that read the request rather than a handler thread: it
+     * only computes, so it saves the hand-off. A method that may block (I/O, locks, a synchronous call to another
+     * service) must not say {@code @NonBlocking}.
+     */
+    @NonBlocking
+    public HelloReply helloNow(HelloRequest req) {
+        return hello(req);
     }
 
     /**

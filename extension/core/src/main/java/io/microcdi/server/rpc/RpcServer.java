@@ -4,7 +4,6 @@ import io.microcdi.codec.Codecs;
 import io.microcdi.codec.Envelope;
 import io.microcdi.context.CallContext;
 import io.microcdi.config.ConfigException;
-import io.microcdi.errors.MicroException;
 import io.microcdi.internal.config.Addresses;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.model.Capabilities;
