@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>The future may complete on an I/O thread: continue with the {@code ...Async} methods of
- * {@code CompletableFuture} and an executor of your own before doing anything that blocks (typed clients already do).
+ * {@code CompletableFuture} and an executor of your own before doing anything that blocks (the futures of async typed
+ * clients never complete on an I/O thread: see the architecture page).
  * That includes calling {@link #call} again: the first call to a service, or a call to a service without nodes, looks
  * it up in the registry on the calling thread, which may wait (mDNS, while it warms up). A {@link RetryPolicy} runs
  * where the failed attempt completed, an I/O thread included: it must not block.

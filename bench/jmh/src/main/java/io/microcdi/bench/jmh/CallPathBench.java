@@ -17,6 +17,8 @@ import io.microcdi.internal.config.DefaultMicroConfig;
 import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.model.ServiceModel;
 import io.microcdi.metadata.Metadata;
+import io.microcdi.registry.Node;
+import io.microcdi.registry.Service;
 import io.microcdi.registry.memory.MemoryRegistry;
 import io.microcdi.selector.cache.CachingSelector;
 import io.microcdi.server.EndpointDefinition;
@@ -55,8 +57,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code typedSync}: {@code GreeterApi.hello} on the client proxy, the whole path a user's call takes.</li>
- *   <li>{@code typedAsync}: {@code GreeterApi.helloAsync}, plus the hop to the callback executor.</li>
+ *   <li>{@code typedAsync}: {@code GreeterApi.helloAsync}, joined: the caller waits, so the answer wakes it
+ *       directly (no hop to the callback executor).</li>
  *   <li>{@code rawCall}: {@code Client.call} with a ready JSON body: no proxy, no client-side codec.</li>
+ *   <li>{@code typedSyncInline}, {@code typedAsyncInline}, {@code rawCallInline}: the same three calls to a listener
+ *       that answers a fixed reply on the caller's thread: the caller's side alone (proxy, codec, client, selector,
+ *       header template, future), with no thread wake-up to hide it or add noise.</li>
  *   <li>{@code rawCallSpinWait}: {@code rawCall}, but the caller spins briefly on the future before it parks: what a
  *       spin-then-park wait in the client would save of the reply's wake-up (an experiment, not the client's
  *       code).</li>
@@ -92,6 +98,7 @@ public class CallPathBench {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final String JSON = "application/json";
     private static final int SPINS = 20_000;
+    private static final String INLINE = "inline";
 
     private final HelloRequest hello = new HelloRequest("John");
     private final byte[] helloJson = "{\"name\":\"John\"}".getBytes(StandardCharsets.UTF_8);
@@ -109,6 +116,11 @@ public class CallPathBench {
     private ExecutorService hopPool;
     private Listener hopListener;
     private Message fixedReply;
+
+    private Listener inlineListener;
+    private Service inlineService;
+    private GreeterApi inlineApi;
+    private Request inlineRequest;
 
     private EndpointDefinition endpoint;
     private Codec.Decoder<?> decoder;
@@ -144,6 +156,14 @@ public class CallPathBench {
                 "{\"greeting\":\"Hello John\"}".getBytes(StandardCharsets.UTF_8));
         hopListener = transport.listen("memory:0", ex -> hopPool.execute(() -> ex.reply(fixedReply)));
 
+        // answers on the caller's thread: the memory transport runs a listener on the sending thread
+        inlineListener = transport.listen("memory:0", ex -> ex.reply(fixedReply));
+        inlineService = new Service(INLINE, "1.0.0", Map.of(), List.of(),
+                List.of(new Node("inline-1", inlineListener.address(), Map.of())));
+        registry.register(inlineService, Duration.ZERO);
+        inlineApi = ClientProxies.create(GreeterApi.class, INLINE, client, new JsonCodec());
+        inlineRequest = new Request(INLINE, "Greeter.Hello", JSON, helloJson, Metadata.empty());
+
         endpoint = ServiceModel.define(Greeter.class, new Greeter(), "greeter", "1.0.0").endpoints().stream()
                 .filter(e -> e.name().equals("Greeter.Hello")).findFirst().orElseThrow();
         JsonCodec json = new JsonCodec();
@@ -151,7 +171,8 @@ public class CallPathBench {
         encoder = json.encoder(endpoint.responseType());
 
         // fail here, not in the measurement, if the wiring is wrong
-        if (!api.hello(hello).greeting().equals("Hello John") || !api.helloNow(hello).greeting().equals("Hello John")) {
+        if (!api.hello(hello).greeting().equals("Hello John") || !api.helloNow(hello).greeting().equals("Hello John")
+                || !inlineApi.helloAsync(hello).toCompletableFuture().join().greeting().equals("Hello John")) {
             throw new IllegalStateException("greeter answered wrongly");
         }
     }
@@ -160,6 +181,8 @@ public class CallPathBench {
     public void tearDown() {
         server.stop();
         hopListener.close();
+        registry.deregister(inlineService);
+        inlineListener.close();
         hopPool.shutdown();
         registry.close();
         transport.close();
@@ -177,7 +200,7 @@ public class CallPathBench {
         return api.helloNow(hello);
     }
 
-    /** The typed client's async call, joined: as {@link #typedSync} plus the hop to the callback executor. */
+    /** The typed client's async call, joined: the answer wakes the waiting caller, which decodes it (no hop). */
     @Benchmark
     public HelloReply typedAsync() {
         return api.helloAsync(hello).toCompletableFuture().join();
@@ -187,6 +210,24 @@ public class CallPathBench {
     @Benchmark
     public Response rawCall() {
         return client.call(rawRequest, options).join();
+    }
+
+    /** {@link #typedSync} answered on the caller's thread: the caller's side alone. */
+    @Benchmark
+    public HelloReply typedSyncInline() {
+        return inlineApi.hello(hello);
+    }
+
+    /** {@link #typedAsync} answered on the caller's thread. */
+    @Benchmark
+    public HelloReply typedAsyncInline() {
+        return inlineApi.helloAsync(hello).toCompletableFuture().join();
+    }
+
+    /** {@link #rawCall} answered on the caller's thread. */
+    @Benchmark
+    public Response rawCallInline() {
+        return client.call(inlineRequest, options).join();
     }
 
     /** {@link #rawCall} with up to ~20k spins on the future before parking in {@code join}. */

@@ -18,7 +18,6 @@ import io.microcdi.codec.Codecs;
 import io.microcdi.context.CallContexts;
 import io.microcdi.config.ConfigException;
 import io.microcdi.errors.MicroException;
-import io.microcdi.internal.exec.HandlerExecutors;
 import io.microcdi.internal.model.Capabilities;
 import io.microcdi.internal.model.EndpointNames;
 import io.microcdi.internal.model.MethodShape;
@@ -41,6 +40,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Builds the object behind {@code @Inject @MicroClient("greeter") GreeterApi greeter}: every interface method is
@@ -272,6 +272,8 @@ public final class ClientProxies {
         private final Codec.Decoder<?> decoder;
         private final boolean takesRequest;
         private final boolean async;
+        /** {@link #decode}, made once: async calls hand it to their future. */
+        private final Function<Response, Object> decoding = this::decode;
 
         Call(String service, String handler, Method m, Client client, Codec codec) {
             Endpoint e = m.getAnnotation(Endpoint.class);
@@ -311,10 +313,9 @@ public final class ClientProxies {
             CompletableFuture<Response> f = client.call(
                     new Request(service, endpoint, contentType, body, Metadata.empty()), options);
             if (async) {
-                // the client completes on an I/O thread: the caller's continuations must not run there
-                // handleAsync, not thenApplyAsync: a failed stage would run the caller's handlers on the I/O thread;
-                // they run in the context of the call being handled, if any (they are its continuation)
-                return f.handleAsync(this::decodeOrRethrow, HandlerExecutors.callbacks(CallContexts.current()));
+                // completed off the I/O threads, with no hop when the answer arrives elsewhere or a caller waits on it;
+                // its dependents run in the context of the call being handled, if any (they are its continuation)
+                return CallerFuture.of(f, decoding, CallContexts.current());
             }
             try {
                 // the client always completes within the budget; the margin only guards against a stalled I/O thread
@@ -331,14 +332,6 @@ public final class ClientProxies {
                 throw new MicroException("go.micro.client", 408, "interrupted while calling " + endpoint,
                         MicroException.statusText(408), e);
             }
-        }
-
-        private Object decodeOrRethrow(Response r, Throwable error) {
-            if (error != null) {
-                Throwable cause = rethrowable(error);
-                throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
-            }
-            return decode(r);
         }
 
         private Object decode(Response r) {

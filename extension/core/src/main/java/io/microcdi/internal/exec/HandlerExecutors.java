@@ -193,7 +193,7 @@ public final class HandlerExecutors {
                     ? create("callback", 1, true)
                     : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                             daemonThreads("microcdi-callback"));
-            timer = new ScheduledThreadPoolExecutor(1, daemonThreads("microcdi-timer"));
+            timer = new ScheduledThreadPoolExecutor(1, TimerThread::new);
             // a cancelled timeout leaves the queue at once: answered calls must not pile up until their deadline
             timer.setRemoveOnCancelPolicy(true);
             timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -214,6 +214,19 @@ public final class HandlerExecutors {
         void shutdown() {
             callbacks.shutdown();
             timer.shutdown();
+        }
+    }
+
+    /**
+     * The shared timer's thread: one runs every timeout and back-off, so a caller's continuation must not run there
+     * ({@link IoThreads#current()} says so).
+     */
+    private static final class TimerThread extends Thread implements IoThreads.NonBlocking {
+        private static final AtomicInteger NEXT = new AtomicInteger();
+
+        TimerThread(Runnable task) {
+            super(task, "microcdi-timer-" + NEXT.incrementAndGet());
+            setDaemon(true);
         }
     }
 
