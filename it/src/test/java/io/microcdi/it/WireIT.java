@@ -98,6 +98,20 @@ class WireIT {
     }
 
     @Test
+    void helloNowAnswersAsHelloDoesFromTheEventLoop() throws Exception {
+        Map<String, String> h = Map.of("Content-Type", "application/json", "Micro-Service", "greeter",
+                "Micro-Endpoint", "Greeter.HelloNow", "Micro-Id", "7");
+        HttpResponse<String> r = send("POST", uri, h, "{\"name\":\"John\"}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"greeting\":\"Hello John\"}");
+        assertThat(r.headers().firstValue("Micro-Id")).hasValue("7");
+        assertThat(r.headers().firstValue("Micro-Error")).isEmpty();
+        // its errors are Hello's: a blank name is the caller's mistake
+        assertError(send("POST", uri, h, "{\"name\":\" \"}"), 400, "greeter.hello");
+    }
+
+    @Test
     void legacyMicroMethodHeader() throws Exception {
         Map<String, String> h = Map.of("Content-Type", "application/json", "Micro-Service", "greeter",
                 "Micro-Method", "Greeter.Hello");
