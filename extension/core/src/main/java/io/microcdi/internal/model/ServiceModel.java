@@ -146,7 +146,8 @@ public final class ServiceModel {
         Boolean declared = null;
         for (java.lang.annotation.Annotation a : annotations) {
             String n = a.annotationType().getName();
-            Boolean says = MethodShape.NON_BLOCKING.contains(n) ? Boolean.TRUE : MethodShape.BLOCKING.contains(n) ? Boolean.FALSE : null;
+            Boolean says = MethodShape.NON_BLOCKING.contains(n) ? Boolean.TRUE
+                    : MethodShape.BLOCKING.contains(n) ? Boolean.FALSE : null;
             if (says != null && declared != null && !says.equals(declared)) {
                 throw new IllegalArgumentException(where + " is annotated both @Blocking and @NonBlocking "
                         + "(expected: one of them)");

@@ -177,7 +177,8 @@ class NonBlockingEndpointsTest {
     }
 
     private CompletableFuture<Message> send(String endpoint, String name, String... headers) {
-        Metadata.Builder h = Metadata.builder(4).put("Content-Type", "application/json").put("Micro-Endpoint", endpoint);
+        Metadata.Builder h = Metadata.builder(4).put("Content-Type", "application/json")
+                .put("Micro-Endpoint", endpoint);
         for (int i = 0; i < headers.length; i += 2) {
             h.put(headers[i], headers[i + 1]);
         }
