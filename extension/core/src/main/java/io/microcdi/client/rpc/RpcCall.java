@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 
 import static io.microcdi.client.rpc.RpcClient.ID;
 
@@ -31,7 +30,7 @@ import static io.microcdi.client.rpc.RpcClient.ID;
  * new RpcCall(client, request, options, endpoint, next, deadline, false, null, null, result).attempt();
  * }</pre>
  */
-final class RpcCall implements BiConsumer<Message, Throwable> {
+final class RpcCall {
     private final RpcClient client;
     final Request request;
     final CallOptions options;
@@ -50,13 +49,6 @@ final class RpcCall implements BiConsumer<Message, Throwable> {
     boolean fullBudget;
     /** The last attempt could not reach its node: the retry first asks the selector to {@link Next#renew}. */
     private boolean renewFirst;
-    /**
-     * The node of the attempt in flight and its observation (or {@code null}), read by {@link #accept}: attempts run
-     * one after the other (a retry starts from the previous one's outcome), so one pair of fields serves them all and
-     * an attempt allocates no closure.
-     */
-    private Node current;
-    private Observation currentObservation;
 
     RpcCall(RpcClient client, Request request, CallOptions options, EndpointTemplate endpoint, Next next,
             long deadline, boolean inherited, CallFunc chain, CallContext context,
@@ -113,10 +105,9 @@ final class RpcCall implements BiConsumer<Message, Throwable> {
         Observation attempt = observed;
         try {
             if (chain == null) {
-                current = node;
-                currentObservation = attempt;
                 client.send(node, endpoint.protocol, endpoint.message(sent, client.nextId(), budget),
-                        Duration.ofNanos(budget)).whenComplete(this);
+                                Duration.ofNanos(budget))
+                        .whenComplete((response, error) -> done(node, response, error, attempt));
             } else {
                 client.wrapping.attempt(chain, context, node, sent, options, budget)
                         .whenComplete((response, error) -> {
@@ -139,12 +130,6 @@ final class RpcCall implements BiConsumer<Message, Throwable> {
             }
             result.completeExceptionally(describe(e, node));
         }
-    }
-
-    /** The transport's outcome of the attempt in flight (unwrapped attempts only). */
-    @Override
-    public void accept(Message response, Throwable error) {
-        done(current, response, error, currentObservation);
     }
 
     /**

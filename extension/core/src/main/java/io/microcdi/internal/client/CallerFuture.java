@@ -28,10 +28,11 @@ import java.util.function.Function;
  * it runs there, whatever way it was attached ({@code thenApply}, {@code allOf}, another future's {@code thenCompose}).
  * When the answer arrives:
  * <ul>
- *   <li>on any other thread (the memory transport's handler thread, a wrapper's executor): it completes there;</li>
- *   <li>on an I/O thread while a thread waits in {@link #join()} or {@code get} (on this future or a stage made from
- *       it): the I/O thread only wakes that thread, which decodes and completes it, running the dependents itself;</li>
- *   <li>on an I/O thread with no one waiting: it hops to {@link HandlerExecutors#callbacks()}, as before.</li>
+ *   <li>while a thread waits in {@link #join()} or {@code get} (on this future or a stage made from it): the answering
+ *       thread only wakes that thread, which decodes and completes it, running the dependents itself;</li>
+ *   <li>else on a thread that may run a caller's code (the memory transport's handler thread, a wrapper's executor):
+ *       it completes there;</li>
+ *   <li>else (an I/O thread, the timer) it hops to {@link HandlerExecutors#callbacks()}, as before.</li>
  * </ul>
  * It is completed in the {@link CallContext} of the call being handled when the call was made, so its dependents see
  * that context wherever they run. A waiter that gives up ({@code get} with a timeout, an interrupt) settles it if the
@@ -81,12 +82,14 @@ final class CallerFuture<T> extends CompletableFuture<T> implements BiConsumer<R
     /** The answer arrived (root only). */
     @Override
     public void accept(Response response, Throwable error) {
-        if (!IoThreads.current()) {
-            settle();
-        } else if (waiting == 0) {
-            HandlerExecutors.callbacks().execute(this);
+        if (waiting > 0) {
+            return; // a waiting thread settles it (see await): the answering thread is free at once, nothing decoded twice
         }
-        // else a waiting thread settles it: see await
+        if (IoThreads.current()) {
+            HandlerExecutors.callbacks().execute(this);
+        } else {
+            settle();
+        }
     }
 
     /** The hop: settles on a callback thread. */
