@@ -1,5 +1,7 @@
 package io.microcdi.transport;
 
+import io.microcdi.registry.Node;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,6 +39,16 @@ public interface Transport extends AutoCloseable {
      * status, as Go Micro's client reports it.
      */
     CompletableFuture<Message> send(String address, Message request, Duration timeout);
+
+    /**
+     * Sends {@code request} to {@code node}, completing as {@link #send(String, Message, Duration)}. The node's
+     * metadata says what its listener can do ({@link StreamingTransport#nodeMetadata()}): a transport may pick a
+     * better way to reach it (the {@code http} transport sends calls to a node that says {@code calls=h2} on HTTP/2
+     * streams of one shared connection). By default, the node's address is all that counts.
+     */
+    default CompletableFuture<Message> send(Node node, Message request, Duration timeout) {
+        return send(node.address(), request, timeout);
+    }
 
     /** Closes client connections to {@code address}, for example when its node left the registry. */
     void disconnect(String address);

@@ -273,7 +273,7 @@ public final class RpcClient implements StreamingClient, Observed {
         } catch (MicroException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return p == null ? transport.send(node.address(), message, timeout)
+        return p == null ? transport.send(node, message, timeout)
                 : p.transport.send(p.address(node), message, timeout);
     }
 

@@ -1,8 +1,13 @@
 package io.microcdi.transport.http;
 
+import io.microcdi.errors.MicroException;
+import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.TransportTimeoutException;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +34,7 @@ final class ClientCall extends CompletableFuture<Message> implements Runnable {
     final byte[] head;
     final long deadline;
     private final long timeoutNanos;
-    /** The connection that runs the call; set before {@link #run} is queued. */
+    /** The connection that runs the call over HTTP/1.1; set before {@link #run} is queued. */
     ClientConnection connection;
     /** The wait for a free connection, or the wait for the response. */
     ScheduledFuture<?> timer;
@@ -56,6 +61,29 @@ final class ClientCall extends CompletableFuture<Message> implements Runnable {
     @Override
     public void run() {
         connection.begin(this);
+    }
+
+    /**
+     * Completes with an answer: a post to a path takes it whatever its status; an RPC call fails on a status other
+     * than {@code 200} that carries no Go Micro error, as Go Micro's client does
+     * ({@code errors.InternalServerError("go.micro.client.transport", "%s: %s", rsp.Status, body)}).
+     */
+    void answered(int status, String reason, Metadata header, byte[] body) {
+        if (head != null) {
+            this.status = status; // its caller reads the status itself
+            complete(new Message(header, body));
+        } else if (status == 200 || header.contains("Micro-Error") || header.contains("X-Micro-Error")) {
+            complete(new Message(header, body));
+        } else {
+            completeExceptionally(new MicroException(HttpWire.CLIENT_ID, 500,
+                    status + " " + reason + ": " + new String(body, StandardCharsets.UTF_8),
+                    MicroException.statusText(500)));
+        }
+    }
+
+    /** {@link #answered(int, String, Metadata, byte[])} for HTTP/2, where the status has no reason phrase. */
+    void answered(int status, Metadata header, byte[] body) {
+        answered(status, status == 200 ? "OK" : HttpResponseStatus.valueOf(status).reasonPhrase(), header, body);
     }
 
     TransportTimeoutException timeout(String address, String phase) {

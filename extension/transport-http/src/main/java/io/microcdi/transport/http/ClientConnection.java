@@ -1,6 +1,5 @@
 package io.microcdi.transport.http;
 
-import io.microcdi.errors.MicroException;
 import io.microcdi.metadata.Metadata;
 import io.microcdi.transport.Message;
 import io.microcdi.transport.TransportException;
@@ -20,7 +19,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -245,18 +243,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
         } else {
             ctx.close();
         }
-        if (call.head != null) {
-            // a post to a path: its caller reads the status itself
-            call.status = status;
-            call.complete(new Message(h, b));
-        } else if (status == 200 || h.contains("Micro-Error") || h.contains("X-Micro-Error")) {
-            call.complete(new Message(h, b));
-        } else {
-            // as Go Micro's client: errors.InternalServerError("go.micro.client.transport", "%s: %s", rsp.Status, b)
-            call.completeExceptionally(new MicroException(HttpWire.CLIENT_ID, 500,
-                    status + " " + reason + ": " + new String(b, StandardCharsets.UTF_8),
-                    MicroException.statusText(500)));
-        }
+        call.answered(status, reason, h, b);
     }
 
     @Override

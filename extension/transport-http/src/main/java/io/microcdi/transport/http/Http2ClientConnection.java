@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -33,6 +35,7 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -43,9 +46,10 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One HTTP/2 connection of the client, carrying any number of {@link Http2ClientStream}s to one address, up to the
- * server's {@code SETTINGS_MAX_CONCURRENT_STREAMS}. Cleartext speaks HTTP/2 with prior knowledge (our listeners
- * recognise its preface); TLS offers only {@code h2} through ALPN and fails when the server picks anything else.
+ * One HTTP/2 connection of the client, carrying any number of {@link Http2ClientStream}s and unary
+ * {@link Http2Call}s to one address, up to the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS}. Cleartext speaks
+ * HTTP/2 with prior knowledge (our listeners recognise its preface); TLS offers only {@code h2} through ALPN and fails
+ * when the server picks anything else.
  *
  * <pre>{@code
  * Http2ClientConnection c = new Http2ClientConnection(pool, transport, config);
@@ -53,12 +57,16 @@ import java.util.concurrent.RejectedExecutionException;
  * c.open(opening);   // now if it is up, else once it is
  * }</pre>
  *
- * <p>Its {@link Http2Pool} decides which connection a stream goes on and when an unused one closes; this class dials,
- * opens streams on its event loop, and routes each frame to its stream. Streams waiting for the dial are kept here.
+ * <p>Its {@link Http2Pool} decides which connection a stream or call goes on and when an unused one closes; this
+ * class dials, starts streams and calls on its event loop, and routes each frame to its stream or call. What waits for
+ * the dial is kept here.
  */
 final class Http2ClientConnection extends Http2ChannelDuplexHandler {
 
     private static final System.Logger LOG = System.getLogger(Http2ClientConnection.class.getName());
+
+    /** At most this many flushes are held back in one loop turn (Netty's default). */
+    static final int FLUSH_AFTER = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
 
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
@@ -74,7 +82,7 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
     // ---- guarded by this: what waits for the dial ----
     private State state = State.DIALING;
     private Throwable failure;
-    private final ArrayDeque<Http2Pool.Opening> pending = new ArrayDeque<>();
+    private final ArrayDeque<Http2Pool.Placed> pending = new ArrayDeque<>();
 
     // ---- guarded by the pool's lock ----
     /** Streams placed here: waiting, being opened, or open. */
@@ -92,6 +100,10 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private Http2FrameCodec codec;
     private final IntObjectHashMap<Http2ClientStream> streams = new IntObjectHashMap<>(8);
+    /** Unary calls in flight, by HTTP/2 stream id. */
+    private final IntObjectHashMap<Http2Call> calls = new IntObjectHashMap<>(64);
+    /** The last stream id of the server's GOAWAY: calls on later streams were not processed. */
+    private int goAwayLastStreamId = Integer.MAX_VALUE;
     private final Http2Wire.HeaderWriter headerWriter = new Http2Wire.HeaderWriter();
     private final HttpWire.HeaderWriter lines = new HttpWire.HeaderWriter();
     private Throwable closeCause;
@@ -180,8 +192,8 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
                     done.channel().close();
                     failed(new TransportException("TLS server at " + pool.address + " chose "
                             + (picked == null || picked.isEmpty() ? "no protocol" : picked)
-                            + " through ALPN, not h2: it does not take streams on HTTP/2 (set "
-                            + HttpTransportConfig.H2_STREAMS + "=false to stream over HTTP/1.1)", null, false));
+                            + " through ALPN, not h2: it does not take HTTP/2 (set " + HttpTransportConfig.H2_STREAMS + "=false and "
+                            + HttpTransportConfig.H2_CALLS + "=false to use HTTP/1.1)", null, false));
                     return;
                 }
                 up(done.channel());
@@ -207,7 +219,9 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
         Http2FrameCodec frameCodec = Http2FrameCodecBuilder.forClient()
                 .initialSettings(settings)
                 .build();
-        ch.pipeline().addLast("h2", frameCodec).addLast("streams", this);
+        // one flush for every frame written in a loop turn: calls from many callers leave in one write
+        ch.pipeline().addLast("flush", new FlushConsolidationHandler(FLUSH_AFTER, true))
+                .addLast("h2", frameCodec).addLast("streams", this);
     }
 
     @Override
@@ -216,7 +230,7 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
         this.codec = ctx.pipeline().get(Http2FrameCodec.class);
         // room for every stream's own window: a stream whose reader is paused must not stall the others
         ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Wire.CONNECTION_WINDOW_BONUS), ctx.voidPromise());
-        List<Http2Pool.Opening> waiting;
+        List<Http2Pool.Placed> waiting;
         synchronized (this) {
             if (state != State.DIALING) {
                 return;
@@ -225,14 +239,14 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
             waiting = new ArrayList<>(pending);
             pending.clear();
         }
-        for (Http2Pool.Opening o : waiting) {
+        for (Http2Pool.Placed o : waiting) {
             start(o);
         }
     }
 
     /** The dial failed: every stream waiting for it fails with {@code cause}, as nothing was sent. */
     private void failed(Throwable cause) {
-        List<Http2Pool.Opening> waiting;
+        List<Http2Pool.Placed> waiting;
         synchronized (this) {
             if (state == State.GONE) {
                 return;
@@ -247,7 +261,7 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
             ch.close();
         }
         pool.gone(this);
-        for (Http2Pool.Opening o : waiting) {
+        for (Http2Pool.Placed o : waiting) {
             o.fail(cause);
             pool.released(this);
         }
@@ -255,8 +269,9 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
 
     // ---- opening streams ----
 
-    /** Opens a stream placed here by the pool: now when up, else once up. */
-    void open(Http2Pool.Opening o) {
+    /** Starts a stream or call placed here by the pool: now when up, else once up. */
+    void open(Http2Pool.Placed o) {
+        o.on = this;
         Throwable gone;
         synchronized (this) {
             switch (state) {
@@ -273,23 +288,27 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
             pool.released(this);
             return;
         }
+        if (ctx.executor().inEventLoop()) {
+            start(o);
+            return;
+        }
         try {
-            ctx.executor().execute(() -> start(o));
+            ctx.executor().execute(o);
         } catch (RejectedExecutionException shutDown) {
-            o.fail(new TransportException("open a stream to " + pool.address + ": transport closed", null, false));
+            o.fail(new TransportException(o.what() + " " + pool.address + ": transport closed", null, false));
             pool.released(this);
         }
     }
 
-    /** Writes the stream's HEADERS; on the loop. */
-    private void start(Http2Pool.Opening o) {
-        if (o.result.isDone()) {
+    /** Starts what was placed here, if it still can start; on the loop. */
+    void start(Http2Pool.Placed o) {
+        if (o.done()) {
             pool.released(this); // timed out or cancelled while waiting
             return;
         }
         if (!ctx.channel().isActive() || closeCause != null) {
-            o.fail(new TransportException("connection to " + pool.address + " closed before the stream opened",
-                    closeCause, false));
+            o.fail(new TransportException("connection to " + pool.address + " closed before the "
+                    + (o instanceof Http2Call ? "request was sent" : "stream opened"), closeCause, false));
             pool.released(this);
             return;
         }
@@ -300,6 +319,11 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
             pool.retry(o);
             return;
         }
+        o.startOn(this);
+    }
+
+    /** Writes a stream's HEADERS; on the loop, once {@link #start} found room. */
+    void startStream(Http2Pool.Opening o) {
         Message open = o.open;
         String id = HttpStream.streamIdOrNew(open);
         Http2FrameStream fs = newStream();
@@ -325,6 +349,48 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
         });
     }
 
+    /**
+     * Sends a unary call on a new stream: its HEADERS, and its body in one DATA frame with {@code END_STREAM}, flushed
+     * with whatever else this loop turn writes ({@link FlushConsolidationHandler}); on the loop, once {@link #start}
+     * found room.
+     */
+    void startCall(Http2Call k) {
+        Http2FrameStream fs = newStream();
+        ChannelFuture written = k.write(ctx, fs, tls == null ? HTTP : HTTPS, authority, headerWriter);
+        if (fs.id() > 0) {
+            calls.put(fs.id(), k);
+        }
+        if (written.isDone()) {
+            k.written(written);
+        } else {
+            written.addListener(k);
+        }
+    }
+
+    /** A call is over (answered, failed or timed out; {@code fs} null if it never started): it leaves; on the loop. */
+    void ended(Http2Call k, Http2FrameStream fs) {
+        if (fs != null && fs.id() > 0 && calls.get(fs.id()) == k) {
+            calls.remove(fs.id());
+        }
+        pool.released(this);
+    }
+
+    /** Resets {@code fs} ({@code RST_STREAM(CANCEL)}): a call given up on; on the loop. */
+    void reset(Http2FrameStream fs) {
+        // an ordinary promise: the server may have closed the stream meanwhile, which must not close the connection
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(fs));
+    }
+
+    /** The event loop this connection runs on (once it is up). */
+    EventExecutor loop() {
+        return ctx.executor();
+    }
+
+    /** Whether the server's GOAWAY said that stream {@code id} was never processed. */
+    boolean refusedByGoAway(int id) {
+        return id > goAwayLastStreamId;
+    }
+
     /** A stream is over: it leaves the connection; on the loop. */
     void ended(Http2ClientStream s) {
         int id = s.frameStream().id();
@@ -340,6 +406,18 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Http2DataFrame data) {
             try {
+                Http2Call k = calls.get(data.stream().id());
+                if (k != null) {
+                    int flowControlled = data.initialFlowControlledBytes();
+                    if (flowControlled > 0 && !data.isEndStream()) {
+                        // a body in several frames: hand the window back as it arrives (the last frame closes the
+                        // stream, and the codec gives its bytes back then)
+                        ctx.write(new DefaultHttp2WindowUpdateFrame(flowControlled).stream(data.stream()),
+                                ctx.voidPromise());
+                    }
+                    k.data(data.content(), data.isEndStream());
+                    return;
+                }
                 Http2ClientStream s = streams.get(data.stream().id());
                 if (s != null) {
                     s.data(data.content(), data.initialFlowControlledBytes(), data.isEndStream());
@@ -352,11 +430,21 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
                 data.release();
             }
         } else if (msg instanceof Http2HeadersFrame headers) {
+            Http2Call k = calls.get(headers.stream().id());
+            if (k != null) {
+                k.headers(headers.headers(), headers.isEndStream());
+                return;
+            }
             Http2ClientStream s = streams.get(headers.stream().id());
             if (s != null) {
                 s.headers(headers.headers(), headers.isEndStream());
             }
         } else if (msg instanceof Http2ResetFrame reset) {
+            Http2Call k = calls.get(reset.stream().id());
+            if (k != null) {
+                k.reset(Http2Error.valueOf(reset.errorCode()));
+                return;
+            }
             Http2ClientStream s = streams.get(reset.stream().id());
             if (s != null) {
                 s.reset(Http2Error.valueOf(reset.errorCode()));
@@ -369,6 +457,7 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
         } else if (msg instanceof Http2GoAwayFrame goAway) {
             try {
                 // streams past its last id are closed by the codec (and broken below); the rest finish here
+                goAwayLastStreamId = goAway.lastStreamId();
                 pool.goingAway(this);
             } finally {
                 goAway.release();
@@ -387,6 +476,13 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2FrameStreamEvent e) {
+            if (e.type() == Http2FrameStreamEvent.Type.State && e.stream().state() == Http2Stream.State.CLOSED) {
+                Http2Call k = calls.get(e.stream().id());
+                if (k != null) {
+                    k.closed(); // closed with no answer: a reset or GOAWAY the frames above did not report
+                    return;
+                }
+            }
             Http2ClientStream s = streams.get(e.stream().id());
             if (s != null) {
                 if (e.type() == Http2FrameStreamEvent.Type.Writability) {
@@ -415,6 +511,11 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
         HttpTransport.loopError(cause); // an OutOfMemoryError ends the process (exit-on-out-of-memory)
         if (cause instanceof Http2FrameStreamException se) {
             // one bad stream: the codec resets it, the connection serves on
+            Http2Call k = calls.get(se.stream().id());
+            if (k != null) {
+                k.lost("HTTP/2 stream " + se.stream().id() + " to " + pool.address + ": " + cause.getMessage(), cause);
+                return;
+            }
             Http2ClientStream s = streams.get(se.stream().id());
             if (s != null) {
                 s.lost("HTTP/2 stream " + se.stream().id() + " to " + pool.address + ": " + cause.getMessage(),
@@ -443,6 +544,13 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
         }
         failed(new TransportException("connection to " + pool.address + " closed", closeCause, false));
         pool.gone(this);
+        if (!calls.isEmpty()) {
+            Throwable why = closeCause;
+            for (Http2Call k : new ArrayList<>(calls.values())) {
+                k.lost("connection to " + pool.address + " closed before the response"
+                        + (why == null ? "" : ": " + why.getMessage()), why);
+            }
+        }
         if (!streams.isEmpty()) {
             Throwable why = closeCause;
             for (Http2ClientStream s : new ArrayList<>(streams.values())) {

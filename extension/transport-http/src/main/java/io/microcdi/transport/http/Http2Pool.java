@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP/2 connections of the client to one address, shared by every stream opened to it: a stream goes on the
- * first connection with room under the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} and not going away, else on
- * a new one.
+ * The HTTP/2 connections of the client to one address, shared by every stream opened and every unary call sent to
+ * it: each goes on the first connection with room under the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} and not
+ * going away, else on a new one. So up to that many calls in flight share one connection.
  *
  * <pre>{@code
  * Http2Pool pool = new Http2Pool(transport, "10.0.0.7:8080", config);
@@ -54,20 +54,62 @@ final class Http2Pool {
         this.ttlNanos = config.poolTtl().toNanos();
     }
 
+    /**
+     * What the pool places on a connection: a stream to open ({@link Opening}) or a unary call to send
+     * ({@link Http2Call}). It runs on its connection's event loop once that connection is up.
+     */
+    abstract static class Placed implements Runnable {
+
+        /** The connection it was placed on; set before it is queued there. */
+        Http2ClientConnection on;
+        int placements;
+
+        /** Whether its caller's future is complete already (timed out, cancelled). */
+        abstract boolean done();
+
+        abstract void fail(Throwable cause);
+
+        /** Starts it on {@link #on}, which is up; on its loop. */
+        abstract void startOn(Http2ClientConnection c);
+
+        /** What it does, for errors: "open a stream to", "send to". */
+        abstract String what();
+
+        @Override
+        public final void run() {
+            on.start(this);
+        }
+    }
+
     /** A stream to open: its open message, and the caller's future (which its own timer may complete first). */
-    static final class Opening {
+    static final class Opening extends Placed {
 
         final Message open;
         final CompletableFuture<MessageStream> result;
-        int placements;
 
         Opening(Message open, CompletableFuture<MessageStream> result) {
             this.open = open;
             this.result = result;
         }
 
+        @Override
+        boolean done() {
+            return result.isDone();
+        }
+
+        @Override
         void fail(Throwable cause) {
             result.completeExceptionally(cause);
+        }
+
+        @Override
+        void startOn(Http2ClientConnection c) {
+            c.startStream(this);
+        }
+
+        @Override
+        String what() {
+            return "open a stream to";
         }
     }
 
@@ -75,7 +117,7 @@ final class Http2Pool {
      * Places {@code o} on a connection with room, dialing one when none has; {@code false} when the pool was closed
      * meanwhile (the caller takes a fresh pool).
      */
-    boolean open(Opening o) {
+    boolean open(Placed o) {
         Http2ClientConnection c = null;
         boolean dial = false;
         synchronized (this) {
@@ -105,14 +147,14 @@ final class Http2Pool {
     }
 
     /** {@code o} did not fit where it was placed: again, elsewhere. */
-    void retry(Opening o) {
+    void retry(Placed o) {
         if (++o.placements > MAX_PLACEMENTS || !open(o)) {
-            o.fail(new TransportException("open a stream to " + address + ": no HTTP/2 connection had room", null,
+            o.fail(new TransportException(o.what() + " " + address + ": no HTTP/2 connection had room", null,
                     false));
         }
     }
 
-    /** A stream placed on {@code c} is over (or never started). */
+    /** A stream or call placed on {@code c} is over (or never started). */
     void released(Http2ClientConnection c) {
         boolean closeNow = false;
         long epoch;

@@ -59,9 +59,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Listeners also accept HTTP/2, one call per stream: cleartext with prior knowledge, and with TLS
  * ({@link HttpTlsConfig}, {@code micro.transport.http.tls.*}) through ALPN, which offers {@code h2} and {@code http/1.1}; a
  * TLS listener speaks only TLS. The client speaks HTTP/1.1, as Go Micro's does, over TLS when the process has a TLS
- * setting: one setting for the whole process, as Go Micro's {@code Secure} option. Streams are the exception: to a
- * node that registered {@code streams=h2} (our listeners do, see {@link #nodeMetadata()}) they go on HTTP/2 streams of
- * one connection per address ({@link Http2ClientStream}), unless {@code micro.transport.http.h2-streams=false}.
+ * setting: one setting for the whole process, as Go Micro's {@code Secure} option. Our own nodes are the exception:
+ * to a node that registered {@code calls=h2} (our listeners do, see {@link #nodeMetadata()}) a {@link #send(Node,
+ * Message, Duration) call} goes on an HTTP/2 stream of one connection per address ({@link Http2Call}), every call in
+ * flight sharing it, unless {@code micro.transport.http.h2-calls=false}; to one that registered {@code streams=h2},
+ * streams go there too ({@link Http2ClientStream}), unless {@code micro.transport.http.h2-streams=false}. Go Micro
+ * nodes register neither, and get HTTP/1.1.
  *
  * <p>Besides Go Micro's {@code POST /}, the client can {@linkplain #post post to another path} and read the answer's
  * status (the HTTP broker's {@code /_sub}), over the same pooled connections; a listener tells its handler the
@@ -73,10 +76,14 @@ public final class HttpTransport implements StreamingTransport, PathTransport, O
     /** The plugin name. */
     public static final String NAME = "http";
 
-    /** The node metadata key that says what streams a node's listener takes, and its HTTP/2 value. */
+    /**
+     * The node metadata keys that say what streams and what unary calls a node's listener takes, and their HTTP/2
+     * value.
+     */
     static final String STREAMS_KEY = "streams";
+    static final String CALLS_KEY = "calls";
     static final String H2 = "h2";
-    private static final Map<String, String> NODE_METADATA = Map.of(STREAMS_KEY, H2);
+    private static final Map<String, String> NODE_METADATA = Map.of(STREAMS_KEY, H2, CALLS_KEY, H2);
 
     /** Longest wait in {@link #close} for the event loops to stop; they are told to stop at once. */
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 1000;
@@ -177,6 +184,53 @@ public final class HttpTransport implements StreamingTransport, PathTransport, O
     }
 
     /**
+     * Sends {@code request} to {@code node}: on an HTTP/2 stream of a connection shared by every call to its address
+     * (see {@link Http2Call}) when the node's metadata says {@code calls=h2} and {@code micro.transport.http.h2-calls}
+     * allows it, else over HTTP/1.1 as {@link #send(String, Message, Duration)} does. Go Micro nodes do not say it.
+     */
+    @Override
+    public CompletableFuture<Message> send(Node node, Message request, Duration timeout) {
+        if (config.h2Calls() && takesH2(node.metadata().get(CALLS_KEY))) {
+            return sendH2(node.address(), request, timeout);
+        }
+        return start(node.address(), request, null, timeout);
+    }
+
+    /** Sends {@code request} on an HTTP/2 stream to {@code address}, whatever the node says (tests, and the above). */
+    CompletableFuture<Message> sendH2(String address, Message request, Duration timeout) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(request, "request");
+        long nanos = timeout.compareTo(Duration.ofNanos(MAX_TIMEOUT_NANOS)) >= 0 ? MAX_TIMEOUT_NANOS
+                : timeout.toNanos();
+        ClientCall call = new ClientCall(request, System.nanoTime(), nanos);
+        if (nanos <= 0) {
+            call.completeExceptionally(call.timeout(address, "request to"));
+            return call;
+        }
+        Http2Call h2 = new Http2Call(call);
+        while (true) {
+            if (closed) {
+                call.completeExceptionally(new TransportException("send to " + address + ": transport closed", null,
+                        false));
+                return call;
+            }
+            Http2Pool pool = h2Pools.get(address);
+            if (pool == null) {
+                try {
+                    pool = h2Pools.computeIfAbsent(address, a -> new Http2Pool(this, a, config));
+                } catch (IllegalArgumentException e) {
+                    call.completeExceptionally(new TransportException(e.getMessage(), e, false));
+                    return call;
+                }
+            }
+            if (pool.open(h2)) {
+                return call;
+            }
+            h2Pools.remove(address, pool); // disconnected meanwhile: start a fresh pool
+        }
+    }
+
+    /**
      * Sends {@code request} as {@code POST path} over the pooled connections to {@code address}; completes with the
      * answer whatever its status (a {@code 404} is an answer, not a failure).
      */
@@ -190,8 +244,9 @@ public final class HttpTransport implements StreamingTransport, PathTransport, O
     }
 
     /**
-     * {@code streams=h2}: our listeners take streams on HTTP/2 streams (see {@link Http2ServerConnection}); a client
-     * of this transport then opens its streams to that node on a shared HTTP/2 connection.
+     * {@code streams=h2, calls=h2}: our listeners take streams and calls on HTTP/2 streams (see
+     * {@link Http2ServerConnection}); a client of this transport then opens its streams and sends its calls to that
+     * node on a shared HTTP/2 connection.
      */
     @Override
     public Map<String, String> nodeMetadata() {
@@ -207,18 +262,21 @@ public final class HttpTransport implements StreamingTransport, PathTransport, O
     @Override
     public CompletableFuture<MessageStream> stream(Node node, Message open, Duration connectTimeout) {
         Objects.requireNonNull(node, "node");
-        if (config.h2Streams() && takesH2Streams(node.metadata().get(STREAMS_KEY))) {
+        if (config.h2Streams() && takesH2(node.metadata().get(STREAMS_KEY))) {
             return streamH2(node.address(), open, connectTimeout);
         }
         return stream(node.address(), open, connectTimeout);
     }
 
-    /** Whether a node's {@code streams} metadata (comma-separated) names {@code h2}. */
-    static boolean takesH2Streams(String streams) {
-        if (streams == null) {
+    /** Whether a node's {@code streams} or {@code calls} metadata (comma-separated) names {@code h2}. */
+    static boolean takesH2(String value) {
+        if (value == null) {
             return false;
         }
-        for (String s : streams.split(",")) {
+        if (value.equals(H2)) {
+            return true; // what our nodes say, without a split per call
+        }
+        for (String s : value.split(",")) {
             if (s.trim().equalsIgnoreCase(H2)) {
                 return true;
             }

@@ -29,11 +29,15 @@ import java.util.Objects;
  * @param h2Streams   whether the client opens a stream on an HTTP/2 stream of a shared connection when the node says
  *                    its listener takes them ({@code streams=h2}); {@code false}: every stream on an HTTP/1.1
  *                    connection of its own, as Go Micro ({@code micro.transport.http.h2-streams})
+ * @param h2Calls     whether the client sends a unary call on an HTTP/2 stream of a shared connection when the node
+ *                    says its listener takes them ({@code calls=h2}); {@code false}: HTTP/1.1 pooled connections, one
+ *                    call at a time each, as Go Micro ({@code micro.transport.http.h2-calls})
  * @param limits      the server-wide bounds ({@link HttpServerLimits}: connections, bytes of half-read requests, ...)
  */
 public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize,
                                   Duration poolTtl, Duration dialTimeout, HttpTlsConfig tls,
-                                  Duration streamIdleTimeout, boolean h2Streams, HttpServerLimits limits) {
+                                  Duration streamIdleTimeout, boolean h2Streams, boolean h2Calls,
+                                  HttpServerLimits limits) {
 
     /** Default {@link #maxBodySize}: 4 MiB, Go Micro's default message size. */
     public static final int DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024;
@@ -73,6 +77,8 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
     public static final String STREAM_IDLE_TIMEOUT = "micro.transport.stream-idle-timeout";
     /** Key of {@link #h2Streams}. */
     public static final String H2_STREAMS = "micro.transport.http.h2-streams";
+    /** Key of {@link #h2Calls}. */
+    public static final String H2_CALLS = "micro.transport.http.h2-calls";
 
     /** Largest body a {@code byte[]} can hold, which bounds {@link #maxBodySize}. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -97,15 +103,15 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
         Objects.requireNonNull(limits, "limits");
     }
 
-    /** These settings with {@link HttpServerLimits#defaults()}. */
+    /** These settings with {@link HttpServerLimits#defaults()}, and calls on HTTP/2 where the node takes them. */
     public HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize, Duration poolTtl,
                                Duration dialTimeout, HttpTlsConfig tls, Duration streamIdleTimeout,
                                boolean h2Streams) {
         this(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls, streamIdleTimeout, h2Streams,
-                HttpServerLimits.defaults());
+                true, HttpServerLimits.defaults());
     }
 
-    /** These settings with streams on HTTP/2 where the node takes them. */
+    /** These settings with streams and calls on HTTP/2 where the node takes them. */
     public HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleTimeout, int poolSize, Duration poolTtl,
                                Duration dialTimeout, HttpTlsConfig tls, Duration streamIdleTimeout) {
         this(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls, streamIdleTimeout, true);
@@ -126,25 +132,31 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
     /** These settings with {@code tls}. */
     public HttpTransportConfig withTls(HttpTlsConfig tls) {
         return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
-                streamIdleTimeout, h2Streams, limits);
+                streamIdleTimeout, h2Streams, h2Calls, limits);
     }
 
     /** These settings with {@code streamIdleTimeout} ({@link Duration#ZERO}: no limit). */
     public HttpTransportConfig withStreamIdleTimeout(Duration streamIdleTimeout) {
         return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
-                streamIdleTimeout, h2Streams, limits);
+                streamIdleTimeout, h2Streams, h2Calls, limits);
     }
 
     /** These settings with {@code h2Streams} ({@code false}: every stream on HTTP/1.1). */
     public HttpTransportConfig withH2Streams(boolean h2Streams) {
         return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
-                streamIdleTimeout, h2Streams, limits);
+                streamIdleTimeout, h2Streams, h2Calls, limits);
+    }
+
+    /** These settings with {@code h2Calls} ({@code false}: every unary call on HTTP/1.1). */
+    public HttpTransportConfig withH2Calls(boolean h2Calls) {
+        return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
+                streamIdleTimeout, h2Streams, h2Calls, limits);
     }
 
     /** These settings with {@code limits}. */
     public HttpTransportConfig withLimits(HttpServerLimits limits) {
         return new HttpTransportConfig(ioThreads, maxBodySize, idleTimeout, poolSize, poolTtl, dialTimeout, tls,
-                streamIdleTimeout, h2Streams, limits);
+                streamIdleTimeout, h2Streams, h2Calls, limits);
     }
 
     /** The defaults, with one I/O thread per available processor. */
@@ -171,6 +183,7 @@ public record HttpTransportConfig(int ioThreads, int maxBodySize, Duration idleT
                 config.get(STREAM_IDLE_TIMEOUT).isEmpty() ? DEFAULT_STREAM_IDLE_TIMEOUT
                         : config.duration(STREAM_IDLE_TIMEOUT, Duration.ZERO),
                 config.bool(H2_STREAMS, true),
+                config.bool(H2_CALLS, true),
                 HttpServerLimits.from(config));
     }
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -107,7 +108,9 @@ final class ProtocolSelector extends ByteToMessageDecoder {
     private void http2(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
         ChannelPipeline p = ctx.pipeline();
-        p.addAfter(ctx.name(), "h2", Http2ServerConnection.codec(listener.maxConcurrentStreams()));
+        // one flush for every answer written in a loop turn: many calls on one connection leave in one write
+        p.addAfter(ctx.name(), "flush", new FlushConsolidationHandler(Http2ClientConnection.FLUSH_AFTER, true));
+        p.addAfter("flush", "h2", Http2ServerConnection.codec(listener.maxConcurrentStreams()));
         p.addAfter("h2", "mucp", new Http2ServerConnection(listener, ch));
         if (p.get("guard") != null) {
             p.remove("guard"); // HTTP/2 frames its requests itself; Http2ServerRequest charges bodies it holds

@@ -214,8 +214,18 @@ class TlsHttp2Test {
         for (int i = 0; i < 5; i++) {
             assertThat(new String(hello(client).body(), StandardCharsets.UTF_8)).isEqualTo(HELLO_JOHN);
         }
-        // one call at a time: the pooled TLS connection is reused, not dialed again
-        assertThat(clientSide.connectionsDialed(address)).isEqualTo(1);
+        // the node says calls=h2: one TLS connection agreed on h2 through ALPN carries them all
+        assertThat(clientSide.h2Dialed(address)).isEqualTo(1);
+        assertThat(clientSide.connectionsDialed(address)).isZero();
+        // and with h2-calls=false, one pooled HTTP/1.1 connection, reused call after call
+        HttpTransport h1Side = transport(Map.of(HttpTlsConfig.TRUST, pki.ca().toString(),
+                HttpTransportConfig.H2_CALLS, "false"));
+        RpcClient h1 = client(h1Side);
+        for (int i = 0; i < 5; i++) {
+            assertThat(new String(hello(h1).body(), StandardCharsets.UTF_8)).isEqualTo(HELLO_JOHN);
+        }
+        assertThat(h1Side.connectionsDialed(address)).isEqualTo(1);
+        assertThat(h1Side.h2Dialed(address)).isZero();
     }
 
     @Test
