@@ -117,6 +117,7 @@ public final class Micro {
     }
 
     static SeContainer start(Class<?> application) {
+        skipBeansXmlValidation();
         Weld weld = new Weld()
                 // our own hook orders the shutdown; Weld's would race it
                 .property(Weld.SHUTDOWN_HOOK_SYSTEM_PROPERTY, false);
@@ -125,6 +126,20 @@ public final class Micro {
             weld.setBeanDiscoveryMode(BeanDiscoveryMode.ANNOTATED).addPackages(true, application);
         }
         return weld.initialize();
+    }
+
+    /** Weld's key for not validating {@code beans.xml} files against their XML schema. */
+    static final String XML_VALIDATION_KEY = "org.jboss.weld.xml.disableValidating";
+
+    /**
+     * Weld validates every {@code beans.xml} against the CDI XML schema before reading it: that loads and sets up the
+     * JDK's schema validator (about 400 classes) for files that are empty or nearly so. Weld reads this setting from
+     * the system properties only; one the user set ({@code -Dorg.jboss.weld.xml.disableValidating=false}) is kept.
+     */
+    static void skipBeansXmlValidation() {
+        if (System.getProperty(XML_VALIDATION_KEY) == null) {
+            System.setProperty(XML_VALIDATION_KEY, "true");
+        }
     }
 
     /**

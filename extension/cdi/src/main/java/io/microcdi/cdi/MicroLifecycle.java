@@ -17,6 +17,7 @@ import io.microcdi.lifecycle.AfterStop;
 import io.microcdi.lifecycle.BeforeStart;
 import io.microcdi.lifecycle.BeforeStop;
 import io.microcdi.lifecycle.StartAbortedException;
+import io.microcdi.registry.Registry;
 import io.microcdi.server.Server;
 import io.microcdi.server.ServiceDefinition;
 import io.microcdi.telemetry.Telemetry;
@@ -109,9 +110,21 @@ public class MicroLifecycle {
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) Startup startup) {
         StartupConfig.check(model, config, beans);
+        boolean serving = config.bool("micro.server.enabled", true);
+        // the registry (mDNS: bind, browse, probe the host name) and the codecs (Jackson) are made on threads of their
+        // own while the checks below run and the server and transport are made: the start waits for the slowest
+        Prefetch prefetch = serving && !model.services().isEmpty()
+                ? Prefetch.start(beans, Registry.class, Codecs.class) : Prefetch.NONE;
+        try {
+            start(serving);
+        } finally {
+            prefetch.await(); // a failure there is the main thread's too: it made the same bean and threw
+        }
+    }
+
+    private void start(boolean serving) {
         checkWrappers();
         checkPublishers();
-        boolean serving = config.bool("micro.server.enabled", true);
         Server s = serving && !model.services().isEmpty() ? define() : null;
         checkStreaming(s == null ? List.of() : s.services());
         if (!serving) {

@@ -65,6 +65,7 @@ final class Startup {
         final List<Double> startMs = new ArrayList<>();
         final List<Double> rssMb = new ArrayList<>();
         final List<Double> selfMs = new ArrayList<>();
+        final List<Double> cpuMs = new ArrayList<>();
     }
 
     static void run(String greeterJar, int runs, int idleSeconds, Path logDir, String variantSpec, boolean cds)
@@ -103,11 +104,12 @@ final class Startup {
                     double[] r = once(registry, java, v, idleSeconds, log);
                     m.startMs.add(r[0]);
                     m.rssMb.add(r[1]);
+                    m.cpuMs.add(r[2]);
                     OptionalLong self = selfReported(log.toPath());
                     self.ifPresent(ms -> m.selfMs.add((double) ms));
                     System.err.printf(Locale.ROOT, "[startup] run %d %s: registered after %.0f ms (the greeter logged:"
-                            + " started in %s ms), idle RSS %.1f MiB%n", i, v.label(), r[0],
-                            self.isPresent() ? String.valueOf(self.getAsLong()) : "?", r[1]);
+                            + " started in %s ms; CPU time until registered %.0f ms), idle RSS %.1f MiB%n", i,
+                            v.label(), r[0], self.isPresent() ? String.valueOf(self.getAsLong()) : "?", r[2], r[1]);
                 }
             }
         } finally {
@@ -120,15 +122,20 @@ final class Startup {
                     ? " [-XX:SharedArchiveFile=<written by a training run with -XX:ArchiveClassesAtExit>]"
                     : " [" + String.join(" ", v.jvmOptions()) + (v.jar().equals(greeterJar) ? "" : " " + v.jar()) + "]";
             System.out.printf(Locale.ROOT, "%s_ms %.0f  # median of %d runs%s: %s; the greeter's own \"started in\""
-                    + " (main to listening and registering): %s%n", v.metric("start-to-registered"),
-                    median(m.startMs), m.startMs.size(), how, fmt(m.startMs, "%.0f"),
-                    m.selfMs.isEmpty() ? "?" : String.format(Locale.ROOT, "%.0f", median(m.selfMs)));
+                    + " (main to listening and registering): %s; CPU time (user+sys) until registered: %.0f%n",
+                    v.metric("start-to-registered"), median(m.startMs), m.startMs.size(), how,
+                    fmt(m.startMs, "%.0f"), m.selfMs.isEmpty() ? "?" : String.format(Locale.ROOT, "%.0f",
+                            median(m.selfMs)), median(m.cpuMs));
             System.out.printf(Locale.ROOT, "%s_mib %.1f  # median of %d runs, VmRSS %d s after registering: %s%n",
                     v.metric("idle-rss"), median(m.rssMb), m.rssMb.size(), idleSeconds, fmt(m.rssMb, "%.1f"));
         }
     }
 
-    /** Starts the greeter once, waits until it is registered, idles, reads its RSS, stops it: {ms, MiB}. */
+    /**
+     * Starts the greeter once, waits until it is registered, idles, reads its RSS, stops it: {ms, MiB, CPU ms until
+     * registered}. The CPU time (all its threads, user and system) is the steadier figure on a machine that other
+     * work keeps busy: the wall time there includes waiting for a core.
+     */
     private static double[] once(MdnsRegistry registry, String java, Variant v, int idleSeconds, File log)
             throws Exception {
         int port = freePort();
@@ -159,8 +166,9 @@ final class Startup {
                 throw new IllegalStateException("greeter " + v.label() + " on " + addr
                         + " not registered within 60 s (alive=" + p.isAlive() + ", log " + log + ")");
             }
+            double cpu = cpuMs(p.pid());
             Thread.sleep(idleSeconds * 1000L);
-            return new double[] {(t1 - t0) / 1e6, rssKb(p.pid()) / 1024.0};
+            return new double[] {(t1 - t0) / 1e6, rssKb(p.pid()) / 1024.0, cpu};
         } finally {
             p.destroy();
             if (!p.waitFor(15, TimeUnit.SECONDS)) {
@@ -266,6 +274,14 @@ final class Startup {
             }
         }
         throw new IOException("no VmRSS for " + pid);
+    }
+
+    /** User plus system CPU time of {@code pid} so far, from {@code /proc/<pid>/stat} (in clock ticks of 10 ms). */
+    static double cpuMs(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // the command name (field 2) is in parentheses and may hold spaces: count fields after its closing one
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime and stime, fields 14 and 15
     }
 
     static int freePort() throws IOException {

@@ -33,6 +33,6 @@ public final class GrpcProtocolProvider implements ProtocolProvider {
 
     @Override
     public Transport create(MicroConfig config) {
-        return new GrpcClientTransport();
+        return new OnFirstCall(); // grpc-java is loaded by the first call to a gRPC node, not by every start
     }
 }
