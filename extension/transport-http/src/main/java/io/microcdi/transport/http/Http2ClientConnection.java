@@ -89,8 +89,10 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
     int reserved;
     /** No new stream goes here: the server sent GOAWAY, or the pool was closed. */
     boolean goingAway;
-    /** Bumped whenever a stream is placed here: an idle timer armed before is stale. */
-    long epoch;
+    /** When the last stream or call placed here ended ({@link System#nanoTime}). */
+    long idleSince;
+    /** The pool's idle check for this connection is scheduled. */
+    boolean idleTimerArmed;
 
     /** The server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} (ours, until its SETTINGS arrive). */
     volatile int maxStreams = Http2Wire.MAX_CONCURRENT_STREAMS;

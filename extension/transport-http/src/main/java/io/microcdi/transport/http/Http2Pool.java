@@ -136,7 +136,6 @@ final class Http2Pool {
                 dial = true;
             }
             c.reserved++;
-            c.epoch++;
         }
         if (dial) {
             dialed.incrementAndGet();
@@ -154,40 +153,61 @@ final class Http2Pool {
         }
     }
 
-    /** A stream or call placed on {@code c} is over (or never started). */
+    /**
+     * A stream or call placed on {@code c} is over (or never started). A connection left with none is closed after
+     * {@code pool-ttl} unused: one timer per connection, armed when it first goes idle and re-armed for the rest of
+     * the time when it finds the connection was used meanwhile, so that a call at a time arms no timer per call.
+     */
     void released(Http2ClientConnection c) {
         boolean closeNow = false;
-        long epoch;
         synchronized (this) {
             c.reserved--;
             if (c.reserved > 0) {
                 return;
             }
-            epoch = c.epoch;
+            c.idleSince = System.nanoTime();
             if (c.goingAway) {
                 connections.remove(c);
                 closeNow = true;
+            } else if (c.idleTimerArmed) {
+                return;
+            } else {
+                c.idleTimerArmed = true;
             }
         }
         if (closeNow) {
             c.close();
             return;
         }
+        idleCheckIn(c, ttlNanos);
+    }
+
+    private void idleCheckIn(Http2ClientConnection c, long nanos) {
         try {
-            transport.anyLoop().schedule(() -> idleFor(c, epoch), ttlNanos, TimeUnit.NANOSECONDS);
+            transport.anyLoop().schedule(() -> idleCheck(c), nanos, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException shutDown) {
             // the transport is closed, and the connection with it
         }
     }
 
-    private void idleFor(Http2ClientConnection c, long epoch) {
+    private void idleCheck(Http2ClientConnection c) {
+        long left;
         synchronized (this) {
-            if (c.reserved > 0 || c.epoch != epoch) {
-                return; // used again since
+            if (c.reserved > 0) {
+                c.idleTimerArmed = false; // in use: its next release arms it again
+                return;
             }
-            connections.remove(c);
+            left = ttlNanos - (System.nanoTime() - c.idleSince);
+            if (left <= 0) {
+                c.idleTimerArmed = false;
+                connections.remove(c);
+            }
         }
-        c.close();
+        if (left > 0) {
+            idleCheckIn(c, left); // used and released again since: the rest of its time
+        } else {
+            c.close();
+        }
     }
 
     /** The server sent {@code GOAWAY}: no new stream on {@code c}; it closes when its last one ends. */

@@ -269,6 +269,28 @@ class Http2CallTest {
     }
 
     @Test
+    void aConnectionInUseOutlivesThePoolTtlAndClosesOnceUnusedForIt() {
+        HttpListener l = upperServer(transport());
+        HttpTransport client = transport(Map.of("micro.transport.http.pool-ttl", "300ms"));
+        Node node = ourNode(l.address());
+
+        // one call at a time for three times the ttl: the connection goes idle between calls, never for the ttl
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(900);
+        int n = 0;
+        while (System.nanoTime() < end) {
+            assertThat(text(call(client, node, "k" + n))).isEqualTo("K" + n);
+            n++;
+        }
+        assertThat(client.h2Dialed(l.address())).isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.h2Connections(l.address()) == 0
+                && l.connections() == 0);
+        // the next call dials again
+        assertThat(text(call(client, node, "later"))).isEqualTo("LATER");
+        assertThat(client.h2Connections(l.address())).isEqualTo(1);
+    }
+
+    @Test
     void theServerClosingBreaksTheCallsInFlightSayingTheyWereSent() {
         AtomicInteger arrived = new AtomicInteger();
         HttpListener l = listen(transport(), ex -> arrived.incrementAndGet()); // never answers
