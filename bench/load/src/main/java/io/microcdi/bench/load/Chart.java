@@ -23,13 +23,15 @@ import java.util.regex.Pattern;
  */
 final class Chart {
 
-    private static final Pattern LINE = Pattern.compile("^([a-z]+)-c(\\d+) ([0-9.]+) ([0-9.]+) ([0-9.]+).*$");
-    private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"};
+    private static final Pattern LINE = Pattern.compile("^([a-z0-9-]+?)-c(\\d+) ([0-9.]+) ([0-9.]+) ([0-9.]+).*$");
+    private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
     private static final Map<String, String> LABELS = Map.of(
             "limit", "raw Netty + Jackson (limit)",
             "microcdi", "MicroCDI greeter (HTTP client)",
+            "microcdi-nb", "MicroCDI, non-blocking endpoint",
             "grpc", "gRPC-java unary",
-            "microclient", "MicroCDI via @MicroClient");
+            "microclient", "@MicroClient, HTTP/2",
+            "microclient-h1", "@MicroClient, HTTP/1.1");
 
     private Chart() {
     }

@@ -58,6 +58,11 @@ final class Load {
             if (micro != null) {
                 targets.add(new HttpTarget(microName, micro[0], Integer.parseInt(micro[1]), httpGroup));
             }
+            if (micro != null && opt.containsKey("nb-endpoint")) {
+                // the same greeter, an endpoint that never blocks: served on the event loop, no thread hop
+                targets.add(new HttpTarget("microcdi-nb", micro[0], Integer.parseInt(micro[1]), httpGroup,
+                        opt.get("nb-endpoint")));
+            }
             String[] grpc = LoadBench.required(opt, "grpc").split(":");
             targets.add(new GrpcGreeter.Client("grpc", grpc[0], Integer.parseInt(grpc[1])));
             if (opt.containsKey("grpc2")) {
@@ -71,9 +76,14 @@ final class Load {
                 targets.add(new GrpcGreeter.Client("microcdi-grpc", mg[0], Integer.parseInt(mg[1])));
             }
             if (opt.containsKey("microclient") && micro != null) {
-                MicroClientTarget mc = new MicroClientTarget();
+                MicroClientTarget mc = new MicroClientTarget("microclient", true);
                 targets.add(mc);
                 mc.open(maxConc);
+                if (opt.containsKey("microclient-h1")) {
+                    MicroClientTarget h1 = new MicroClientTarget("microclient-h1", false);
+                    targets.add(h1);
+                    h1.open(maxConc);
+                }
                 List<Node> nodes = greeterNodes(mc);
                 String ours = micro[0] + ":" + micro[1];
                 boolean onlyOurs = nodes.size() == 1 && nodes.get(0).address().equals(ours);
@@ -119,6 +129,10 @@ final class Load {
                 }
                 ratio(microName, "limit", c, aggs);
                 ratio(microName, "grpc", c, aggs);
+                ratio("microcdi-nb", "limit", c, aggs);
+                ratio("microclient", "grpc", c, aggs);
+                ratio("microclient", "limit", c, aggs);
+                ratio("microclient", "microclient-h1", c, aggs);
                 ratio("microcdi-grpc", "grpc", c, aggs);
                 ratio("grpc2", "grpc", c, aggs);
                 System.out.flush();

@@ -1,11 +1,14 @@
 package io.microcdi.bench.load;
 
-import io.microcdi.Micro;
 import io.microcdi.annotation.MicroClient;
 import io.microcdi.examples.greeter.GreeterApi;
 import io.microcdi.examples.greeter.HelloReply;
 import io.microcdi.examples.greeter.HelloRequest;
 import jakarta.enterprise.inject.se.SeContainer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.bootstrap.spi.BeanDiscoveryMode;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -15,16 +18,29 @@ import java.util.concurrent.CompletableFuture;
  * JVM on Weld SE ({@code micro.server.enabled=false}: it serves nothing), the injected
  * {@code @MicroClient("greeter") GreeterApi}, found over the default registry (mDNS on loopback) and called over
  * the default transport and codec (HTTP, JSON). Loops call {@code helloAsync}, so the same closed loop drives it.
+ *
+ * <p>Two of them run side by side, each in a Weld container of its own: {@code microclient} on the defaults, which
+ * send calls to the greeter (it registered {@code calls=h2}) on HTTP/2 streams of one shared connection, and
+ * {@code microclient-h1} with {@code micro.transport.http.h2-calls=false}, on pooled HTTP/1.1 connections as to a
+ * Go Micro node. The configuration is read when a container starts its transport, so each one is started, and
+ * called once, with its own setting in place.
  */
 final class MicroClientTarget implements Target {
 
     private final HelloRequest request = new HelloRequest("John");
+    private final String name;
+    private final boolean h2;
     private SeContainer container;
     private GreeterApi greeter;
 
+    MicroClientTarget(String name, boolean h2) {
+        this.name = name;
+        this.h2 = h2;
+    }
+
     @Override
     public String name() {
-        return "microclient";
+        return name;
     }
 
     @Override
@@ -33,8 +49,17 @@ final class MicroClientTarget implements Target {
             return;
         }
         System.setProperty("micro.server.enabled", "false");
-        container = Micro.start();
+        System.setProperty("micro.transport.http.h2-calls", Boolean.toString(h2));
+        // a fresh MicroProfile Config for this container, with the setting above
+        ConfigProviderResolver.instance().releaseConfig(ConfigProvider.getConfig());
+        // Micro.start's container, under a name of its own: two run in this JVM
+        container = new Weld(name).property(Weld.SHUTDOWN_HOOK_SYSTEM_PROPERTY, false)
+                .setBeanDiscoveryMode(BeanDiscoveryMode.ANNOTATED).addPackages(true, MicroClientTarget.class)
+                .initialize();
         greeter = container.select(GreeterApi.class, MicroClient.Literal.of("greeter")).get();
+        if (!"Hello John".equals(greeter.hello(request).greeting())) { // the transport starts with its setting
+            throw new IllegalStateException(name + ": unexpected answer");
+        }
     }
 
     @Override
