@@ -220,6 +220,7 @@ final class Http2ClientConnection extends Http2ChannelDuplexHandler {
                 .maxHeaderListSize(HttpWire.MAX_HEAD_BYTES);
         Http2FrameCodec frameCodec = Http2FrameCodecBuilder.forClient()
                 .initialSettings(settings)
+                .headerSensitivityDetector(Http2Wire.PER_CALL)
                 .build();
         // one flush for every frame written in a loop turn: calls from many callers leave in one write
         ch.pipeline().addLast("flush", new FlushConsolidationHandler(FLUSH_AFTER, true))

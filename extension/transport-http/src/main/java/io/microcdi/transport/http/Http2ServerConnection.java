@@ -108,6 +108,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                 .maxHeaderListSize(HttpWire.MAX_HEAD_BYTES);
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
+                .headerSensitivityDetector(Http2Wire.PER_CALL)
                 // close() closes; a graceful stop is ours to run (GOAWAY, answers, then close)
                 .decoupleCloseAndGoAway(true)
                 .build();

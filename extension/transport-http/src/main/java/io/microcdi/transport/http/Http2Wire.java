@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,24 @@ final class Http2Wire {
      * that a stream whose reader is paused (and holds its window back) never stalls the others.
      */
     static final int CONNECTION_WINDOW_BONUS = MAX_CONCURRENT_STREAMS * Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+
+    /**
+     * Headers whose value changes with every call ({@code micro-id}, the remaining {@code timeout}, trace context):
+     * HPACK sends them as literals never indexed. Indexed, each call would add an entry to the connection's dynamic
+     * table and evict another, and the encoder would search and churn that table on every call; the headers that
+     * repeat ({@code micro-service}, {@code micro-endpoint}, {@code content-type}) stay in it and cost a byte or two.
+     */
+    static final Http2HeadersEncoder.SensitivityDetector PER_CALL = (name, value) -> {
+        int n = name.length();
+        return switch (n) {
+            case 7 -> AsciiString.contentEqualsIgnoreCase(name, "timeout");
+            case 8 -> AsciiString.contentEqualsIgnoreCase(name, "micro-id");
+            case 10 -> AsciiString.contentEqualsIgnoreCase(name, "x-micro-id")
+                    || AsciiString.contentEqualsIgnoreCase(name, "tracestate");
+            case 11 -> AsciiString.contentEqualsIgnoreCase(name, "traceparent");
+            default -> false;
+        };
+    };
 
     private Http2Wire() {
     }
