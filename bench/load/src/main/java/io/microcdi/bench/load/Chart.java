@@ -31,6 +31,7 @@ final class Chart {
             "microcdi-nb", "MicroCDI, non-blocking endpoint",
             "grpc", "gRPC-java unary",
             "microclient", "@MicroClient, HTTP/2",
+            "microclient-nb", "@MicroClient, HTTP/2, non-blocking",
             "microclient-h1", "@MicroClient, HTTP/1.1");
 
     private Chart() {

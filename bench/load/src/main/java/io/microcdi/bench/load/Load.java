@@ -79,6 +79,9 @@ final class Load {
                 MicroClientTarget mc = new MicroClientTarget("microclient", true);
                 targets.add(mc);
                 mc.open(maxConc);
+                if (opt.containsKey("nb-endpoint")) {
+                    targets.add(mc.nonBlocking("microclient-nb"));
+                }
                 if (opt.containsKey("microclient-h1")) {
                     MicroClientTarget h1 = new MicroClientTarget("microclient-h1", false);
                     targets.add(h1);
@@ -131,6 +134,8 @@ final class Load {
                 ratio(microName, "grpc", c, aggs);
                 ratio("microcdi-nb", "limit", c, aggs);
                 ratio("microclient", "grpc", c, aggs);
+                ratio("microclient-nb", "grpc", c, aggs);
+                ratio("microclient-nb", "limit", c, aggs);
                 ratio("microclient", "limit", c, aggs);
                 ratio("microclient", "microclient-h1", c, aggs);
                 ratio("microcdi-grpc", "grpc", c, aggs);

@@ -23,25 +23,46 @@ import java.util.concurrent.CompletableFuture;
  * send calls to the greeter (it registered {@code calls=h2}) on HTTP/2 streams of one shared connection, and
  * {@code microclient-h1} with {@code micro.transport.http.h2-calls=false}, on pooled HTTP/1.1 connections as to a
  * Go Micro node. The configuration is read when a container starts its transport, so each one is started, and
- * called once, with its own setting in place.
+ * called once, with its own setting in place. A third, {@code microclient-nb}, shares the first one's container and
+ * calls {@code helloNowAsync}: {@code Greeter.HelloNow}, which the greeter serves on its I/O thread, as gRPC-java
+ * with a direct executor serves its calls.
  */
 final class MicroClientTarget implements Target {
 
     private final HelloRequest request = new HelloRequest("John");
     private final String name;
     private final boolean h2;
+    private final boolean nonBlocking;
     private SeContainer container;
     private GreeterApi greeter;
 
     MicroClientTarget(String name, boolean h2) {
+        this(name, h2, false);
+    }
+
+    /** {@code nonBlocking}: loops call {@code helloNowAsync} ({@code Greeter.HelloNow}, served on the I/O thread). */
+    MicroClientTarget(String name, boolean h2, boolean nonBlocking) {
         this.name = name;
         this.h2 = h2;
+        this.nonBlocking = nonBlocking;
     }
 
     @Override
     public String name() {
         return name;
     }
+
+    /** A target calling {@code Greeter.HelloNow} through the container {@code of} has started. */
+    MicroClientTarget nonBlocking(String name) {
+        MicroClientTarget t = new MicroClientTarget(name, h2, true);
+        t.container = container;
+        t.greeter = greeter;
+        t.shared = true;
+        return t;
+    }
+
+    /** Whether the container is another target's, which closes it. */
+    private boolean shared;
 
     @Override
     public void open(int loops) {
@@ -74,7 +95,7 @@ final class MicroClientTarget implements Target {
 
     @Override
     public CompletableFuture<?> call(int loop) {
-        return greeter.helloAsync(request).toCompletableFuture();
+        return (nonBlocking ? greeter.helloNowAsync(request) : greeter.helloAsync(request)).toCompletableFuture();
     }
 
     /** The registry the client looks the greeter up in (the default: mDNS on loopback). */
@@ -84,7 +105,7 @@ final class MicroClientTarget implements Target {
 
     @Override
     public void close() {
-        if (container != null && container.isRunning()) {
+        if (!shared && container != null && container.isRunning()) {
             container.close();
         }
     }
