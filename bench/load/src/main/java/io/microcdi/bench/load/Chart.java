@@ -29,6 +29,7 @@ final class Chart {
             "limit", "raw Netty + Jackson (limit)",
             "microcdi", "MicroCDI greeter (HTTP client)",
             "microcdi-nb", "MicroCDI, non-blocking endpoint",
+            "microcdi-vt", "MicroCDI on virtual threads",
             "grpc", "gRPC-java unary",
             "microclient", "@MicroClient, HTTP/2",
             "microclient-nb", "@MicroClient, HTTP/2, non-blocking",

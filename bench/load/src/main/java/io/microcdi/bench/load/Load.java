@@ -58,6 +58,11 @@ final class Load {
             if (micro != null) {
                 targets.add(new HttpTarget(microName, micro[0], Integer.parseInt(micro[1]), httpGroup));
             }
+            if (opt.containsKey("microcdi-vt")) {
+                // a second greeter, on a JDK with virtual threads: its blocking handlers run on them
+                String[] vt = opt.get("microcdi-vt").split(":");
+                targets.add(new HttpTarget("microcdi-vt", vt[0], Integer.parseInt(vt[1]), httpGroup));
+            }
             if (micro != null && opt.containsKey("nb-endpoint")) {
                 // the same greeter, an endpoint that never blocks: served on the event loop, no thread hop
                 targets.add(new HttpTarget("microcdi-nb", micro[0], Integer.parseInt(micro[1]), httpGroup,
@@ -133,6 +138,7 @@ final class Load {
                 ratio(microName, "limit", c, aggs);
                 ratio(microName, "grpc", c, aggs);
                 ratio("microcdi-nb", "limit", c, aggs);
+                ratio("microcdi-vt", microName, c, aggs);
                 ratio("microclient", "grpc", c, aggs);
                 ratio("microclient-nb", "grpc", c, aggs);
                 ratio("microclient-nb", "limit", c, aggs);

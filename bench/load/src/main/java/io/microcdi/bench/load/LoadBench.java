@@ -19,7 +19,7 @@ import java.util.logging.LogManager;
  * microcdi-grpc --port P [--host 127.0.0.1]                    the same greeter on MicroCDI's gRPC server
  * startup --greeter-jar J [--runs 3] [--idle 3] [--logs DIR]   start-to-registered time and idle RSS of the greeter
  *         [--cds] [--variants "label: JVM options or another greeter.jar; ..."]   and of other ways to start it, interleaved
- * load    [--limit H:P] [--microcdi H:P] --grpc H:P [--grpc2 H:P] [--microcdi-grpc H:P] [--microclient [--microclient-h1]] [--nb-endpoint Greeter.HelloNow] [--microcdi-name microcdi] [--conc 64,1] [--rounds 6] [--slice 3]
+ * load    [--limit H:P] [--microcdi H:P] --grpc H:P [--grpc2 H:P] [--microcdi-grpc H:P] [--microclient [--microclient-h1]] [--nb-endpoint Greeter.HelloNow] [--microcdi-vt H:P] [--microcdi-name microcdi] [--conc 64,1] [--rounds 6] [--slice 3]
  *         [--lat-slice 2] [--warmup-min 15] [--warmup-max 30]  the alternating closed-loop load, one line per target
  * chart   RESULTS.txt OUT.svg                                  the req/s bar chart from the result lines
  * }</pre>
