@@ -207,24 +207,32 @@ public final class HttpTransport implements StreamingTransport, PathTransport, O
             call.completeExceptionally(call.timeout(address, "request to"));
             return call;
         }
-        Http2Call h2 = new Http2Call(call);
+        placeH2(address, new Http2Call(call));
+        return call;
+    }
+
+    /**
+     * Places a call or stream on the HTTP/2 connections to {@code address}, in a fresh pool when the last one was
+     * closed meanwhile; fails it when the transport is closed or the address is no {@code host:port}.
+     */
+    private void placeH2(String address, Http2Pool.Placed placed) {
         while (true) {
             if (closed) {
-                call.completeExceptionally(new TransportException("send to " + address + ": transport closed", null,
+                placed.fail(new TransportException(placed.what() + " " + address + ": transport closed", null,
                         false));
-                return call;
+                return;
             }
             Http2Pool pool = h2Pools.get(address);
             if (pool == null) {
                 try {
                     pool = h2Pools.computeIfAbsent(address, a -> new Http2Pool(this, a, config));
                 } catch (IllegalArgumentException e) {
-                    call.completeExceptionally(new TransportException(e.getMessage(), e, false));
-                    return call;
+                    placed.fail(new TransportException(e.getMessage(), e, false));
+                    return;
                 }
             }
-            if (pool.open(h2)) {
-                return call;
+            if (pool.open(placed)) {
+                return;
             }
             h2Pools.remove(address, pool); // disconnected meanwhile: start a fresh pool
         }
@@ -298,27 +306,8 @@ public final class HttpTransport implements StreamingTransport, PathTransport, O
         var timer = anyLoop().schedule(() -> result.completeExceptionally(openTimeout(address, nanos)), nanos,
                 TimeUnit.NANOSECONDS);
         result.whenComplete((s, e) -> timer.cancel(false));
-        Http2Pool.Opening opening = new Http2Pool.Opening(open, result);
-        while (true) {
-            if (closed) {
-                result.completeExceptionally(new TransportException("open a stream to " + address
-                        + ": transport closed", null, false));
-                return result;
-            }
-            Http2Pool pool = h2Pools.get(address);
-            if (pool == null) {
-                try {
-                    pool = h2Pools.computeIfAbsent(address, a -> new Http2Pool(this, a, config));
-                } catch (IllegalArgumentException e) {
-                    result.completeExceptionally(new TransportException(e.getMessage(), e, false));
-                    return result;
-                }
-            }
-            if (pool.open(opening)) {
-                return result;
-            }
-            h2Pools.remove(address, pool); // disconnected meanwhile: start a fresh pool
-        }
+        placeH2(address, new Http2Pool.Opening(open, result));
+        return result;
     }
 
     private static TransportTimeoutException openTimeout(String address, long nanos) {
