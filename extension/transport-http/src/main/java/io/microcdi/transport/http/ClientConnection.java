@@ -19,8 +19,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -36,9 +34,6 @@ import java.util.concurrent.TimeUnit;
  * It also serves as the response timer and the write listener, so a call allocates nothing here.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter implements Runnable, ChannelFutureListener {
-
-    /** Largest response body a {@code byte[]} can hold. */
-    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final ConnectionPool pool;
     private final HttpWire.HeaderWriter writer = new HttpWire.HeaderWriter();
@@ -57,10 +52,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
     private int status;
     private String reason;
     private boolean keepAlive;
-    private byte[] body;
-    private int filled;
-    private List<ByteBuf> parts;
-    private long partsSize;
+    private final AnswerBody body = new AnswerBody("response", "Content-Length");
 
     ClientConnection(ConnectionPool pool) {
         this.pool = pool;
@@ -185,9 +177,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
     }
 
     private void begin(HttpResponse response) {
-        long length = HttpUtil.getContentLength(response, -1L);
-        if (length > MAX_ARRAY) {
-            failure = new IOException("response body of " + length + " bytes is too large");
+        String bad = body.start(HttpUtil.getContentLength(response, -1L));
+        if (bad != null) {
+            failure = new IOException(bad);
             ctx.close();
             return;
         }
@@ -195,36 +187,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
         reason = response.status().reasonPhrase();
         keepAlive = HttpUtil.isKeepAlive(response);
         head = HttpWire.metadata(response.headers(), false);
-        body = length < 0 ? null : length == 0 ? HttpWire.empty() : new byte[(int) length];
-        filled = 0;
-        partsSize = 0;
     }
 
     private boolean append(ByteBuf data) {
-        int n = data.readableBytes();
-        if (n == 0) {
-            return true;
-        }
-        if (body != null) {
-            if (n > body.length - filled) {
-                failure = new IOException("response body longer than its Content-Length");
-                ctx.close();
-                return false;
-            }
-            data.readBytes(body, filled, n);
-            filled += n;
-            return true;
-        }
-        partsSize += n;
-        if (partsSize > MAX_ARRAY) {
-            failure = new IOException("response body of over " + MAX_ARRAY + " bytes is too large");
+        String bad = body.append(data);
+        if (bad != null) {
+            failure = new IOException(bad);
             ctx.close();
             return false;
         }
-        if (parts == null) {
-            parts = new ArrayList<>(8);
-        }
-        parts.add(data.retain());
         return true;
     }
 
@@ -232,11 +203,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
         ClientCall call = current;
         current = null;
         call.cancelTimer();
-        byte[] b = body != null ? body : HttpWire.gather(parts == null ? List.of() : parts, (int) partsSize);
-        releaseParts();
+        byte[] b = body.take();
         Metadata h = head;
         head = null;
-        body = null;
         // back to the pool before the caller hears of it, so that its next call can reuse this connection
         if (keepAlive) {
             pool.release(this);
@@ -259,8 +228,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
         ClientCall call = current;
         current = null;
         head = null;
-        body = null;
-        releaseParts();
+        body.release();
         if (holdsSlot) {
             holdsSlot = false;
             pool.slotFreed(this);
@@ -282,12 +250,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Run
             failure = cause;
         }
         ctx.close();
-    }
-
-    private void releaseParts() {
-        HttpWire.release(parts);
-        parts = null;
-        partsSize = 0;
     }
 
     @Override

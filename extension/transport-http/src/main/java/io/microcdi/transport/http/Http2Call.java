@@ -17,8 +17,6 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,9 +41,6 @@ final class Http2Call extends Http2Pool.Placed implements ChannelFutureListener 
     private static final AsciiString ROOT = AsciiString.cached("/");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
 
-    /** Largest answer body a {@code byte[]} can hold. */
-    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
-
     final ClientCall call;
     private Http2FrameStream stream;
     private boolean over;
@@ -53,10 +48,7 @@ final class Http2Call extends Http2Pool.Placed implements ChannelFutureListener 
     // the answer being read
     private int status;
     private Metadata head;
-    private byte[] body;
-    private int filled;
-    private List<ByteBuf> parts;
-    private long partsSize;
+    private final AnswerBody body = new AnswerBody("answer", "content-length");
 
     Http2Call(ClientCall call) {
         this.call = call;
@@ -146,14 +138,13 @@ final class Http2Call extends Http2Pool.Placed implements ChannelFutureListener 
             if (code >= 100 && code < 200) {
                 return; // informational: the answer follows
             }
-            long length = h.getLong(CONTENT_LENGTH, -1L);
-            if (length > MAX_ARRAY) {
-                lost("answer body of " + length + " bytes is too large", null);
+            String bad = body.start(h.getLong(CONTENT_LENGTH, -1L));
+            if (bad != null) {
+                lost(bad, null);
                 return;
             }
             status = code;
             head = Http2Wire.metadata(h);
-            body = length < 0 ? null : length == 0 ? HttpWire.empty() : new byte[(int) length];
         }
         if (end) {
             answered();
@@ -169,26 +160,10 @@ final class Http2Call extends Http2Pool.Placed implements ChannelFutureListener 
             lost("DATA before the answer's HEADERS", null);
             return;
         }
-        int n = content.readableBytes();
-        if (n > 0) {
-            if (body != null) {
-                if (n > body.length - filled) {
-                    lost("answer body longer than its content-length", null);
-                    return;
-                }
-                content.readBytes(body, filled, n);
-                filled += n;
-            } else {
-                partsSize += n;
-                if (partsSize > MAX_ARRAY) {
-                    lost("answer body of over " + MAX_ARRAY + " bytes is too large", null);
-                    return;
-                }
-                if (parts == null) {
-                    parts = new ArrayList<>(4);
-                }
-                parts.add(content.retain());
-            }
+        String bad = body.append(content);
+        if (bad != null) {
+            lost(bad, null);
+            return;
         }
         if (end) {
             answered();
@@ -196,11 +171,11 @@ final class Http2Call extends Http2Pool.Placed implements ChannelFutureListener 
     }
 
     private void answered() {
-        if (body != null && filled != body.length) {
+        if (body.shorterThanAnnounced()) {
             lost("answer body shorter than its content-length", null);
             return;
         }
-        byte[] b = body != null ? body : HttpWire.gather(parts == null ? List.of() : parts, (int) partsSize);
+        byte[] b = body.take();
         Metadata h = head;
         finish(); // the stream's room goes back before the caller hears, so that its next call can take it
         call.answered(status, h, b);
@@ -262,9 +237,7 @@ final class Http2Call extends Http2Pool.Placed implements ChannelFutureListener 
     private void finish() {
         over = true;
         call.cancelTimer();
-        HttpWire.release(parts);
-        parts = null;
-        body = null;
+        body.release();
         head = null;
         on.ended(this, stream);
     }
