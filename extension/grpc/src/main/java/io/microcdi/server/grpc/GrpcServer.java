@@ -344,10 +344,6 @@ public final class GrpcServer implements Server, Observed {
     }
 
     /**
-     * Go Micro's routing for paths no service is registered under: {@code /<any package>.<Handler>/<Method>} reaches
-     * the one method of that handler and name; a name two services share is reached only by its own path.
-     */
-    /**
      * Where a call runs: on the event loop that read it when its endpoint never blocks
      * ({@link EndpointDefinition#nonBlocking()}), else on a handler thread, as health and reflection calls.
      */
@@ -367,6 +363,10 @@ public final class GrpcServer implements Server, Observed {
         }
     }
 
+    /**
+     * Go Micro's routing for paths no service is registered under: {@code /<any package>.<Handler>/<Method>} reaches
+     * the one method of that handler and name; a name two services share is reached only by its own path.
+     */
     private static final class GoMicroRoutes extends HandlerRegistry {
         private final Map<String, ServerMethodDefinition<?, ?>> byHandlerMethod;
 
